@@ -1,0 +1,165 @@
+/**
+ * The composition root shared by `npm start` and the end-to-end tests: config -> database -> Market client ->
+ * relay queue -> bot -> polling. Returns a handle whose stop() shuts down in order.
+ */
+import type { Bot, Context } from 'grammy';
+import { GrammyError, HttpError } from 'grammy';
+import type { RunnerHandle } from '@grammyjs/runner';
+import type { Config } from './config.js';
+import { openDb, type OpenDb } from './db/open.js';
+import { createLogger, type Logger } from './logger.js';
+import { MarketClient } from './market/client.js';
+import { MarketError } from './market/errors.js';
+import { MarketLimits, type LimitsOptions } from './market/limits.js';
+import { partnerMessagesSince } from './bridge/history.js';
+import { RelayQueue, type RelayPolicy } from './bridge/relay.js';
+import { createBot, mountFeatures } from './telegram/bot.js';
+import { describe, TelegramEcho } from './telegram/echo.js';
+import { COMMANDS } from './telegram/features/help.js';
+import { startPolling } from './telegram/polling.js';
+import type { Services } from './telegram/services.js';
+
+export interface BridgeOptions {
+  log?: Logger;
+  relayPolicy?: Partial<RelayPolicy>;
+  marketTimeoutMs?: number;
+  limits?: LimitsOptions;
+  pollTimeoutSeconds?: number;
+  /** How long stop() lets requests already sent to Market finish. */
+  shutdownGraceMs?: number;
+}
+
+export interface Bridge {
+  bot: Bot<Context>;
+  db: OpenDb;
+  market: MarketClient;
+  limits: MarketLimits;
+  relay: RelayQueue;
+  log: Logger;
+  stop(): Promise<void>;
+}
+
+/** A start-up problem the seller must fix; each line names what to fix. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+  constructor(readonly lines: string[]) {
+    super(lines.join('\n'));
+  }
+}
+
+export async function startBridge(config: Config, opts: BridgeOptions = {}): Promise<Bridge> {
+  const log =
+    opts.log ?? createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.market.apiKey] });
+  const db = openDb(config.databasePath);
+  let runner: RunnerHandle | undefined;
+  try {
+    const limits = new MarketLimits(opts.limits);
+    const market = new MarketClient({
+      baseUrl: config.market.apiUrl,
+      apiKey: config.market.apiKey,
+      businessId: config.market.businessId,
+      limits,
+      timeoutMs: opts.marketTimeoutMs,
+    });
+    const bot = createBot(config, log);
+    const relay = new RelayQueue({
+      db: db.db,
+      log,
+      policy: opts.relayPolicy,
+      echo: new TelegramEcho({ api: bot.api, db: db.db, log }),
+      market: {
+        sendMessage: (chatId, text) => market.sendMessage(chatId, text),
+        sendFile: (chatId, file) => market.sendFile(chatId, file),
+        partnerMessagesSince: (chatId, since) => partnerMessagesSince(market, chatId, since),
+        blockedUntil: (op) => limits.blockedUntil(op, 'relay'),
+      },
+    });
+    const services: Services = {
+      config,
+      db: db.db,
+      log,
+      market,
+      relay,
+      isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
+    };
+    mountFeatures(bot, services);
+
+    await checkTelegram(bot, config, log);
+    await checkMarket(market, config, log);
+    await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
+
+    relay.resume();
+    runner = startPolling(bot, { log, timeoutSeconds: opts.pollTimeoutSeconds });
+    log.info({ bot: bot.botInfo.username, businessId: config.market.businessId }, 'market-bridge started');
+
+    let stopping: Promise<void> | undefined;
+    const started = runner;
+    return {
+      bot,
+      db,
+      market,
+      limits,
+      relay,
+      log,
+      stop: () =>
+        (stopping ??= (async () => {
+          log.info('stopping: no new updates; finishing requests in flight');
+          if (started.isRunning()) await started.stop();
+          await relay.close(opts.shutdownGraceMs ?? 5_000);
+          db.close();
+          log.info('stopped');
+        })()),
+    };
+  } catch (err) {
+    if (runner?.isRunning()) await runner.stop();
+    db.close();
+    throw err;
+  }
+}
+
+/** Fails start-up with one clear line when Telegram refuses the token; a network problem only warns. */
+async function checkTelegram(bot: Bot<Context>, config: Config, log: Logger): Promise<void> {
+  try {
+    await bot.init();
+  } catch (err) {
+    if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
+      throw new StartupError([
+        `TELEGRAM_BOT_TOKEN was refused by Telegram (${err.error_code} ${err.description}): copy the token again from @BotFather.`,
+      ]);
+    }
+    const why = err instanceof HttpError ? 'network error' : describe(err).message;
+    throw new StartupError([`Cannot reach Telegram at TELEGRAM_API_ROOT (${config.telegram.apiRoot}): ${why}.`]);
+  }
+}
+
+/**
+ * Checks the Api-Key at start-up rather than at the first reply: it must be valid, carry the `communication`
+ * (or all-methods) scope, and belong to MARKET_BUSINESS_ID. If Market cannot be reached, the bridge starts anyway
+ * (replies queue until it can).
+ */
+async function checkMarket(market: MarketClient, config: Config, log: Logger): Promise<void> {
+  const problems: string[] = [];
+  try {
+    const token = await market.getTokenInfo();
+    if (!token.scopes.some((s) => s === 'COMMUNICATION' || s === 'ALL_METHODS')) {
+      problems.push(
+        `MARKET_API_KEY lacks the "communication" scope needed to write to buyers (it has: ${token.scopes.join(', ') || 'none'}). Add "Customer communication" to the key in the Market cabinet (Settings → API and modules).`,
+      );
+    }
+    const businesses = await market.getBusinessIds();
+    if (businesses.length > 0 && !businesses.includes(config.market.businessId)) {
+      problems.push(
+        `MARKET_BUSINESS_ID ${config.market.businessId} is not the business of this Api-Key (it belongs to ${businesses.join(', ')}).`,
+      );
+    }
+  } catch (err) {
+    if (err instanceof MarketError && (err.kind === 'unauthorized' || err.kind === 'forbidden')) {
+      problems.push(
+        `MARKET_API_KEY was refused by Market (HTTP ${err.status}${err.code ? ` ${err.code}` : ''}): check the key in the Market cabinet (Settings → API and modules).`,
+      );
+    } else {
+      log.warn({ err: describe(err) }, 'could not check the Api-Key with Market at start; continuing');
+    }
+  }
+  if (problems.length > 0) throw new StartupError(problems);
+}

@@ -1,0 +1,411 @@
+/**
+ * Seller -> buyer delivery. A seller's message is recorded before anything is sent, then delivered in order per
+ * Market chat, at most once:
+ *
+ *   pending --send--> sending --OK--> delivered
+ *                        |--refused by Market (400/401/403/404)--> refused / failed
+ *                        |--rate limit / quota--> pending (notBefore = when Market allows it again)
+ *                        |--no answer / 5xx (may have arrived)--> reconcile with Market's history:
+ *                              found -> delivered; not found -> send again (bounded); cannot tell -> uncertain
+ *   uncertain --seller presses "Send again"--> pending (sent without another check) | "Don't send" --> cancelled
+ *
+ * Market's API has no idempotency key, so "may have arrived" is never resent blindly: the history decides, and
+ * where it cannot, the seller does. Rows in `pending`/`sending` are picked up again after a restart.
+ */
+import type { Logger } from '../logger.js';
+import type { Db } from '../db/open.js';
+import {
+  claimEditNotice,
+  countDeliveredLike,
+  getRelay,
+  insertRelay,
+  openRelays,
+  relayOfMessage,
+  transitionRelay,
+  updateRelay,
+  type RelayRow,
+} from '../db/relays.js';
+import { MarketError, type MarketErrorKind } from '../market/errors.js';
+import { QuotaExhausted, type OperationId } from '../market/limits.js';
+import type { ChatMessage } from '../market/types.js';
+import { sleep } from '../util/sleep.js';
+import { sameText } from './text-rules.js';
+
+/** What the relay needs from Market (MarketClient fits it). */
+export interface RelayMarket {
+  sendMessage(chatId: number, text: string): Promise<void>;
+  sendFile(chatId: number, file: { name: string; bytes: Uint8Array; contentType: string }): Promise<void>;
+  /** The shop's (PARTNER) messages in the chat created at or after `since` (Unix ms), or throws. */
+  partnerMessagesSince(chatId: number, since: number): Promise<ChatMessage[]>;
+  blockedUntil(op: OperationId): number | undefined;
+}
+
+/** Fetches the bytes of a seller's file from Telegram when it is its turn to be sent. */
+export interface RelayFiles {
+  load(fileId: string): Promise<Uint8Array>;
+}
+
+export type WaitReason = 'rate_limited' | 'quota' | 'retrying';
+
+/** How the result reaches the seller (the Telegram side implements it; every call is best effort). */
+export interface RelayEcho {
+  delivered(r: RelayRow): Promise<void>;
+  /** Tells the seller the message waits; returns the notice's message id so delivery can update it. */
+  waiting(r: RelayRow, until: number, why: WaitReason): Promise<number | undefined>;
+  failed(r: RelayRow, err: MarketError): Promise<void>;
+  uncertain(r: RelayRow, err: MarketError | undefined): Promise<void>;
+}
+
+export interface RelayPolicy {
+  /** Attempts per message for failures another attempt can fix (5xx, timeouts, network). */
+  maxAttempts: number;
+  /** Wait before attempt n+1 (n >= 1). */
+  backoffMs(attempt: number): number;
+  /** Longest a 420 without X-RateLimit-Resource-Until makes a message wait. */
+  rateLimitFallbackMs: number;
+  /** Market's clock and ours may differ: look this far before the attempt in the history. */
+  clockSkewMs: number;
+  /** Only tell the seller a message is waiting when the wait is at least this long. */
+  noticeAfterMs: number;
+}
+
+export const DEFAULT_RELAY_POLICY: RelayPolicy = {
+  maxAttempts: 3,
+  backoffMs: (n) => Math.min(30_000, 1000 * 3 ** (n - 1)),
+  rateLimitFallbackMs: 60_000,
+  clockSkewMs: 5 * 60_000,
+  noticeAfterMs: 2_000,
+};
+
+export interface NewRelay {
+  tgChatId: number;
+  tgMessageId: number;
+  tgThreadId: number | null;
+  tgUserId: number;
+  marketChatId: number;
+  text?: string;
+  file?: { fileId: string; name: string; size: number; mime: string };
+}
+
+type Outcome = 'delivered' | 'not_delivered' | 'unknown';
+
+export class RelayQueue {
+  private readonly chains = new Map<number, Promise<void>>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly stop = new AbortController();
+  private readonly policy: RelayPolicy;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly deps: {
+      db: Db;
+      market: RelayMarket;
+      echo: RelayEcho;
+      files?: RelayFiles;
+      log: Logger;
+      policy?: Partial<RelayPolicy>;
+      now?: () => number;
+    },
+  ) {
+    this.policy = { ...DEFAULT_RELAY_POLICY, ...deps.policy };
+    this.now = deps.now ?? Date.now;
+  }
+
+  /**
+   * Records a seller's message and queues it. Returns undefined when the same Telegram message was recorded
+   * before (a redelivered update): nothing is sent again.
+   */
+  submit(input: NewRelay): RelayRow | undefined {
+    const row = insertRelay(
+      this.deps.db,
+      {
+        tgChatId: input.tgChatId,
+        tgMessageId: input.tgMessageId,
+        tgThreadId: input.tgThreadId,
+        tgUserId: input.tgUserId,
+        marketChatId: input.marketChatId,
+        kind: input.file ? 'file' : 'text',
+        text: input.text ?? null,
+        fileId: input.file?.fileId ?? null,
+        fileName: input.file?.name ?? null,
+        fileSize: input.file?.size ?? null,
+        fileMime: input.file?.mime ?? null,
+        state: 'pending',
+      },
+      this.now(),
+    );
+    if (!row) return undefined;
+    this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, tgChatId: row.tgChatId }, 'relay recorded');
+    this.enqueue(row);
+    return row;
+  }
+
+  /** Records a message that is refused before any request (empty, too long, unsupported), so /status shows it. */
+  recordRefusal(input: NewRelay, code: string, message: string): RelayRow | undefined {
+    const row = insertRelay(
+      this.deps.db,
+      {
+        tgChatId: input.tgChatId,
+        tgMessageId: input.tgMessageId,
+        tgThreadId: input.tgThreadId,
+        tgUserId: input.tgUserId,
+        marketChatId: input.marketChatId,
+        kind: input.file ? 'file' : 'text',
+        text: input.text?.slice(0, 200) ?? null,
+        state: 'refused',
+        errorCode: code,
+        errorMessage: message,
+      },
+      this.now(),
+    );
+    if (row) this.deps.log.info({ relay: row.id, code }, 'relay refused before sending');
+    return row;
+  }
+
+  findByMessage(tgChatId: number, tgMessageId: number): RelayRow | undefined {
+    return relayOfMessage(this.deps.db, tgChatId, tgMessageId);
+  }
+
+  /** True the first time only: the seller is told once that edits are not sent. */
+  claimEditNotice(id: number): boolean {
+    return claimEditNotice(this.deps.db, id);
+  }
+
+  /** Picks up every relay that had not finished when the bridge last stopped, in the order they were written. */
+  resume(): number {
+    const rows = openRelays(this.deps.db);
+    for (const row of rows) this.enqueue(row);
+    if (rows.length > 0) this.deps.log.info({ count: rows.length }, 'resuming unfinished relays');
+    return rows.length;
+  }
+
+  /** The seller pressed "Send again" on an uncertain relay: send it without another history check. */
+  resend(id: number): RelayRow | undefined {
+    const row = transitionRelay(this.deps.db, id, ['uncertain'], { state: 'pending', notBefore: null }, this.now());
+    if (row) this.enqueue(row);
+    return row;
+  }
+
+  /** The seller pressed "Don't send" on an uncertain relay. */
+  cancel(id: number): RelayRow | undefined {
+    return transitionRelay(this.deps.db, id, ['uncertain'], { state: 'cancelled' }, this.now());
+  }
+
+  /**
+   * Stops taking work: waiting relays stay recorded as they are and resume at the next start; requests already
+   * on the wire get up to `graceMs` to finish (their rows are reconciled at the next start if they do not).
+   */
+  async close(graceMs = 5_000): Promise<void> {
+    this.stop.abort(new Error('relay queue closed'));
+    const all = Promise.allSettled([...this.inFlight]);
+    await Promise.race([all, sleep(graceMs)]);
+  }
+
+  /** Resolves when every queued relay has been handled (for tests and the benchmark). */
+  async idle(): Promise<void> {
+    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+  }
+
+  get queuedChats(): number {
+    return this.chains.size;
+  }
+
+  private enqueue(row: RelayRow): void {
+    const chatId = row.marketChatId;
+    const previous = this.chains.get(chatId) ?? Promise.resolve();
+    const next = previous.then(() => this.process(row.id)).catch((err: unknown) => {
+      this.deps.log.error({ err, relay: row.id }, 'relay processing crashed');
+    });
+    this.chains.set(chatId, next);
+    void next.finally(() => {
+      if (this.chains.get(chatId) === next) this.chains.delete(chatId);
+    });
+  }
+
+  private async process(id: number): Promise<void> {
+    const { db } = this.deps;
+    let lastError: MarketError | undefined;
+    for (;;) {
+      if (this.stop.signal.aborted) return;
+      let row = getRelay(db, id);
+      if (!row || (row.state !== 'pending' && row.state !== 'sending')) return;
+
+      if (row.notBefore !== null && row.notBefore > this.now()) {
+        try {
+          await sleep(row.notBefore - this.now(), this.stop.signal);
+        } catch {
+          return;
+        }
+        continue;
+      }
+
+      if (row.state === 'sending') {
+        // The previous attempt may have reached Market (crash, timeout, 5xx): look before sending again.
+        const outcome = await this.reconcile(row);
+        if (outcome === 'delivered') return this.delivered(row, 'found in Market history');
+        if (outcome === 'unknown') return this.uncertain(row, lastError);
+        if (row.attempts >= this.policy.maxAttempts) {
+          return this.fail(row, lastError ?? new MarketError('timeout', 'maybe', { detail: 'no answer' }));
+        }
+      }
+
+      const blocked = this.deps.market.blockedUntil(row.kind === 'file' ? 'sendFileToChat' : 'sendMessageToChat');
+      if (blocked !== undefined) {
+        await this.wait(row, blocked, 'quota');
+        continue;
+      }
+
+      row = updateRelay(
+        db,
+        row.id,
+        { state: 'sending', attempts: row.attempts + 1, attemptStartedAt: this.now(), notBefore: null },
+        this.now(),
+      );
+      const attempt = this.send(row);
+      const tracked = attempt.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.inFlight.add(tracked);
+      try {
+        await attempt;
+        return this.delivered(row, 'accepted by Market');
+      } catch (err) {
+        const e = asMarketError(err);
+        lastError = e;
+        this.deps.log.warn(
+          { relay: row.id, attempt: row.attempts, kind: e.kind, status: e.status, code: e.code, reach: e.reach },
+          'relay attempt failed',
+        );
+        if (e.kind === 'quota' || e.kind === 'rate_limited') {
+          // Refused before Market acted on it: safe to send again later.
+          const until = e.retryAt ?? this.now() + this.policy.rateLimitFallbackMs;
+          updateRelay(db, row.id, { state: 'pending', attempts: row.attempts - 1, httpStatus: e.status ?? null, errorCode: e.code ?? null }, this.now());
+          await this.wait(getRelay(db, row.id)!, until, e.kind === 'quota' ? 'quota' : 'rate_limited');
+          continue;
+        }
+        if (e.reach === 'yes') return this.delivered(row, `Market answered ${e.status} with an unreadable body`);
+        if (!e.transient) return this.fail(row, e);
+        if (e.reach === 'no') {
+          // Never reached Market (refused connection, 423): resend after a pause, up to the bound.
+          if (row.attempts >= this.policy.maxAttempts) return this.fail(row, e);
+          updateRelay(db, row.id, { state: 'pending', httpStatus: e.status ?? null, errorCode: e.code ?? null }, this.now());
+          await this.pause(this.policy.backoffMs(row.attempts));
+          continue;
+        }
+        // reach === 'maybe': stay in `sending` so the next round (or the next start) reconciles first.
+        updateRelay(db, row.id, { httpStatus: e.status ?? null, errorCode: e.code ?? null, errorMessage: e.detail ?? null }, this.now());
+        await this.pause(this.policy.backoffMs(row.attempts));
+      } finally {
+        this.inFlight.delete(tracked);
+      }
+    }
+  }
+
+  private async send(row: RelayRow): Promise<void> {
+    if (row.kind === 'file') {
+      if (!this.deps.files || !row.fileId) throw new MarketError('rejected', 'no', { detail: 'file is not available' });
+      let bytes: Uint8Array;
+      try {
+        bytes = await this.deps.files.load(row.fileId);
+      } catch {
+        throw new MarketError('network', 'no', { code: 'TELEGRAM_FILE', detail: 'could not download the file from Telegram' });
+      }
+      await this.deps.market.sendFile(row.marketChatId, {
+        name: row.fileName ?? 'file',
+        bytes,
+        contentType: row.fileMime ?? 'application/octet-stream',
+      });
+      return;
+    }
+    await this.deps.market.sendMessage(row.marketChatId, row.text ?? '');
+  }
+
+  /**
+   * Did an attempt that may have reached Market arrive? Compares the shop's messages with the same text since the
+   * attempt started against the ones the bridge already knows it delivered.
+   */
+  private async reconcile(row: RelayRow): Promise<Outcome> {
+    const since = (row.attemptStartedAt ?? row.createdAt) - this.policy.clockSkewMs;
+    for (let i = 0; i < this.policy.maxAttempts; i++) {
+      if (this.stop.signal.aborted) return 'unknown';
+      try {
+        const messages = await this.deps.market.partnerMessagesSince(row.marketChatId, since);
+        const seen = messages.filter((m) =>
+          row.kind === 'file'
+            ? (m.payload ?? []).some((p) => p.name === row.fileName)
+            : m.message !== undefined && sameText(m.message, row.text ?? ''),
+        ).length;
+        const known = countDeliveredLike(this.deps.db, row, since);
+        this.deps.log.info({ relay: row.id, seen, known }, 'reconciled with Market history');
+        return seen > known ? 'delivered' : 'not_delivered';
+      } catch (err) {
+        const e = asMarketError(err);
+        this.deps.log.warn({ relay: row.id, kind: e.kind, status: e.status }, 'history check failed');
+        if (e.kind === 'quota' || e.kind === 'rate_limited') {
+          const until = e.retryAt ?? this.now() + this.policy.rateLimitFallbackMs;
+          await this.pause(until - this.now());
+          continue;
+        }
+        if (!e.transient) return 'unknown';
+        await this.pause(this.policy.backoffMs(i + 1));
+      }
+    }
+    return 'unknown';
+  }
+
+  private async wait(row: RelayRow, until: number, why: WaitReason): Promise<void> {
+    const updated = updateRelay(this.deps.db, row.id, { state: 'pending', notBefore: until }, this.now());
+    if (until - this.now() >= this.policy.noticeAfterMs && updated.noticeMessageId === null) {
+      const noticeMessageId = await this.deps.echo.waiting(updated, until, why).catch(() => undefined);
+      if (noticeMessageId !== undefined) updateRelay(this.deps.db, row.id, { noticeMessageId }, this.now());
+    }
+  }
+
+  private async pause(ms: number): Promise<void> {
+    try {
+      await sleep(ms, this.stop.signal);
+    } catch {
+      // closing: the row stays as recorded and resumes at the next start
+    }
+  }
+
+  private async delivered(row: RelayRow, how: string): Promise<void> {
+    const updated = transitionRelay(
+      this.deps.db,
+      row.id,
+      ['sending', 'pending'],
+      { state: 'delivered', deliveredAt: this.now(), notBefore: null, errorCode: null, errorMessage: null },
+      this.now(),
+    );
+    if (!updated) return;
+    this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, attempts: row.attempts, how }, 'relay delivered');
+    await this.deps.echo.delivered(updated).catch(() => undefined);
+  }
+
+  private async fail(row: RelayRow, e: MarketError): Promise<void> {
+    const state = e.kind === 'rejected' ? 'refused' : 'failed';
+    const updated = updateRelay(
+      this.deps.db,
+      row.id,
+      { state, httpStatus: e.status ?? null, errorCode: e.code ?? e.kind, errorMessage: e.detail ?? null, notBefore: null },
+      this.now(),
+    );
+    this.deps.log.warn({ relay: row.id, state, kind: e.kind, status: e.status, code: e.code }, 'relay not delivered');
+    await this.deps.echo.failed(updated, e).catch(() => undefined);
+  }
+
+  private async uncertain(row: RelayRow, e: MarketError | undefined): Promise<void> {
+    const updated = updateRelay(this.deps.db, row.id, { state: 'uncertain', notBefore: null }, this.now());
+    this.deps.log.warn({ relay: row.id }, 'relay outcome unknown; asking the seller');
+    await this.deps.echo.uncertain(updated, e).catch(() => undefined);
+  }
+}
+
+function asMarketError(err: unknown): MarketError {
+  if (err instanceof MarketError) return err;
+  if (err instanceof QuotaExhausted) return new MarketError('quota', 'no', { retryAt: err.until });
+  return new MarketError('network', 'maybe', { detail: 'unexpected error' });
+}
+
+export type { MarketErrorKind };

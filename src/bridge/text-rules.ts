@@ -1,0 +1,29 @@
+/** What may be sent to a buyer as text, decided before any request so Market never sees a message it would refuse. */
+import { MESSAGE_MAX_LENGTH } from '../market/client.js';
+
+export type TextVerdict =
+  | { ok: true }
+  | { ok: false; reason: 'empty' }
+  | { ok: false; reason: 'too_long'; length: number; max: number };
+
+/**
+ * Checks a seller's text against SendMessageToChatRequest (1..4096 characters). Length is counted in UTF-16 code
+ * units, as Telegram and Market's Java backend count it; that is never less than the code-point count the JSON
+ * Schema uses, so a text that passes here passes both.
+ */
+export function checkText(text: string): TextVerdict {
+  if (text.trim() === '') return { ok: false, reason: 'empty' };
+  if (text.length > MESSAGE_MAX_LENGTH) return { ok: false, reason: 'too_long', length: text.length, max: MESSAGE_MAX_LENGTH };
+  return { ok: true };
+}
+
+/** Team-internal notes start with `//` and never leave Telegram. */
+export function isInternalNote(text: string): boolean {
+  return text.trimStart().startsWith('//');
+}
+
+/** Text comparison for reconciliation: Market may trim or normalise line breaks. */
+export function sameText(a: string, b: string): boolean {
+  const norm = (s: string) => s.replace(/\r\n?/g, '\n').trim();
+  return norm(a) === norm(b);
+}

@@ -1,0 +1,174 @@
+/**
+ * Environment -> typed, validated configuration. Validated once at start-up; every bad variable gets its own
+ * line naming it, and no line ever repeats a secret's value.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
+const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
+
+/** Treat `VAR=` (as left by copying .env.example) the same as an unset variable. */
+const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optional = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
+/** A missing required variable is reported as such in parseConfig, whatever the schema would say. */
+const required = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUndefined, schema);
+
+const positiveInt = z
+  .string()
+  .trim()
+  .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
+  .transform(Number)
+  .refine(Number.isSafeInteger, 'is too large');
+
+const telegramChatId = z
+  .string()
+  .trim()
+  .regex(/^-?[1-9][0-9]*$/, 'must be a numeric Telegram chat id (e.g. -1001234567890)')
+  .transform(Number)
+  .refine(Number.isSafeInteger, 'is too large');
+
+const port = z
+  .string()
+  .trim()
+  .regex(/^[0-9]+$/, 'must be a port number')
+  .transform(Number)
+  .refine((n) => n >= 0 && n <= 65535, 'must be a port number (0-65535)');
+
+const httpUrl = z
+  .string()
+  .trim()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const adminIds = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+  .refine((ids) => ids.length > 0, 'must list at least one Telegram user id')
+  .refine((ids) => ids.every((id) => /^[1-9][0-9]*$/.test(id)), 'must be comma-separated numeric Telegram user ids')
+  .transform((ids) => new Set(ids.map(Number)));
+
+const ipList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+  .refine((l) => l.every((c) => /^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(c)), 'must be comma-separated IPs or CIDR ranges');
+
+const envSchema = z.object({
+  TELEGRAM_BOT_TOKEN: required(
+    z.string().trim().regex(/^[0-9]+:[A-Za-z0-9_-]+$/, 'does not look like a bot token from @BotFather (123456:ABC-…)'),
+  ),
+  TELEGRAM_API_ROOT: optional(httpUrl).default(DEFAULT_TELEGRAM_API_ROOT),
+  TELEGRAM_ADMIN_IDS: required(adminIds),
+  TELEGRAM_CHAT_ID: optional(telegramChatId),
+  MARKET_API_KEY: required(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "Bearer")')),
+  MARKET_BUSINESS_ID: required(positiveInt),
+  MARKET_API_URL: optional(httpUrl).default(DEFAULT_MARKET_API_URL),
+  MARKET_NOTIFY_PORT: optional(port),
+  MARKET_NOTIFY_ALLOW_IPS: optional(ipList),
+  MARKET_POLL_INTERVAL_SECONDS: optional(positiveInt).default(60),
+  DATABASE_PATH: optional(z.string().trim()).default('data/bridge.sqlite'),
+  LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
+  BOT_MODE: optional(z.enum(['polling', 'webhook'])).default('polling'),
+  WEBHOOK_URL: optional(httpUrl),
+  WEBHOOK_SECRET: optional(
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
+  ),
+  WEBHOOK_PORT: optional(port),
+});
+
+export interface Config {
+  telegram: {
+    token: string;
+    apiRoot: string;
+    adminIds: ReadonlySet<number>;
+    /** The team's supergroup (or the owner's private chat) where buyer chats appear. */
+    chatId: number | undefined;
+    mode: 'polling' | 'webhook';
+    webhook: { url: string; secret: string; port: number } | undefined;
+  };
+  market: {
+    apiKey: string;
+    businessId: number;
+    apiUrl: string;
+    notifyPort: number | undefined;
+    notifyAllowIps: string[] | undefined;
+    pollIntervalMs: number;
+  };
+  databasePath: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
+
+/** Parses an environment into a Config, or one readable line per bad variable. */
+export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      const message =
+        blankToUndefined(env[name]) === undefined
+          ? 'is required'
+          : issue.message.startsWith('Invalid')
+            ? describeInvalid(name)
+            : issue.message;
+      return `${name} ${message}`;
+    });
+    return { ok: false, errors: [...new Set(errors)] };
+  }
+  const e = parsed.data;
+  const errors: string[] = [];
+  let webhook: Config['telegram']['webhook'];
+  if (e.BOT_MODE === 'webhook') {
+    if (!e.WEBHOOK_URL) errors.push('WEBHOOK_URL is required when BOT_MODE=webhook');
+    if (!e.WEBHOOK_SECRET) errors.push('WEBHOOK_SECRET is required when BOT_MODE=webhook');
+    if (e.WEBHOOK_PORT === undefined) errors.push('WEBHOOK_PORT is required when BOT_MODE=webhook');
+    if (e.WEBHOOK_URL && e.WEBHOOK_SECRET && e.WEBHOOK_PORT !== undefined) {
+      webhook = { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.WEBHOOK_PORT };
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    config: {
+      telegram: {
+        token: e.TELEGRAM_BOT_TOKEN,
+        apiRoot: e.TELEGRAM_API_ROOT,
+        adminIds: e.TELEGRAM_ADMIN_IDS,
+        chatId: e.TELEGRAM_CHAT_ID,
+        mode: e.BOT_MODE,
+        webhook,
+      },
+      market: {
+        apiKey: e.MARKET_API_KEY,
+        businessId: e.MARKET_BUSINESS_ID,
+        apiUrl: e.MARKET_API_URL,
+        notifyPort: e.MARKET_NOTIFY_PORT,
+        notifyAllowIps: e.MARKET_NOTIFY_ALLOW_IPS,
+        pollIntervalMs: e.MARKET_POLL_INTERVAL_SECONDS * 1000,
+      },
+      databasePath: e.DATABASE_PATH,
+      logLevel: e.LOG_LEVEL,
+    },
+  };
+}
+
+function describeInvalid(name: string): string {
+  return name === 'LOG_LEVEL'
+    ? 'must be one of fatal, error, warn, info, debug, trace, silent'
+    : name === 'BOT_MODE'
+      ? 'must be polling or webhook'
+      : 'is invalid';
+}
+
+/** Reads `.env` from the working directory when present; real environment variables win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}

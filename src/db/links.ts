@@ -1,0 +1,121 @@
+/**
+ * Where each Market chat lives in Telegram: linked forum topics (`threads`) and the messages a reply can point to
+ * (`anchors`). Finding the Market chat for a seller's message is one of these lookups.
+ */
+import { and, desc, eq } from 'drizzle-orm';
+import type { Db } from './open.js';
+import { anchors, threads } from './schema.js';
+
+export type AnchorKind = (typeof anchors.$inferInsert)['kind'];
+
+export interface ThreadKey {
+  tgChatId: number;
+  tgThreadId: number;
+}
+
+export function threadChat(db: Db, key: ThreadKey): number | undefined {
+  return db
+    .select({ marketChatId: threads.marketChatId })
+    .from(threads)
+    .where(and(eq(threads.tgChatId, key.tgChatId), eq(threads.tgThreadId, key.tgThreadId)))
+    .get()?.marketChatId;
+}
+
+/** The topic of `marketChatId` in a Telegram chat, if it has one. */
+export function chatThread(db: Db, tgChatId: number, marketChatId: number): number | undefined {
+  return db
+    .select({ tgThreadId: threads.tgThreadId })
+    .from(threads)
+    .where(and(eq(threads.tgChatId, tgChatId), eq(threads.marketChatId, marketChatId)))
+    .get()?.tgThreadId;
+}
+
+/**
+ * Links a topic to a Market chat, replacing whatever the topic was linked to and moving the chat out of any other
+ * topic of the same Telegram chat (a chat has one home thread). Returns the topic the chat was moved from.
+ */
+export function linkThread(
+  db: Db,
+  key: ThreadKey,
+  marketChatId: number,
+  linkedBy: number | null,
+  now = Date.now(),
+): { movedFrom: number | undefined } {
+  return db.transaction((tx) => {
+    const previous = tx
+      .select({ tgThreadId: threads.tgThreadId })
+      .from(threads)
+      .where(and(eq(threads.tgChatId, key.tgChatId), eq(threads.marketChatId, marketChatId)))
+      .get()?.tgThreadId;
+    if (previous !== undefined && previous !== key.tgThreadId) {
+      tx.delete(threads)
+        .where(and(eq(threads.tgChatId, key.tgChatId), eq(threads.tgThreadId, previous)))
+        .run();
+    }
+    tx.insert(threads)
+      .values({ ...key, marketChatId, linkedBy, createdAt: now })
+      .onConflictDoUpdate({
+        target: [threads.tgChatId, threads.tgThreadId],
+        set: { marketChatId, linkedBy, createdAt: now },
+      })
+      .run();
+    return { movedFrom: previous !== key.tgThreadId ? previous : undefined };
+  });
+}
+
+export function unlinkThread(db: Db, key: ThreadKey): number | undefined {
+  const row = db
+    .delete(threads)
+    .where(and(eq(threads.tgChatId, key.tgChatId), eq(threads.tgThreadId, key.tgThreadId)))
+    .returning({ marketChatId: threads.marketChatId })
+    .get();
+  return row?.marketChatId;
+}
+
+export function addAnchor(
+  db: Db,
+  a: { tgChatId: number; tgMessageId: number; marketChatId: number; kind: AnchorKind },
+  now = Date.now(),
+): void {
+  db.insert(anchors)
+    .values({ ...a, createdAt: now })
+    .onConflictDoUpdate({
+      target: [anchors.tgChatId, anchors.tgMessageId],
+      set: { marketChatId: a.marketChatId, kind: a.kind },
+    })
+    .run();
+}
+
+export function anchorChat(db: Db, tgChatId: number, tgMessageId: number): number | undefined {
+  return db
+    .select({ marketChatId: anchors.marketChatId })
+    .from(anchors)
+    .where(and(eq(anchors.tgChatId, tgChatId), eq(anchors.tgMessageId, tgMessageId)))
+    .get()?.marketChatId;
+}
+
+/** Removes every reply anchor of `marketChatId` in a Telegram chat; returns how many there were. */
+export function removeAnchors(db: Db, tgChatId: number, marketChatId: number): number {
+  return db
+    .delete(anchors)
+    .where(and(eq(anchors.tgChatId, tgChatId), eq(anchors.marketChatId, marketChatId)))
+    .run().changes;
+}
+
+/** Whether the bridge has anything to do with this Telegram chat (a link or an anchor). */
+export function knowsChat(db: Db, tgChatId: number): boolean {
+  return (
+    db.select({ x: threads.tgChatId }).from(threads).where(eq(threads.tgChatId, tgChatId)).limit(1).get() !== undefined ||
+    db.select({ x: anchors.tgChatId }).from(anchors).where(eq(anchors.tgChatId, tgChatId)).limit(1).get() !== undefined
+  );
+}
+
+export function latestAnchorChat(db: Db, tgChatId: number): number | undefined {
+  return db
+    .select({ marketChatId: anchors.marketChatId })
+    .from(anchors)
+    .where(eq(anchors.tgChatId, tgChatId))
+    .orderBy(desc(anchors.createdAt))
+    .limit(1)
+    .get()?.marketChatId;
+}

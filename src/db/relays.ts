@@ -1,0 +1,142 @@
+/** The relay ledger: one row per seller message the bridge was asked to deliver (see schema.ts `relays`). */
+import { and, asc, count, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from './open.js';
+import { relays, type NewRelayRow, type RelayRow, type RelayState } from './schema.js';
+
+export type { RelayRow, RelayState };
+
+/** States a relay does not leave on its own. `uncertain` waits for the seller's decision. */
+export const FINAL_STATES: readonly RelayState[] = ['delivered', 'refused', 'failed', 'cancelled'];
+/** States the relay queue works on, also after a restart. */
+export const OPEN_STATES: readonly RelayState[] = ['pending', 'sending'];
+
+/** Records a seller message; returns undefined when this Telegram message was recorded before (a redelivery). */
+export function insertRelay(
+  db: Db,
+  r: Omit<NewRelayRow, 'id' | 'createdAt' | 'updatedAt' | 'attempts'>,
+  now = Date.now(),
+): RelayRow | undefined {
+  return db
+    .insert(relays)
+    .values({ ...r, createdAt: now, updatedAt: now })
+    .onConflictDoNothing({ target: [relays.tgChatId, relays.tgMessageId] })
+    .returning()
+    .get();
+}
+
+export function getRelay(db: Db, id: number): RelayRow | undefined {
+  return db.select().from(relays).where(eq(relays.id, id)).get();
+}
+
+export function relayOfMessage(db: Db, tgChatId: number, tgMessageId: number): RelayRow | undefined {
+  return db
+    .select()
+    .from(relays)
+    .where(and(eq(relays.tgChatId, tgChatId), eq(relays.tgMessageId, tgMessageId)))
+    .get();
+}
+
+export function updateRelay(
+  db: Db,
+  id: number,
+  patch: Partial<Omit<RelayRow, 'id' | 'createdAt'>>,
+  now = Date.now(),
+): RelayRow {
+  const row = db
+    .update(relays)
+    .set({ ...patch, updatedAt: now })
+    .where(eq(relays.id, id))
+    .returning()
+    .get();
+  if (!row) throw new Error(`relay ${id} vanished`);
+  return row;
+}
+
+/** Moves a relay from one state to another only if it is still in `from`; false if someone got there first. */
+export function transitionRelay(
+  db: Db,
+  id: number,
+  from: readonly RelayState[],
+  patch: Partial<Omit<RelayRow, 'id' | 'createdAt'>> & { state: RelayState },
+  now = Date.now(),
+): RelayRow | undefined {
+  return db
+    .update(relays)
+    .set({ ...patch, updatedAt: now })
+    .where(and(eq(relays.id, id), inArray(relays.state, [...from])))
+    .returning()
+    .get();
+}
+
+/** Relays that still have to go out, oldest first (the order the seller wrote them). */
+export function openRelays(db: Db): RelayRow[] {
+  return db
+    .select()
+    .from(relays)
+    .where(inArray(relays.state, [...OPEN_STATES]))
+    .orderBy(asc(relays.id))
+    .all();
+}
+
+export function countOpenRelays(db: Db, tgChatId?: number): number {
+  const where =
+    tgChatId === undefined
+      ? inArray(relays.state, [...OPEN_STATES])
+      : and(inArray(relays.state, [...OPEN_STATES]), eq(relays.tgChatId, tgChatId));
+  return db.select({ n: count() }).from(relays).where(where).get()?.n ?? 0;
+}
+
+export function recentRelays(db: Db, tgChatId: number, tgThreadId: number | null, limit = 5): RelayRow[] {
+  return db
+    .select()
+    .from(relays)
+    .where(
+      and(
+        eq(relays.tgChatId, tgChatId),
+        tgThreadId === null ? isNull(relays.tgThreadId) : eq(relays.tgThreadId, tgThreadId),
+      ),
+    )
+    .orderBy(desc(relays.id))
+    .limit(limit)
+    .all();
+}
+
+/**
+ * How many other relays to `marketChatId` with this exact text the bridge knows were delivered since `since`.
+ * Reconciliation compares this with what Market's history shows, so two identical "Thank you!" messages are
+ * not mistaken for one.
+ */
+export function countDeliveredLike(
+  db: Db,
+  r: Pick<RelayRow, 'id' | 'marketChatId' | 'kind' | 'text' | 'fileName'>,
+  since: number,
+): number {
+  const same = r.kind === 'file' ? eq(relays.fileName, r.fileName ?? '') : eq(relays.text, r.text ?? '');
+  return (
+    db
+      .select({ n: count() })
+      .from(relays)
+      .where(
+        and(
+          eq(relays.marketChatId, r.marketChatId),
+          eq(relays.kind, r.kind),
+          same,
+          eq(relays.state, 'delivered'),
+          gte(relays.deliveredAt, since),
+          sql`${relays.id} <> ${r.id}`,
+        ),
+      )
+      .get()?.n ?? 0
+  );
+}
+
+/** Marks that the seller was told their edit was not sent; true only the first time. */
+export function claimEditNotice(db: Db, id: number): boolean {
+  return (
+    db
+      .update(relays)
+      .set({ editNoticeSent: true })
+      .where(and(eq(relays.id, id), eq(relays.editNoticeSent, false)))
+      .run().changes === 1
+  );
+}

@@ -1,0 +1,105 @@
+/**
+ * A seller's message in a linked thread goes to the buyer. This handler only decides and records; delivery,
+ * retries and the echo happen in the relay queue, so the chat's update stream is never held up by Market.
+ */
+import { Composer, type Context } from 'grammy';
+import type { Message } from 'grammy/types';
+import { addAnchor, anchorChat, threadChat } from '../../db/links.js';
+import { checkText, isInternalNote } from '../../bridge/text-rules.js';
+import type { NewRelay } from '../../bridge/relay.js';
+import { t } from '../../texts.js';
+import { contentKind, explicitReplyTo, isCommand, topicOf } from '../messages.js';
+import type { Services } from '../services.js';
+
+/** The Market chat a message is addressed to: an explicit reply to an anchor wins, then the topic's link. */
+export function targetChat(s: Services, m: Message): number | undefined {
+  const replied = explicitReplyTo(m);
+  if (replied) {
+    const chat = anchorChat(s.db, m.chat.id, replied.message_id);
+    if (chat !== undefined) return chat;
+  }
+  const topic = topicOf(m);
+  return topic !== null ? threadChat(s.db, { tgChatId: m.chat.id, tgThreadId: topic }) : undefined;
+}
+
+/** Outsiders are told once per chat per process why their message did not go; after that they are ignored. */
+const OUTSIDER_NOTICE_MEMORY = 10_000;
+
+export function relay(s: Services): Composer<Context> {
+  const c = new Composer<Context>();
+  const toldOutsiders = new Set<string>();
+
+  c.on('message', async (ctx) => {
+    const m = ctx.message;
+    if (isCommand(m)) return; // unknown commands are not messages for the buyer
+    const kind = contentKind(m);
+    if (kind === undefined) return; // service messages
+    const marketChatId = targetChat(s, m);
+    if (marketChatId === undefined) {
+      if (m.chat.type === 'private' && kind === 'text' && !isInternalNote(m.text ?? '')) {
+        await ctx.reply(t('relay.replyHint'));
+      }
+      return;
+    }
+    const userId = ctx.from?.id;
+    if (userId === undefined || !s.isAdmin(userId)) {
+      const key = `${m.chat.id}:${userId}`;
+      if (userId !== undefined && !toldOutsiders.has(key)) {
+        if (toldOutsiders.size >= OUTSIDER_NOTICE_MEMORY) toldOutsiders.clear();
+        toldOutsiders.add(key);
+        await ctx.reply(t('auth.notRelayed', { userId }), { reply_parameters: { message_id: m.message_id } });
+      }
+      s.log.info({ tgChatId: m.chat.id, userId }, 'not relayed: sender is not on the team list');
+      return;
+    }
+
+    const base: NewRelay = {
+      tgChatId: m.chat.id,
+      tgMessageId: m.message_id,
+      tgThreadId: topicOf(m),
+      tgUserId: userId,
+      marketChatId,
+    };
+    const text = m.text;
+    if (text !== undefined && isInternalNote(text)) return;
+
+    let refusal: { code: string; reply: string } | undefined;
+    if (text === undefined) {
+      refusal = { code: 'UNSUPPORTED', reply: t('relay.unsupported', { what: kind }) };
+    } else {
+      const verdict = checkText(text);
+      if (!verdict.ok) {
+        refusal =
+          verdict.reason === 'empty'
+            ? { code: 'EMPTY', reply: t('relay.empty') }
+            : { code: 'TOO_LONG', reply: t('relay.tooLong', { length: verdict.length, max: verdict.max }) };
+      }
+    }
+    if (refusal) {
+      if (s.relay.findByMessage(m.chat.id, m.message_id)) return; // a redelivered update: answered before
+      // Answer first, then record: a crash in between repeats the answer rather than losing it.
+      const sent = await ctx.reply(refusal.reply, { reply_parameters: { message_id: m.message_id } });
+      addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, marketChatId, kind: 'echo' });
+      s.relay.recordRefusal({ ...base, text: text ?? m.caption }, refusal.code, refusal.reply);
+      return;
+    }
+    const row = s.relay.submit({ ...base, text });
+    if (!row) {
+      s.log.info({ tgChatId: m.chat.id, tgMessageId: m.message_id }, 'duplicate update: already relayed');
+      return;
+    }
+    // Replying to one's own relayed message continues the conversation too.
+    addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: m.message_id, marketChatId, kind: 'seller' });
+  });
+
+  // Market messages cannot be edited: say so once per message, and send nothing.
+  c.on('edited_message', async (ctx) => {
+    const m = ctx.editedMessage;
+    const row = s.relay.findByMessage(m.chat.id, m.message_id);
+    if (!row || !s.isAdmin(ctx.from?.id)) return;
+    if (!s.relay.claimEditNotice(row.id)) return;
+    const sent = await ctx.reply(t('relay.edited'), { reply_parameters: { message_id: m.message_id } });
+    addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, marketChatId: row.marketChatId, kind: 'echo' });
+  });
+  return c;
+}

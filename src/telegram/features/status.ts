@@ -1,0 +1,51 @@
+/** /status: what this thread is linked to and how its latest messages fared. */
+import { Composer, type Context } from 'grammy';
+import { countOpenRelays, recentRelays } from '../../db/relays.js';
+import { threadChat } from '../../db/links.js';
+import type { ChatInfo } from '../../market/types.js';
+import { t } from '../../texts.js';
+import { topicOf } from '../messages.js';
+import type { Services } from '../services.js';
+
+const STATE_WORDS: Record<string, string> = {
+  pending: '⏳ waiting',
+  sending: '⏳ sending',
+  delivered: '✓ delivered',
+  refused: '✗ refused',
+  failed: '✗ failed',
+  uncertain: '❓ unconfirmed',
+  cancelled: '– not sent',
+};
+
+export function status(s: Services): Composer<Context> {
+  const c = new Composer<Context>();
+  c.command('status', async (ctx) => {
+    if (!s.isAdmin(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
+    const msg = ctx.msg!;
+    const topic = topicOf(msg);
+    const linked = topic !== null ? threadChat(s.db, { tgChatId: msg.chat.id, tgThreadId: topic }) : undefined;
+    if (topic !== null && linked === undefined) return void (await ctx.reply(t('status.none')));
+
+    let chat: ChatInfo | undefined;
+    if (linked !== undefined) chat = await s.market.getChat(linked, 'relay').catch(() => undefined);
+    const rows = recentRelays(s.db, msg.chat.id, topic, 5);
+    const lines = [t('status.header', { chatId: linked, chat })];
+    if (rows.length === 0) lines.push(t('status.noDeliveries'));
+    for (const r of rows) {
+      const text = r.kind === 'file' ? `📎 ${r.fileName ?? 'file'}` : (r.text ?? '');
+      const detail = r.httpStatus !== null || r.errorCode !== null ? [r.httpStatus ? `HTTP ${r.httpStatus}` : '', r.errorCode ?? ''].filter(Boolean).join(' ') : undefined;
+      lines.push(
+        t('status.line', {
+          at: r.createdAt,
+          state: STATE_WORDS[r.state] ?? r.state,
+          text: text.length > 60 ? `${text.slice(0, 57)}…` : text,
+          detail,
+        }),
+      );
+    }
+    const waiting = countOpenRelays(s.db, msg.chat.id);
+    if (waiting > 0) lines.push(t('status.queue', { waiting }));
+    await ctx.reply(lines.join('\n'));
+  });
+  return c;
+}

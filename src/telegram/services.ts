@@ -1,0 +1,15 @@
+/** What the Telegram features share: built once in app.ts and handed to each feature factory. */
+import type { Config } from '../config.js';
+import type { Db } from '../db/open.js';
+import type { Logger } from '../logger.js';
+import type { MarketClient } from '../market/client.js';
+import type { RelayQueue } from '../bridge/relay.js';
+
+export interface Services {
+  config: Config;
+  db: Db;
+  log: Logger;
+  market: MarketClient;
+  relay: RelayQueue;
+  isAdmin(userId: number | undefined): boolean;
+}

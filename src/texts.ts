@@ -1,0 +1,188 @@
+/**
+ * Every sentence a seller reads, in one place and keyed, so the bot can later speak Russian and Chinese (the other
+ * languages of Market's seller docs). English only for now. Plain text: no parse_mode, so nothing needs escaping.
+ */
+import type { ChatInfo } from './market/types.js';
+
+export type Lang = 'en';
+
+const STATUS_WORDS: Record<string, string> = {
+  NEW: 'new',
+  WAITING_FOR_CUSTOMER: 'waiting for the buyer',
+  WAITING_FOR_PARTNER: 'waiting for your reply',
+  WAITING_FOR_ARBITER: 'waiting for the arbiter',
+  WAITING_FOR_MARKET: 'waiting for Market',
+  FINISHED: 'finished',
+};
+
+const SENDER_WORDS: Record<string, string> = {
+  CUSTOMER: 'Buyer',
+  PARTNER: 'Shop',
+  MARKET: 'Market (automatic)',
+  SUPPORT: 'Market support',
+};
+
+export function statusWords(status: string): string {
+  return STATUS_WORDS[status] ?? status.toLowerCase().replace(/_/g, ' ');
+}
+
+export function senderWords(sender: string): string {
+  return SENDER_WORDS[sender] ?? sender;
+}
+
+/** "Order 12345", "Return 678 (order 12345)", "Question": what the chat is about, in the seller's words. */
+export function chatSubject(chat: Pick<ChatInfo, 'context' | 'type'>): string {
+  const c = chat.context;
+  let subject: string;
+  if (c.type === 'RETURN') subject = `Return ${c.returnId ?? '?'}${c.orderId ? ` (order ${c.orderId})` : ''}`;
+  else if (c.type === 'ORDER') subject = `Order ${c.orderId ?? '?'}`;
+  else if (c.type === 'DIRECT') subject = 'Question from a product page';
+  else subject = `${c.type.toLowerCase()} chat`;
+  return chat.type === 'ARBITRAGE' ? `Dispute: ${subject}` : subject;
+}
+
+export function buyerName(chat: Pick<ChatInfo, 'context'>): string {
+  return chat.context.customer?.name ?? 'buyer';
+}
+
+function at(ms: number): string {
+  const d = new Date(ms);
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${hh}:${mm} UTC`;
+}
+
+function inAbout(ms: number, now: number): string {
+  const s = Math.max(1, Math.round((ms - now) / 1000));
+  if (s < 90) return `in about ${s} s`;
+  const m = Math.round(s / 60);
+  if (m < 90) return `in about ${m} min (at ${at(ms)})`;
+  return `at ${at(ms)}`;
+}
+
+/** "HTTP 400 · BAD_REQUEST · Message contains a link": the technical line under every error. */
+export function technical(p: { status?: number; code?: string; detail?: string }): string {
+  return [p.status !== undefined ? `HTTP ${p.status}` : undefined, p.code, p.detail].filter(Boolean).join(' · ');
+}
+
+const en = {
+  help: (p: { isAdmin: boolean }) =>
+    [
+      'I connect this Telegram chat with your buyers in Yandex Market chats.',
+      '',
+      'Answering buyers',
+      '• In a forum topic linked to a Market chat, every message you write goes to the buyer.',
+      '• Anywhere (private chat, group, topic), reply to a message of mine that belongs to a Market chat (a buyer message or a /link card): your reply goes to that buyer.',
+      '• 👍 on your message means Market accepted it. If it could not be delivered I reply with the reason.',
+      '• Messages that start with // are team-internal notes: they are never sent to the buyer.',
+      '• Edits are not sent (Market messages cannot be edited): send a new message instead.',
+      '• Only text is sent for now; stickers, voice and video notes are not.',
+      '',
+      'Commands',
+      '/link <chat id> – link this topic (or give you a message to reply to) to a Market chat. The chat id is the number in the chat’s address in the Market cabinet.',
+      '/unlink – stop sending this topic’s messages to Market.',
+      '/status – the linked chat and the latest deliveries with their result.',
+      '/help – this text.',
+      ...(p.isAdmin
+        ? []
+        : ['', 'You are not on this bot’s team list (TELEGRAM_ADMIN_IDS), so your messages are not sent to buyers.']),
+    ].join('\n'),
+
+  'auth.refused': () =>
+    'Sorry, only the shop’s team can use this command. Ask the bot’s owner to add your Telegram id to TELEGRAM_ADMIN_IDS.',
+  'auth.notRelayed': (p: { userId: number }) =>
+    `Not sent to the buyer: only the shop’s team may write to buyers. Ask the bot’s owner to add your Telegram id (${p.userId}) to TELEGRAM_ADMIN_IDS.`,
+
+  'link.usage': () =>
+    'Usage: /link <chat id>\nThe chat id is the number in the chat’s address in the Market cabinet (…/chats/<chat id>), e.g. /link 12345678.',
+  'link.badId': (p: { arg: string }) =>
+    `“${p.arg.slice(0, 40)}” is not a Market chat id: it must be a positive whole number, e.g. /link 12345678. Nothing was linked.`,
+  'link.checking': (p: { chatId: number }) => `Checking Market chat ${p.chatId}…`,
+  'link.notFound': (p: { chatId: number }) =>
+    `Market has no chat ${p.chatId} in this business (or it was deleted). Check the number in the cabinet’s chat address. Nothing was linked.`,
+  'link.failed': (p: { chatId: number; reason: string; technical: string }) =>
+    `Could not check Market chat ${p.chatId}: ${p.reason} Nothing was linked.\n${p.technical}`,
+  'link.card': (p: { chat: ChatInfo; mode: 'topic' | 'reply' }) =>
+    [
+      `🔗 Linked to Market chat ${p.chat.chatId}`,
+      `${chatSubject(p.chat)} · ${buyerName(p.chat)}`,
+      `Status: ${statusWords(p.chat.status)}`,
+      `Started: ${p.chat.createdAt.slice(0, 16).replace('T', ' ')}`,
+      '',
+      p.mode === 'topic'
+        ? 'Every message in this topic now goes to the buyer (except //notes). Reply to this message from anywhere to answer too.'
+        : 'Reply to this message to answer the buyer.',
+    ].join('\n'),
+  'link.movedFrom': (p: { threadId: number }) =>
+    `(This chat was linked to another topic before (#${p.threadId}); that link is removed.)`,
+  'unlink.done': (p: { chatId: number }) =>
+    `Unlinked from Market chat ${p.chatId}. Messages here are no longer sent to the buyer.`,
+  'unlink.notLinked': () =>
+    'Nothing to unlink here. Use /unlink inside a linked topic, or as a reply to a message of the chat you want to unlink.',
+
+  'status.none': () =>
+    'This topic is not linked to a Market chat. Use /link <chat id> to link it, or reply to a buyer’s message to answer it.',
+  'status.header': (p: { chatId: number | undefined; chat?: ChatInfo }) =>
+    p.chatId === undefined
+      ? 'Latest deliveries from this chat:'
+      : p.chat
+        ? `Linked to Market chat ${p.chatId}: ${chatSubject(p.chat)} · ${buyerName(p.chat)} · ${statusWords(p.chat.status)}`
+        : `Linked to Market chat ${p.chatId}.`,
+  'status.noDeliveries': () => 'No messages sent from here yet.',
+  'status.line': (p: { at: number; state: string; text: string; detail?: string }) =>
+    `${new Date(p.at).toISOString().slice(5, 16).replace('T', ' ')} ${p.state}: “${p.text}”${p.detail ? ` (${p.detail})` : ''}`,
+  'status.queue': (p: { waiting: number }) => `${p.waiting} message(s) waiting to be sent.`,
+
+  // Relay echoes: always a reply to the seller's message, in the same thread.
+  'relay.sent': () => '✓ Sent to the buyer.',
+  'relay.sentAfterWait': () => '✓ Sent to the buyer (it had to wait for Market’s limit).',
+  'relay.empty': () => 'Not sent: the message is empty.',
+  'relay.tooLong': (p: { length: number; max: number }) =>
+    `Not sent: Market accepts at most ${p.max} characters per message and this one has ${p.length}. Split it into shorter messages.`,
+  'relay.unsupported': (p: { what: string }) =>
+    `Not sent: ${p.what} can’t be sent to Market buyers yet. Only text is sent for now.`,
+  'relay.edited': () =>
+    'Your edit was not sent: Market messages can’t be edited, so the buyer keeps the original text. Send a new message if something needs correcting.',
+  'relay.replyHint': () =>
+    'To answer a buyer, reply to one of their messages (or to a /link card). Messages that are not replies are not sent anywhere.',
+  'relay.waiting': (p: { until: number; now: number; why: 'rate_limited' | 'quota' | 'retrying' }) =>
+    p.why === 'quota'
+      ? `⏳ Queued: the shop’s hourly Market limit for messages is used up. It will be sent automatically ${inAbout(p.until, p.now)}.`
+      : p.why === 'rate_limited'
+        ? `⏳ Market asked to slow down (rate limit). It will be retried automatically ${inAbout(p.until, p.now)}.`
+        : `⏳ Market did not answer properly; retrying ${inAbout(p.until, p.now)}.`,
+  'relay.failed': (p: { what: string; todo: string; technical: string }) =>
+    `❌ Not delivered: ${p.what} ${p.todo}\n${p.technical}`,
+  'relay.uncertain': (p: { technical: string }) =>
+    `❓ I can’t tell whether the buyer got this message: Market did not confirm it and its chat history could not be checked. Send it again? If it did arrive, the buyer will see it twice.\n${p.technical}`,
+  'relay.button.resend': () => 'Send again',
+  'relay.button.drop': () => 'Don’t send',
+  'relay.resent': () => 'Sending again…',
+  'relay.dropped': () => 'Not sent again. The buyer may or may not have it.',
+  'relay.decided': () => 'Already decided.',
+
+  // What went wrong, and what to do, per failure kind.
+  'why.rejected': () => ['Market refused this message.', 'Buyer messages must not contain contact details (phone, e-mail, messengers) or links; rephrase it and send again.'] as const,
+  'why.unauthorized': () => ['Market did not accept the bridge’s Api-Key.', 'The shop owner needs to check MARKET_API_KEY (Market cabinet → Settings → API and modules) and restart the bot.'] as const,
+  'why.forbidden': () => ['the Api-Key may not write to buyer chats, or the shop is not active.', 'Give the key the “Customer communication” scope in the Market cabinet (Settings → API and modules).'] as const,
+  'why.not_found': () => ['Market does not know this chat (it may have been deleted).', 'Check the chat and /link it again.'] as const,
+  'why.rate_limited': () => ['Market’s rate limit would not let it through in time.', 'Send it again later.'] as const,
+  'why.locked': () => ['Market has locked the business for now (for example during a migration).', 'Send it again later.'] as const,
+  'why.server': () => ['Market had an internal error, several times in a row.', 'Send it again in a few minutes.'] as const,
+  'why.bad_response': () => ['Market answered with something that is not its usual reply.', 'Send it again in a few minutes.'] as const,
+  'why.timeout': () => ['Market did not answer in time, several times in a row.', 'Send it again in a few minutes.'] as const,
+  'why.network': () => ['the bridge could not connect to Market.', 'Check the server’s internet connection; send it again later.'] as const,
+  'why.quota': () => ['the shop’s hourly Market limit is used up.', 'It will be sent when the limit frees up.'] as const,
+
+} as const;
+
+export type TextKey = keyof typeof en;
+type Params<K extends TextKey> = Parameters<(typeof en)[K]>[0];
+
+const catalogs: Record<Lang, typeof en> = { en };
+
+/** The text for `key` in `lang`. */
+export function t<K extends TextKey>(key: K, ...params: Params<K> extends undefined ? [] : [Params<K>]): ReturnType<(typeof en)[K]> {
+  const fn = catalogs.en[key] as (p?: unknown) => ReturnType<(typeof en)[K]>;
+  return fn(params[0]);
+}

@@ -1,0 +1,150 @@
+/**
+ * End-to-end harness: the real wiring (startBridge, the code `npm start` runs) against the fake Telegram and fake
+ * Market servers on loopback, with a real SQLite file in a temporary directory. Logs are captured so tests can
+ * check them (and that no secret ever appears in them).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import type { Message, User } from 'grammy/types';
+import { parseConfig, type Config } from '../../src/config.js';
+import { startBridge, type Bridge, type BridgeOptions } from '../../src/app.js';
+import { createLogger } from '../../src/logger.js';
+import { FakeMarket, type FakeMarketOptions } from '../fakes/market.js';
+import { FakeTelegram } from '../fakes/telegram.js';
+
+export const ADMIN: User = { id: 111, is_bot: false, first_name: 'Anna', username: 'anna_shop' };
+export const TEAMMATE: User = { id: 112, is_bot: false, first_name: 'Boris' };
+export const OUTSIDER: User = { id: 999, is_bot: false, first_name: 'Mallory' };
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  market?: FakeMarketOptions;
+  bridge?: BridgeOptions;
+  /** Start the bridge right away (default true). */
+  start?: boolean;
+}
+
+export class Harness {
+  bridge: Bridge | undefined;
+  readonly logs: string[] = [];
+  private constructor(
+    readonly tg: FakeTelegram,
+    readonly market: FakeMarket,
+    readonly dir: string,
+    readonly config: Config,
+    private readonly bridgeOptions: BridgeOptions,
+  ) {}
+
+  static async create(opts: HarnessOptions = {}): Promise<Harness> {
+    const tg = await FakeTelegram.start();
+    const market = await FakeMarket.start(opts.market);
+    const dir = mkdtempSync(join(tmpdir(), 'market-bridge-'));
+    const parsed = parseConfig({
+      TELEGRAM_BOT_TOKEN: tg.token,
+      TELEGRAM_API_ROOT: tg.apiRoot,
+      TELEGRAM_ADMIN_IDS: `${ADMIN.id},${TEAMMATE.id}`,
+      MARKET_API_KEY: market.apiKey,
+      MARKET_BUSINESS_ID: String(market.businessId),
+      MARKET_API_URL: market.url,
+      DATABASE_PATH: join(dir, 'bridge.sqlite'),
+      LOG_LEVEL: 'debug',
+      ...opts.env,
+    });
+    if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
+    const h = new Harness(tg, market, dir, parsed.config, {
+      marketTimeoutMs: 400,
+      pollTimeoutSeconds: 1,
+      shutdownGraceMs: 1000,
+      ...opts.bridge,
+      relayPolicy: { backoffMs: () => 20, noticeAfterMs: 0, ...opts.bridge?.relayPolicy },
+    });
+    if (opts.start !== false) await h.start();
+    return h;
+  }
+
+  async start(): Promise<Bridge> {
+    const log = createLogger({
+      level: 'debug',
+      secrets: [this.config.telegram.token, this.config.market.apiKey],
+      destination: { write: (line: string) => void this.logs.push(line) },
+    });
+    this.bridge = await startBridge(this.config, { ...this.bridgeOptions, log });
+    return this.bridge;
+  }
+
+  async stop(): Promise<void> {
+    await this.bridge?.stop();
+    this.bridge = undefined;
+  }
+
+  async restart(): Promise<Bridge> {
+    await this.stop();
+    return this.start();
+  }
+
+  /** Stops everything; fails the test if Market saw a request outside the spec or a secret reached the logs. */
+  async close(): Promise<void> {
+    try {
+      await this.stop();
+    } finally {
+      await this.tg.stop();
+      await this.market.stop();
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+    expect(this.market.violations, 'requests that break the official spec').toEqual([]);
+    this.expectNoSecretsInLogs();
+  }
+
+  expectNoSecretsInLogs(): void {
+    const all = this.logs.join('');
+    expect(all.includes(this.config.telegram.token), 'bot token in logs').toBe(false);
+    expect(all.includes(this.config.market.apiKey), 'Api-Key in logs').toBe(false);
+  }
+
+  /** A forum supergroup with a topic, like a team's shop group. */
+  forum(name = 'Order chat'): { chatId: number; threadId: number } {
+    const chat = this.tg.addGroup({ title: 'Shop team', forum: true });
+    const topic = this.tg.createTopic(chat.id, name);
+    return { chatId: chat.id, threadId: topic.message_thread_id };
+  }
+
+  /** `/link <id>` by the admin in a topic; resolves with the bot's card. */
+  async linkTopic(chatId: number, threadId: number, marketChatId: number): Promise<Message> {
+    const cmd = this.tg.userSends({ chatId, threadId, from: ADMIN, text: `/link ${marketChatId}`, entities: [cmd0(`/link`)] });
+    return this.tg.waitForBotMessage((m) => m.reply_to_message?.message_id === cmd.message_id);
+  }
+
+  /** Waits until the bot answered a given message (reply) and returns the answer. */
+  replyTo(chatId: number, messageId: number, timeoutMs?: number): Promise<Message> {
+    return this.tg.waitForBotMessage((m) => m.chat.id === chatId && m.reply_to_message?.message_id === messageId, timeoutMs);
+  }
+
+  /** Waits until the bot set a reaction on the message. */
+  async reacted(chatId: number, messageId: number, timeoutMs = 5000): Promise<string[]> {
+    await this.tg.waitForCall(
+      'setMessageReaction',
+      (c) => c.params.chat_id === chatId && c.params.message_id === messageId && c.ok,
+      timeoutMs,
+    );
+    return this.tg.reactions(chatId, messageId);
+  }
+
+  /** Every update so far has been handled and confirmed. */
+  async settled(timeoutMs = 5000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (this.tg.pendingUpdates() > 0) {
+      if (Date.now() > end) throw new Error(`${this.tg.pendingUpdates()} updates still unconfirmed`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await this.bridge?.relay.idle();
+  }
+}
+
+/** A bot_command entity at the start of the text. */
+export function cmd0(command: string) {
+  return { type: 'bot_command' as const, offset: 0, length: command.length };
+}
+
+export const tick = (ms = 50) => new Promise((r) => setTimeout(r, ms));
