@@ -63,6 +63,20 @@ export function linkThread(
   });
 }
 
+/**
+ * Links a topic the inbound sync just created, unless the chat already has a home in this Telegram chat: the unique
+ * index threads_market_chat has the last word in a race. Returns the chat's topic (this one, or the winner).
+ */
+export function linkNewThread(db: Db, key: ThreadKey, marketChatId: number, now = Date.now()): number {
+  const inserted = db
+    .insert(threads)
+    .values({ ...key, marketChatId, linkedBy: null, createdAt: now })
+    .onConflictDoNothing()
+    .returning({ tgThreadId: threads.tgThreadId })
+    .get();
+  return inserted?.tgThreadId ?? chatThread(db, key.tgChatId, marketChatId) ?? key.tgThreadId;
+}
+
 export function unlinkThread(db: Db, key: ThreadKey): number | undefined {
   const row = db
     .delete(threads)

@@ -76,6 +76,11 @@ export const relays = sqliteTable(
     /** Start of the latest attempt: reconciliation looks for the message in Market's history from here on. */
     attemptStartedAt: integer('attempt_started_at'),
     deliveredAt: integer('delivered_at'),
+    /**
+     * The message in Market's history this relay became, once the inbound sync has seen it there. Set at most once
+     * per history message, so two identical texts are matched to two relays and a cabinet message is not hidden.
+     */
+    marketMessageId: integer('market_message_id'),
     /** The bot's message that says the relay is waiting, edited when it resolves. */
     noticeMessageId: integer('notice_message_id'),
     editNoticeSent: integer('edit_notice_sent', { mode: 'boolean' }).notNull().default(false),
@@ -98,3 +103,93 @@ export const kv = sqliteTable('kv', {
   value: text('value').notNull(),
   updatedAt: integer('updated_at').notNull().default(sql`(unixepoch() * 1000)`),
 });
+
+/**
+ * Market chats the inbound sync knows: what Market last said about each (status, type, context, buyer) and how far
+ * the sync got. `marketUpdatedAt` is the cursor the chat list is compared with; `lastMessageId` the history cursor.
+ * The topic columns say what the chat's Telegram home currently shows, so a change costs one call, not one per scan.
+ */
+export const marketChats = sqliteTable(
+  'market_chats',
+  {
+    marketChatId: integer('market_chat_id').primaryKey(),
+    /** ChatType (CHAT, ARBITRAGE) as Market sent it; unknown values are kept, not refused. */
+    type: text('type').notNull(),
+    status: text('status').notNull(),
+    contextType: text('context_type').notNull(),
+    orderId: integer('order_id'),
+    returnId: integer('return_id'),
+    customerName: text('customer_name'),
+    /** Market's createdAt as sent (ISO 8601 with Market's offset), shown on the chat card. */
+    marketCreatedAt: text('market_created_at'),
+    /** Market's updatedAt (Unix ms) as of the last completed sync; a listing with a later one means "look again". */
+    marketUpdatedAt: integer('market_updated_at'),
+    /** Highest history message recorded; the next history read starts after it. Null: never read. */
+    lastMessageId: integer('last_message_id'),
+    /**
+     * Messages created at or before this (Unix ms, Market's clock) are history the seller is not shown: chats that
+     * existed before the bridge first ran only show what is new (see bridge/sync.ts, first start).
+     */
+    shownFrom: integer('shown_from'),
+    /** How many older messages were left out because of shownFrom (the card says so). */
+    skippedMessages: integer('skipped_messages').notNull().default(0),
+    /** The forum topic's current title as the bridge set it (null: no topic). */
+    topicTitle: text('topic_title'),
+    topicClosed: integer('topic_closed', { mode: 'boolean' }).notNull().default(false),
+    /** The chat card in the current topic; null until it is posted (again after a topic is recreated). */
+    cardMessageId: integer('card_message_id'),
+    /**
+     * The status the thread last reflected (title marks, closed on finishing). Changes are shown against this, not
+     * against the previous sync, so a change Telegram refused is shown on the next attempt instead of lost.
+     */
+    shownStatus: text('shown_status'),
+    /** Dispute state the thread has been told about, so a repeated notification does not repeat the flag. */
+    dispute: text('dispute', { enum: ['open', 'closed'] }),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [index('market_chats_status').on(t.status)],
+);
+
+export type MarketChatRow = typeof marketChats.$inferSelect;
+
+export const INBOUND_STATES = ['pending', 'delivered', 'own'] as const;
+export type InboundState = (typeof INBOUND_STATES)[number];
+
+/**
+ * Every history message the sync recorded, keyed by (Market chat, message id) so nothing is posted twice.
+ * `pending` rows are posted to Telegram (also after a restart); `own` rows are the bridge's own relays, already in
+ * the thread as the seller's message. A message is posted in parts (text chunks, files); `partsSent` lets a restart
+ * continue where it stopped instead of repeating parts.
+ */
+export const inboundMessages = sqliteTable(
+  'inbound_messages',
+  {
+    marketChatId: integer('market_chat_id').notNull(),
+    marketMessageId: integer('market_message_id').notNull(),
+    /** ChatMessageSenderType: CUSTOMER, PARTNER, MARKET, SUPPORT (unknown values kept). */
+    sender: text('sender').notNull(),
+    /** Market's createdAt, Unix ms. */
+    createdAt: integer('created_at').notNull(),
+    text: text('text'),
+    /** The message's files as JSON `[{name, url, size}]`. */
+    files: text('files'),
+    state: text('state', { enum: INBOUND_STATES }).notNull(),
+    /** For `own`: the relay this message is. */
+    relayId: integer('relay_id'),
+    partsSent: integer('parts_sent').notNull().default(0),
+    /** Where the first part landed in Telegram. */
+    tgChatId: integer('tg_chat_id'),
+    tgMessageId: integer('tg_message_id'),
+    recordedAt: integer('recorded_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.marketChatId, t.marketMessageId] }),
+    index('inbound_messages_state').on(t.state, t.marketChatId),
+    // "Is this relay matched already?" is asked for every PARTNER message the sync reads.
+    index('inbound_messages_relay').on(t.relayId),
+  ],
+);
+
+export type InboundMessageRow = typeof inboundMessages.$inferSelect;

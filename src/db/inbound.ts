@@ -1,0 +1,258 @@
+/**
+ * The inbound sync's tables (see schema.ts `market_chats`, `inbound_messages`): what the bridge knows about each
+ * Market chat, and every history message it recorded with how far it got into Telegram.
+ */
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lte, not, notInArray, or, sql } from 'drizzle-orm';
+import type { Db } from './open.js';
+import {
+  inboundMessages,
+  marketChats,
+  relays,
+  threads,
+  type InboundMessageRow,
+  type InboundState,
+  type MarketChatRow,
+} from './schema.js';
+import { sameText } from '../bridge/text-rules.js';
+
+export type { InboundMessageRow, MarketChatRow };
+
+/** What Market says about a chat, as the sync stores it. */
+export interface ChatFacts {
+  marketChatId: number;
+  type: string;
+  status: string;
+  contextType: string;
+  orderId: number | null;
+  returnId: number | null;
+  customerName: string | null;
+  marketCreatedAt: string | null;
+}
+
+/** A history message about to be recorded. */
+export interface NewInbound {
+  marketMessageId: number;
+  sender: string;
+  createdAt: number;
+  text: string | null;
+  files: { name: string; url: string; size: number }[] | null;
+}
+
+/** A relay's attempt started at most this long (plus clock skew) before Market dated its message. */
+const OWN_RELAY_LOOKBACK_MS = 60 * 60_000;
+
+/** States of relays whose text may already be in Market's history (sent, or possibly sent). */
+const MATCHABLE_RELAY_STATES = ['delivered', 'sending', 'uncertain'] as const;
+
+export function getMarketChat(db: Db, marketChatId: number): MarketChatRow | undefined {
+  return db.select().from(marketChats).where(eq(marketChats.marketChatId, marketChatId)).get();
+}
+
+/** The stored rows of the chats on one page of the chat list. */
+export function marketChatsIn(db: Db, ids: readonly number[]): Map<number, MarketChatRow> {
+  if (ids.length === 0) return new Map();
+  const rows = db.select().from(marketChats).where(inArray(marketChats.marketChatId, [...ids])).all();
+  return new Map(rows.map((r) => [r.marketChatId, r]));
+}
+
+/**
+ * Remembers a chat without reading its history: its current state counts as seen, so only what comes after
+ * `updatedAt` will be shown (chats that were already quiet when the bridge first ran).
+ */
+export function rememberQuietChat(db: Db, facts: ChatFacts, updatedAt: number, now = Date.now()): void {
+  db.insert(marketChats)
+    .values({ ...facts, marketUpdatedAt: updatedAt, shownFrom: updatedAt, createdAt: now, updatedAt: now })
+    .onConflictDoNothing()
+    .run();
+}
+
+export interface SyncRecord {
+  facts: ChatFacts;
+  /** Market's updatedAt the sync has now caught up with; undefined keeps the stored cursor. */
+  marketUpdatedAt: number | undefined;
+  /** For a chat seen for the first time: older messages are not shown. */
+  shownFrom: number | null | undefined;
+  messages: NewInbound[];
+  /** Messages read but left out because they are older than shownFrom. */
+  skipped: number;
+  /** Highest message id read (recorded or skipped). */
+  lastMessageId: number | undefined;
+  /** How far Market's clock and the bridge's may differ when matching the bridge's own relays. */
+  clockSkewMs: number;
+}
+
+/**
+ * Records one sync of a chat in a single transaction: the chat's facts, the cursors, and the new messages. A
+ * PARTNER message that is one of the bridge's own relays is recorded as `own` (and the relay remembers it), so it
+ * is not shown twice; every other message is `pending` until it is in Telegram.
+ */
+export function recordSync(db: Db, r: SyncRecord, now = Date.now()): void {
+  db.transaction((tx) => {
+    const before = tx.select().from(marketChats).where(eq(marketChats.marketChatId, r.facts.marketChatId)).get();
+    const cursor = {
+      ...(r.marketUpdatedAt !== undefined ? { marketUpdatedAt: r.marketUpdatedAt } : {}),
+      ...(r.lastMessageId !== undefined ? { lastMessageId: Math.max(r.lastMessageId, before?.lastMessageId ?? 0) } : {}),
+      skippedMessages: (before?.skippedMessages ?? 0) + r.skipped,
+    };
+    tx.insert(marketChats)
+      .values({ ...r.facts, ...cursor, shownFrom: r.shownFrom ?? null, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: marketChats.marketChatId, set: { ...r.facts, ...cursor, updatedAt: now } })
+      .run();
+
+    for (const m of r.messages) {
+      let state: InboundState = 'pending';
+      let relayId: number | null = null;
+      if (m.sender === 'PARTNER') {
+        const own = findOwnRelay(tx, r.facts.marketChatId, m, r.clockSkewMs);
+        if (own !== undefined) {
+          state = 'own';
+          relayId = own;
+        }
+      }
+      const inserted = tx
+        .insert(inboundMessages)
+        .values({
+          marketChatId: r.facts.marketChatId,
+          marketMessageId: m.marketMessageId,
+          sender: m.sender,
+          createdAt: m.createdAt,
+          text: m.text,
+          files: m.files ? JSON.stringify(m.files) : null,
+          state,
+          relayId,
+          recordedAt: now,
+        })
+        .onConflictDoNothing()
+        .run().changes;
+      if (inserted === 1 && relayId !== null) {
+        tx.update(relays)
+          .set({ marketMessageId: m.marketMessageId })
+          .where(and(eq(relays.id, relayId), isNull(relays.marketMessageId)))
+          .run();
+      }
+    }
+  });
+}
+
+/**
+ * The oldest relay of this chat that this history message can be: same text (or file name), attempted no later
+ * than the message appeared (allowing for clock skew), and not matched to another message of the same kind yet.
+ * A captioned photo is one relay that becomes two history messages (the file, then its caption as text), so a
+ * relay is matched at most once per kind.
+ */
+function findOwnRelay(db: Pick<Db, 'select'>, marketChatId: number, m: NewInbound, clockSkewMs: number): number | undefined {
+  const isFile = m.files !== null;
+  const attempt = sql`coalesce(${relays.attemptStartedAt}, ${relays.createdAt})`;
+  const matchedAlready = sql`exists (select 1 from ${inboundMessages} where ${inboundMessages.relayId} = ${relays.id}
+    and ${inboundMessages.state} = 'own' and ${inboundMessages.files} is ${isFile ? sql`not null` : sql`null`})`;
+  const candidates = db
+    .select({ id: relays.id, text: relays.text, fileName: relays.fileName })
+    .from(relays)
+    .where(
+      and(
+        eq(relays.marketChatId, marketChatId),
+        isFile
+          ? and(eq(relays.kind, 'file'), or(inArray(relays.state, [...MATCHABLE_RELAY_STATES]), isNotNull(relays.deliveredAt)))
+          : inArray(relays.state, [...MATCHABLE_RELAY_STATES]),
+        lte(attempt, m.createdAt + clockSkewMs),
+        // A relay's message appears while its attempt runs: one attempted long before cannot be this message.
+        gte(attempt, m.createdAt - clockSkewMs - OWN_RELAY_LOOKBACK_MS),
+        not(matchedAlready),
+      ),
+    )
+    .orderBy(asc(relays.id))
+    .all();
+  const names = new Set((m.files ?? []).map((f) => f.name));
+  return candidates.find((c) =>
+    isFile ? c.fileName !== null && names.has(c.fileName) : m.text !== null && sameText(m.text, c.text ?? ''),
+  )?.id;
+}
+
+/** Messages of a chat still to be posted, oldest first. */
+export function pendingMessages(db: Db, marketChatId: number): InboundMessageRow[] {
+  return db
+    .select()
+    .from(inboundMessages)
+    .where(and(eq(inboundMessages.state, 'pending'), eq(inboundMessages.marketChatId, marketChatId)))
+    .orderBy(asc(inboundMessages.marketMessageId))
+    .all();
+}
+
+/** Chats with messages still to be posted (after a restart, or after Telegram refused for a while). */
+export function chatsWithPending(db: Db): number[] {
+  return db
+    .selectDistinct({ id: inboundMessages.marketChatId })
+    .from(inboundMessages)
+    .where(eq(inboundMessages.state, 'pending'))
+    .all()
+    .map((r) => r.id);
+}
+
+/** One part of a message is in Telegram; the last part makes the message delivered. */
+export function markPartSent(
+  db: Db,
+  key: { marketChatId: number; marketMessageId: number },
+  part: { index: number; last: boolean; tgChatId: number; tgMessageId: number },
+  now = Date.now(),
+): void {
+  db.update(inboundMessages)
+    .set({
+      partsSent: part.index + 1,
+      ...(part.index === 0 ? { tgChatId: part.tgChatId, tgMessageId: part.tgMessageId } : {}),
+      ...(part.last ? { state: 'delivered' as const, deliveredAt: now } : {}),
+    })
+    .where(and(eq(inboundMessages.marketChatId, key.marketChatId), eq(inboundMessages.marketMessageId, key.marketMessageId)))
+    .run();
+}
+
+export type Presentation = Partial<
+  Pick<MarketChatRow, 'topicTitle' | 'topicClosed' | 'cardMessageId' | 'dispute' | 'shownStatus'>
+>;
+
+/** Remembers what the chat's Telegram home now shows. */
+export function setPresentation(db: Db, marketChatId: number, patch: Presentation, now = Date.now()): void {
+  db.update(marketChats).set({ ...patch, updatedAt: now }).where(eq(marketChats.marketChatId, marketChatId)).run();
+}
+
+/** Market answered 404 for a chat it listed before: remember it under a status of our own. */
+export function markChatStatus(db: Db, marketChatId: number, status: string, now = Date.now()): void {
+  db.update(marketChats).set({ status, updatedAt: now }).where(eq(marketChats.marketChatId, marketChatId)).run();
+}
+
+/** Chats the bridge last saw in any status but `closed` (e.g. FINISHED). */
+export function chatIdsNotIn(db: Db, closed: readonly string[]): number[] {
+  return db
+    .select({ id: marketChats.marketChatId })
+    .from(marketChats)
+    .where(notInArray(marketChats.status, [...closed]))
+    .all()
+    .map((r) => r.id);
+}
+
+/** Whether any message of the chat was posted in this Telegram chat (reply-chain notices only follow those). */
+export function shownIn(db: Db, marketChatId: number, tgChatId: number): boolean {
+  return (
+    db
+      .select({ x: inboundMessages.marketMessageId })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.marketChatId, marketChatId), eq(inboundMessages.tgChatId, tgChatId)))
+      .limit(1)
+      .get() !== undefined
+  );
+}
+
+/** Whether the topic was created by the sync (not linked by a person with /link), so its look is the sync's. */
+export function syncOwnsThread(db: Db, tgChatId: number, tgThreadId: number): boolean {
+  const row = db
+    .select({ linkedBy: threads.linkedBy })
+    .from(threads)
+    .where(and(eq(threads.tgChatId, tgChatId), eq(threads.tgThreadId, tgThreadId)))
+    .get();
+  return row !== undefined && row.linkedBy === null;
+}
+
+export function countInbound(db: Db): { chats: number; messages: number } {
+  const chats = db.select({ n: sql<number>`count(*)` }).from(marketChats).get()?.n ?? 0;
+  const messages = db.select({ n: sql<number>`count(*)` }).from(inboundMessages).get()?.n ?? 0;
+  return { chats, messages };
+}

@@ -1,0 +1,91 @@
+/**
+ * The inbound sync's wiring (buyer -> Telegram), kept out of app.ts: the Market side at `sync` priority, the
+ * Telegram side behind its outbox, and the engine between them. Off (undefined, one info line) without
+ * TELEGRAM_CHAT_ID.
+ */
+import type { Api } from 'grammy';
+import type { Config } from './config.js';
+import type { Db } from './db/open.js';
+import type { Logger } from './logger.js';
+import { DEFAULT_BUYER_FILE_OPTIONS, fetchBuyerFile, type BuyerFileOptions } from './market/buyer-files.js';
+import type { MarketClient } from './market/client.js';
+import type { MarketLimits } from './market/limits.js';
+import { InboundSync, type SyncOptions } from './bridge/sync.js';
+import { TelegramInbound } from './telegram/inbound.js';
+import { TelegramOutbox, type PacingOptions } from './telegram/outbox.js';
+
+export interface InboundOptions {
+  sync?: Partial<SyncOptions>;
+  /** Telegram pacing; tests and the benchmark lift it. */
+  pacing?: Partial<PacingOptions>;
+  files?: Partial<BuyerFileOptions>;
+  /** After Telegram refused a topic, try again after this long. */
+  topicRetryMs?: number;
+}
+
+export interface Inbound {
+  sync: InboundSync;
+  outbox: TelegramOutbox;
+  /** For push notifications: bring this chat up to date now. Never rejects. */
+  syncChat(chatId: number, reason: string): Promise<void>;
+  start(): Promise<void>;
+  stop(graceMs: number): Promise<void>;
+}
+
+export function createInbound(deps: {
+  config: Config;
+  db: Db;
+  log: Logger;
+  api: Api;
+  market: MarketClient;
+  limits: MarketLimits;
+  options?: InboundOptions;
+}): Inbound | undefined {
+  const { config, db, log, api, market, limits, options } = deps;
+  const tgChatId = config.telegram.chatId;
+  if (tgChatId === undefined) {
+    log.info('TELEGRAM_CHAT_ID is not set: buyer messages are not brought into Telegram (/link and replies still work)');
+    return undefined;
+  }
+  const outbox = new TelegramOutbox({ pacing: options?.pacing });
+  const fileOptions: BuyerFileOptions = {
+    ...DEFAULT_BUYER_FILE_OPTIONS,
+    market: { origin: config.market.apiUrl, apiKey: config.market.apiKey },
+    ...options?.files,
+  };
+  const target = new TelegramInbound({
+    api,
+    db,
+    log,
+    tgChatId,
+    outbox,
+    fetchFile: (f) => fetchBuyerFile(f, fileOptions),
+    topicRetryMs: options?.topicRetryMs,
+  });
+  const sync = new InboundSync({
+    db,
+    log,
+    target,
+    options: { intervalMs: config.market.pollIntervalMs, ...options?.sync },
+    market: {
+      getChats: (body, query) => market.getChats(body, query, 'sync'),
+      getChat: (chatId) => market.getChat(chatId, 'sync'),
+      getChatHistory: (query, body) => market.getChatHistory(query, body, 'sync'),
+      remaining: (op) => limits.remaining(op),
+      blockedUntil: (op) => limits.blockedUntil(op, 'sync'),
+    },
+  });
+  return {
+    sync,
+    outbox,
+    syncChat: (chatId, reason) => sync.syncChat(chatId, reason),
+    start: async () => {
+      await target.init();
+      sync.start();
+    },
+    stop: async (graceMs) => {
+      outbox.close();
+      await sync.stop(graceMs);
+    },
+  };
+}

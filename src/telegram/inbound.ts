@@ -1,0 +1,369 @@
+/**
+ * Where buyer chats appear in Telegram (TELEGRAM_CHAT_ID), for the inbound sync (bridge/sync.ts):
+ *
+ * - Topic mode (a forum supergroup where the bot may manage topics): each Market chat gets its own topic, titled in
+ *   the seller's terms and opened by a chat card. The topic is linked like /link links one, so everything written in
+ *   it goes to the buyer. Status shows in the title (❗ waiting for your reply, ⚖️ dispute); FINISHED closes the
+ *   topic and a new message reopens it. A topic someone deleted is recreated and relinked.
+ * - Reply-chain mode (a private chat, an ordinary group, or a forum where Telegram refused a topic): each message is
+ *   posted with a one-line header naming its chat; replying to it answers that chat. A refused topic is said once in
+ *   the chat, and tried again after `topicRetryMs`.
+ *
+ * Every message the bot posts for a chat is an anchor, so a reply to any of them is relayed. Every call goes through
+ * the outbox, which paces them and keeps their order.
+ */
+import { GrammyError, InputFile, type Api } from 'grammy';
+import type { Db } from '../db/open.js';
+import { addAnchor, chatThread, linkNewThread, linkThread, unlinkThread, type AnchorKind } from '../db/links.js';
+import {
+  getMarketChat,
+  markPartSent,
+  setPresentation,
+  shownIn,
+  syncOwnsThread,
+  type InboundMessageRow,
+  type MarketChatRow,
+} from '../db/inbound.js';
+import { deleteKv, getKv, setKv } from '../db/kv.js';
+import type { Logger } from '../logger.js';
+import type { BuyerFile, FetchedFile } from '../market/buyer-files.js';
+import type { ChatChange, InboundTarget } from '../bridge/sync.js';
+import { t } from '../texts.js';
+import { describe } from './echo.js';
+import type { TelegramOutbox } from './outbox.js';
+
+/** Telegram's limits on what a bot sends. */
+const TEXT_MAX = 4096;
+const TITLE_MAX = 128;
+const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+const PHOTO_NAME = /\.(jpe?g|png|webp)$/i;
+
+/** A topic someone deleted: sends fail with one of these. */
+const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
+const TOPIC_CLOSED = /TOPIC_CLOSED/i;
+const NOT_MODIFIED = /TOPIC_NOT_MODIFIED/i;
+/** createForumTopic refused (a 400) for good: no admin rights, no topic rights, not a forum. */
+const TOPICS_REFUSED =
+  /not enough rights|CHAT_ADMIN_REQUIRED|RIGHT_FORBIDDEN|not a forum|supergroups? (chats )?only|FORUM_DISABLED/i;
+
+export interface TelegramInboundDeps {
+  api: Api;
+  db: Db;
+  log: Logger;
+  /** TELEGRAM_CHAT_ID. */
+  tgChatId: number;
+  outbox: TelegramOutbox;
+  fetchFile(file: BuyerFile): Promise<FetchedFile>;
+  /** After Telegram refused a topic, try topics again for new chats after this long. */
+  topicRetryMs?: number;
+  now?: () => number;
+}
+
+type Part = { kind: 'text'; text: string } | { kind: 'file'; file: BuyerFile; caption: string };
+
+export class TelegramInbound implements InboundTarget {
+  /** Whether the chat is a forum; undefined until Telegram said (then topics are tried, and refusals handled). */
+  private forum: boolean | undefined;
+  private readonly creating = new Map<number, Promise<number | null>>();
+  private readonly now: () => number;
+  private readonly refusedKey: string;
+
+  constructor(private readonly deps: TelegramInboundDeps) {
+    this.now = deps.now ?? Date.now;
+    this.refusedKey = `inbound.topicsRefused.${deps.tgChatId}`;
+  }
+
+  /** Asks Telegram what kind of chat TELEGRAM_CHAT_ID is. A failure only warns: posting will tell. */
+  async init(): Promise<void> {
+    const { api, tgChatId, log } = this.deps;
+    try {
+      const chat = await api.getChat(tgChatId);
+      this.forum = chat.type === 'supergroup' && chat.is_forum === true;
+      const where = this.forum ? 'buyer chats go to forum topics' : 'buyer chats go to reply chains';
+      log.info({ tgChatId, type: chat.type, forum: this.forum }, where);
+    } catch (err) {
+      log.warn(
+        { tgChatId, err: describe(err) },
+        'cannot read TELEGRAM_CHAT_ID from Telegram (is the bot in that chat?); will keep trying when posting',
+      );
+    }
+  }
+
+  async post(chat: MarketChatRow, m: InboundMessageRow): Promise<void> {
+    const key = { marketChatId: m.marketChatId, marketMessageId: m.marketMessageId };
+    let sent = m.partsSent;
+    await this.inHome(chat, async (thread) => {
+      const current = this.fresh(chat);
+      if (thread !== null && current.topicClosed) await this.setClosed(current, thread, false);
+      const parts = this.partsOf(current, m, thread);
+      for (; sent < parts.length; sent++) {
+        const tgMessageId = await this.send(thread, parts[sent]!);
+        const part = { index: sent, last: sent === parts.length - 1, tgChatId: this.deps.tgChatId, tgMessageId };
+        this.deps.db.transaction(() => {
+          this.anchor(tgMessageId, chat.marketChatId, 'buyer');
+          markPartSent(this.deps.db, key, part, this.now());
+        });
+      }
+    });
+  }
+
+  async update(chat: MarketChatRow, change: ChatChange): Promise<void> {
+    const { db, tgChatId } = this.deps;
+    // A chat gets a home as soon as it is seen, unless it began before what the bridge shows (it existed before the
+    // bridge first ran): then only once it has a message to show.
+    const hasHome = chatThread(db, tgChatId, chat.marketChatId) !== undefined;
+    const shown = hasHome || shownIn(db, chat.marketChatId, tgChatId);
+    const began = chat.marketCreatedAt !== null ? Date.parse(chat.marketCreatedAt) : NaN;
+    const beganInView = chat.shownFrom === null || (Number.isFinite(began) && began > chat.shownFrom);
+    if (!shown && !beganInView) return;
+    await this.inHome(chat, async (thread) => {
+      let current = this.fresh(chat);
+      if (change.dispute === 'opened' && current.dispute !== 'open') {
+        await this.notice(current, thread, t('inbound.disputeOpened'));
+        setPresentation(db, chat.marketChatId, { dispute: 'open' }, this.now());
+      }
+      if (change.dispute === 'finished' && current.dispute === 'open') {
+        await this.notice(current, thread, t('inbound.disputeFinished'));
+        setPresentation(db, chat.marketChatId, { dispute: 'closed' }, this.now());
+      }
+      if (change.vanished) await this.notice(current, thread, t('inbound.vanished'));
+      current = this.fresh(chat);
+      if (thread === null) {
+        if (change.finished && shown) await this.notice(current, thread, t('inbound.finished'));
+        return;
+      }
+      // A topic a person linked with /link keeps its name and stays open: its look is theirs.
+      if (!syncOwnsThread(db, tgChatId, thread)) return;
+      const title = this.titleOf(current);
+      if (title !== current.topicTitle) {
+        await this.topicCall(() => this.deps.api.editForumTopic(tgChatId, thread, { name: title }));
+        setPresentation(db, chat.marketChatId, { topicTitle: title }, this.now());
+      }
+      if (change.finished && !current.topicClosed) await this.setClosed(current, thread, true);
+    });
+  }
+
+  // ---- the chat's home: a topic, or null for reply-chain mode ----
+
+  /**
+   * Runs `op` in the chat's home (its card posted first if the topic has none yet). A deleted topic is recreated and
+   * relinked, and one a person closed is reopened; then `op` runs once more.
+   */
+  private async inHome(chat: MarketChatRow, op: (thread: number | null) => Promise<void>): Promise<void> {
+    const attempt = async (thread: number | null) => {
+      if (thread !== null && this.fresh(chat).cardMessageId === null) await this.postCard(this.fresh(chat), thread);
+      await op(thread);
+    };
+    const thread = await this.home(chat);
+    try {
+      await attempt(thread);
+    } catch (err) {
+      if (thread === null) throw err;
+      const why = describe(err).message;
+      if (TOPIC_GONE.test(why)) {
+        this.deps.log.warn({ marketChatId: chat.marketChatId, thread }, 'the chat’s topic was deleted; creating it again');
+        await attempt(await this.createTopic(this.fresh(chat), thread));
+        return;
+      }
+      if (TOPIC_CLOSED.test(why)) {
+        // Closed by a person, not by the bridge.
+        await this.setClosed(this.fresh(chat), thread, false);
+        await attempt(thread);
+        return;
+      }
+      throw err;
+    }
+  }
+
+  private async home(chat: MarketChatRow): Promise<number | null> {
+    const thread = chatThread(this.deps.db, this.deps.tgChatId, chat.marketChatId);
+    if (thread !== undefined) return thread;
+    if (!this.topicsPossible()) return null;
+    return this.createTopic(chat, undefined);
+  }
+
+  private topicsPossible(): boolean {
+    if (this.forum === false) return false;
+    const refusedAt = Number(getKv(this.deps.db, this.refusedKey) ?? NaN);
+    return !(Number.isFinite(refusedAt) && this.now() - refusedAt < (this.deps.topicRetryMs ?? 30 * 60_000));
+  }
+
+  /**
+   * Creates and links the chat's topic (its card follows in inHome). One creation per Market chat at a time (a second
+   * caller gets the same promise); the unique index decides if another topic got linked meanwhile. Null: Telegram
+   * refused topics.
+   */
+  private createTopic(chat: MarketChatRow, replacing: number | undefined): Promise<number | null> {
+    const inFlight = this.creating.get(chat.marketChatId);
+    if (inFlight) return inFlight;
+    const created = this.doCreateTopic(chat, replacing).finally(() => this.creating.delete(chat.marketChatId));
+    this.creating.set(chat.marketChatId, created);
+    return created;
+  }
+
+  /** `replacing`: the deleted topic this one replaces (the chat is moved out of it). */
+  private async doCreateTopic(chat: MarketChatRow, replacing: number | undefined): Promise<number | null> {
+    const { api, db, tgChatId, log, outbox } = this.deps;
+    const title = this.titleOf(chat);
+    let threadId: number;
+    try {
+      threadId = (await outbox.run(tgChatId, () => api.createForumTopic(tgChatId, title))).message_thread_id;
+    } catch (err) {
+      if (err instanceof GrammyError && err.error_code === 400 && TOPICS_REFUSED.test(err.description)) {
+        // A dead topic stays linked no longer: the chat continues in reply chains.
+        if (replacing !== undefined) unlinkThread(db, { tgChatId, tgThreadId: replacing });
+        await this.topicsRefused(err.description);
+        return null;
+      }
+      throw err;
+    }
+    deleteKv(db, this.refusedKey);
+    const key = { tgChatId, tgThreadId: threadId };
+    let home = threadId;
+    if (replacing !== undefined) linkThread(db, key, chat.marketChatId, null, this.now());
+    else home = linkNewThread(db, key, chat.marketChatId, this.now());
+    if (home !== threadId) {
+      log.warn({ marketChatId: chat.marketChatId, threadId, home }, 'another topic was linked meanwhile; removing the new one');
+      await outbox.run(tgChatId, () => api.deleteForumTopic(tgChatId, threadId)).catch(() => undefined);
+      return home;
+    }
+    setPresentation(db, chat.marketChatId, { topicTitle: title, topicClosed: false, cardMessageId: null }, this.now());
+    log.info({ marketChatId: chat.marketChatId, threadId, replacing }, 'topic created for a Market chat');
+    return threadId;
+  }
+
+  /** Said once in the chat (until a topic is created again); new chats use reply chains until topicRetryMs. */
+  private async topicsRefused(reason: string): Promise<void> {
+    const { db, log, tgChatId } = this.deps;
+    const toldBefore = getKv(db, this.refusedKey) !== undefined;
+    setKv(db, this.refusedKey, String(this.now()), this.now());
+    log.warn({ tgChatId, reason, toldBefore }, 'Telegram refused to create a topic; using reply chains');
+    if (toldBefore) return;
+    await this.deps.outbox
+      .run(tgChatId, () => this.deps.api.sendMessage(tgChatId, t('inbound.topicsRefused', { reason })))
+      .catch((err: unknown) => log.warn({ err: describe(err) }, 'could not say that topics are refused'));
+  }
+
+  private async postCard(chat: MarketChatRow, thread: number): Promise<void> {
+    const id = await this.send(thread, { kind: 'text', text: t('inbound.card', { chat }) });
+    this.anchor(id, chat.marketChatId, 'chat_card');
+    setPresentation(this.deps.db, chat.marketChatId, { cardMessageId: id }, this.now());
+  }
+
+  private async setClosed(chat: MarketChatRow, thread: number, closed: boolean): Promise<void> {
+    const { api, tgChatId } = this.deps;
+    await this.topicCall(() => (closed ? api.closeForumTopic(tgChatId, thread) : api.reopenForumTopic(tgChatId, thread)));
+    setPresentation(this.deps.db, chat.marketChatId, { topicClosed: closed }, this.now());
+  }
+
+  /**
+   * A topic call (title, close, reopen) through the outbox. "Not modified" means it already is as wanted; another
+   * refusal (e.g. the bot lost its topic rights) is logged and left, as the title and closing are only looks.
+   * A deleted topic is still thrown, so it is recreated.
+   */
+  private async topicCall(call: () => Promise<unknown>): Promise<void> {
+    try {
+      await this.deps.outbox.run(this.deps.tgChatId, call);
+    } catch (err) {
+      if (!(err instanceof GrammyError && err.error_code === 400) || TOPIC_GONE.test(err.description)) throw err;
+      if (!NOT_MODIFIED.test(err.description)) {
+        this.deps.log.warn({ err: err.description }, 'Telegram refused to change a topic');
+      }
+    }
+  }
+
+  // ---- messages ----
+
+  private partsOf(chat: MarketChatRow, m: InboundMessageRow, thread: number | null): Part[] {
+    const header =
+      thread === null ? t('inbound.header', { chat, sender: m.sender }) : t('inbound.sender', { sender: m.sender });
+    const files = m.files ? (JSON.parse(m.files) as BuyerFile[]) : [];
+    const parts: Part[] = [];
+    const text = m.text ?? '';
+    if (text.trim() !== '' || files.length === 0) {
+      for (const chunk of splitText(`${header}\n${text.trim() === '' ? t('inbound.empty') : text}`, TEXT_MAX)) {
+        parts.push({ kind: 'text', text: chunk });
+      }
+    }
+    for (const file of files) parts.push({ kind: 'file', file, caption: header });
+    return parts;
+  }
+
+  /** Sends one part; returns its Telegram message id. A file that cannot be attached goes as a named link. */
+  private async send(thread: number | null, part: Part): Promise<number> {
+    const { api, tgChatId, outbox } = this.deps;
+    const where = thread !== null ? { message_thread_id: thread } : {};
+    if (part.kind === 'text') {
+      const sent = await outbox.run(tgChatId, () =>
+        api.sendMessage(tgChatId, part.text, { ...where, link_preview_options: { is_disabled: true } }),
+      );
+      return sent.message_id;
+    }
+    const { file, caption } = part;
+    const got = await this.deps.fetchFile(file);
+    if (got.ok) {
+      const asPhoto = PHOTO_NAME.test(file.name) && got.bytes.byteLength <= PHOTO_MAX_BYTES;
+      const attempts = asPhoto ? (['photo', 'document'] as const) : (['document'] as const);
+      for (const as of attempts) {
+        try {
+          const sent = await outbox.run(tgChatId, async (): Promise<{ message_id: number }> =>
+            as === 'photo'
+              ? api.sendPhoto(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption })
+              : api.sendDocument(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption }),
+          );
+          return sent.message_id;
+        } catch (err) {
+          // Only a refusal of this file falls back; a topic problem, a network error or a 5xx is the caller's.
+          const refusedFile = err instanceof GrammyError && err.error_code === 400;
+          if (!refusedFile || TOPIC_GONE.test(err.description) || TOPIC_CLOSED.test(err.description)) throw err;
+          this.deps.log.info({ name: file.name, as, err: err.description }, 'Telegram refused a buyer file');
+        }
+      }
+    } else {
+      this.deps.log.info({ name: file.name, size: file.size, why: got.why }, 'buyer file not fetched; posting a link');
+    }
+    const text = `${caption}\n${t('inbound.fileLink', { name: file.name, size: file.size, url: file.url })}`;
+    const sent = await outbox.run(tgChatId, () => api.sendMessage(tgChatId, text.slice(0, TEXT_MAX), { ...where }));
+    return sent.message_id;
+  }
+
+  private async notice(chat: MarketChatRow, thread: number | null, text: string): Promise<void> {
+    const body = thread === null ? `${t('inbound.header', { chat })}\n${text}` : text;
+    const id = await this.send(thread, { kind: 'text', text: body });
+    this.anchor(id, chat.marketChatId, 'chat_card');
+  }
+
+  private anchor(tgMessageId: number, marketChatId: number, kind: AnchorKind): void {
+    addAnchor(this.deps.db, { tgChatId: this.deps.tgChatId, tgMessageId, marketChatId, kind }, this.now());
+  }
+
+  private titleOf(chat: MarketChatRow): string {
+    const title = t('inbound.title', {
+      chat,
+      waiting: chat.status === 'WAITING_FOR_PARTNER',
+      dispute: chat.dispute === 'open' || (chat.type === 'ARBITRAGE' && chat.status !== 'FINISHED'),
+    });
+    return title.length <= TITLE_MAX ? title : `${splitText(title, TITLE_MAX - 1)[0]}…`;
+  }
+
+  /** The chat's row as stored now (earlier steps of this call may have changed its presentation columns). */
+  private fresh(chat: MarketChatRow): MarketChatRow {
+    return getMarketChat(this.deps.db, chat.marketChatId) ?? chat;
+  }
+}
+
+/** Splits text into pieces Telegram accepts, preferring line breaks, never splitting a surrogate pair. */
+export function splitText(text: string, max: number): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    let cut = rest.lastIndexOf('\n', max);
+    if (cut < max / 2) cut = max;
+    const code = rest.charCodeAt(cut - 1);
+    if (code >= 0xd800 && code <= 0xdbff) cut--;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(cut).replace(/^\n/, '');
+  }
+  out.push(rest);
+  return out;
+}
