@@ -1,0 +1,25 @@
+/** The benchmark's output: one row per figure, printed as a table with the target next to it. */
+export interface Row {
+  section: string;
+  metric: string;
+  value: string;
+  target: string;
+  ok: boolean;
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function printRows(rows: Row[]): void {
+  const head = ['section', 'metric', 'value', 'target', 'ok'];
+  const cells = rows.map((r) => [r.section, r.metric, r.value, r.target, r.ok ? 'yes' : 'NO']);
+  const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
+  const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log(line(head));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const c of cells) console.log(line(c));
+}
