@@ -15,9 +15,11 @@ import { partnerMessagesSince } from './bridge/history.js';
 import { RelayQueue, type RelayPolicy } from './bridge/relay.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
+import { TelegramFiles } from './telegram/files.js';
 import { COMMANDS } from './telegram/features/help.js';
 import { startPolling } from './telegram/polling.js';
 import type { Services } from './telegram/services.js';
+import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 
 export interface BridgeOptions {
   log?: Logger;
@@ -27,6 +29,8 @@ export interface BridgeOptions {
   pollTimeoutSeconds?: number;
   /** How long stop() lets requests already sent to Market finish. */
   shutdownGraceMs?: number;
+  /** Inbound sync (buyer -> Telegram) tuning: intervals, Telegram pacing, file limits. */
+  inbound?: InboundOptions;
 }
 
 export interface Bridge {
@@ -35,6 +39,8 @@ export interface Bridge {
   market: MarketClient;
   limits: MarketLimits;
   relay: RelayQueue;
+  /** Buyer -> Telegram sync; undefined when TELEGRAM_CHAT_ID is not set. */
+  inbound: Inbound | undefined;
   log: Logger;
   stop(): Promise<void>;
 }
@@ -54,19 +60,24 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
   let runner: RunnerHandle | undefined;
   try {
     const limits = new MarketLimits(opts.limits);
+    const marketTimeoutMs = opts.marketTimeoutMs ?? config.market.timeoutMs;
+    // Requests already on the wire get their full timeout to come back before the database closes.
+    const graceMs = opts.shutdownGraceMs ?? marketTimeoutMs + 1_000;
     const market = new MarketClient({
       baseUrl: config.market.apiUrl,
       apiKey: config.market.apiKey,
       businessId: config.market.businessId,
       limits,
-      timeoutMs: opts.marketTimeoutMs,
+      timeoutMs: marketTimeoutMs,
     });
     const bot = createBot(config, log);
     const relay = new RelayQueue({
       db: db.db,
       log,
-      policy: opts.relayPolicy,
+      // History is trusted to show an unanswered send only once Market can no longer be working on it.
+      policy: { reconcileAfterMs: marketTimeoutMs + 10_000, ...opts.relayPolicy },
       echo: new TelegramEcho({ api: bot.api, db: db.db, log }),
+      files: new TelegramFiles({ api: bot.api, token: config.telegram.token, apiRoot: config.telegram.apiRoot }),
       market: {
         sendMessage: (chatId, text) => market.sendMessage(chatId, text),
         sendFile: (chatId, file) => market.sendFile(chatId, file),
@@ -81,8 +92,12 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       market,
       relay,
       isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
+      secrets: [config.telegram.token, config.market.apiKey],
     };
     mountFeatures(bot, services);
+
+    // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
+    const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound });
 
     await checkTelegram(bot, config, log);
     await checkMarket(market, config, log);
@@ -90,6 +105,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
 
     relay.resume();
     runner = startPolling(bot, { log, timeoutSeconds: opts.pollTimeoutSeconds });
+    await inbound?.start();
     log.info({ bot: bot.botInfo.username, businessId: config.market.businessId }, 'market-bridge started');
 
     let stopping: Promise<void> | undefined;
@@ -100,12 +116,14 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       market,
       limits,
       relay,
+      inbound,
       log,
       stop: () =>
         (stopping ??= (async () => {
           log.info('stopping: no new updates; finishing requests in flight');
           if (started.isRunning()) await started.stop();
-          await relay.close(opts.shutdownGraceMs ?? 5_000);
+          await inbound?.stop(graceMs);
+          await relay.close(graceMs);
           db.close();
           log.info('stopped');
         })()),

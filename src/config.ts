@@ -73,6 +73,7 @@ const envSchema = z.object({
   MARKET_NOTIFY_PORT: optional(port),
   MARKET_NOTIFY_ALLOW_IPS: optional(ipList),
   MARKET_POLL_INTERVAL_SECONDS: optional(positiveInt).default(60),
+  MARKET_TIMEOUT_SECONDS: optional(positiveInt).default(15),
   DATABASE_PATH: optional(z.string().trim()).default('data/bridge.sqlite'),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
   BOT_MODE: optional(z.enum(['polling', 'webhook'])).default('polling'),
@@ -100,6 +101,8 @@ export interface Config {
     notifyPort: number | undefined;
     notifyAllowIps: string[] | undefined;
     pollIntervalMs: number;
+    /** Per-request timeout; a send that times out is reconciled with the chat history, never resent blindly. */
+    timeoutMs: number;
   };
   databasePath: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -153,6 +156,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         notifyPort: e.MARKET_NOTIFY_PORT,
         notifyAllowIps: e.MARKET_NOTIFY_ALLOW_IPS,
         pollIntervalMs: e.MARKET_POLL_INTERVAL_SECONDS * 1000,
+        timeoutMs: e.MARKET_TIMEOUT_SECONDS * 1000,
       },
       databasePath: e.DATABASE_PATH,
       logLevel: e.LOG_LEVEL,

@@ -45,6 +45,12 @@ export function buyerName(chat: Pick<ChatInfo, 'context'>): string {
   return chat.context.customer?.name ?? 'buyer';
 }
 
+/** Rounded up, so a file just over the limit never reads as "5.0 MB" next to a 5 MB limit. */
+function megabytes(bytes: number): string {
+  const mb = Math.ceil((bytes / (1024 * 1024)) * 10) / 10;
+  return `${Number.isInteger(mb) ? mb.toFixed(0) : mb.toFixed(1)} MB`;
+}
+
 function at(ms: number): string {
   const d = new Date(ms);
   const hh = String(d.getUTCHours()).padStart(2, '0');
@@ -60,9 +66,53 @@ function inAbout(ms: number, now: number): string {
   return `at ${at(ms)}`;
 }
 
+/** "Market had an internal error (tried 3 times)." when the bridge tried more than once. */
+function tries(what: string, attempts: number): string {
+  return attempts > 1 ? `${what.replace(/\.$/, '')} (tried ${attempts} times).` : what;
+}
+
 /** "HTTP 400 · BAD_REQUEST · Message contains a link": the technical line under every error. */
 export function technical(p: { status?: number; code?: string; detail?: string }): string {
   return [p.status !== undefined ? `HTTP ${p.status}` : undefined, p.code, p.detail].filter(Boolean).join(' · ');
+}
+
+/** What the inbound sync knows about a Market chat, as far as the words shown to the seller need it. */
+export interface InboundChatWords {
+  marketChatId: number;
+  type: string;
+  status: string;
+  contextType: string;
+  orderId: number | null;
+  returnId: number | null;
+  customerName: string | null;
+  marketCreatedAt: string | null;
+  skippedMessages: number;
+}
+
+const INBOUND_SENDERS: Record<string, string> = {
+  CUSTOMER: '👤 Buyer',
+  PARTNER: '🏪 Shop, from the Market cabinet',
+  MARKET: '🤖 Market (automatic message)',
+  SUPPORT: '🛟 Market support',
+};
+
+/** "Order 123 · Ivan", "Return 45 · Ivan", "Question · Ivan", "Dispute · Order 123 · Ivan": a chat in the seller's terms. */
+function inboundSubject(c: InboundChatWords): string {
+  const about =
+    c.contextType === 'ORDER' && c.orderId !== null
+      ? `Order ${c.orderId}`
+      : c.contextType === 'RETURN'
+        ? `Return ${c.returnId ?? c.orderId ?? '?'}`
+        : c.contextType === 'DIRECT'
+          ? 'Question'
+          : `Chat ${c.marketChatId}`;
+  return [c.type === 'ARBITRAGE' ? 'Dispute' : undefined, about, c.customerName ?? undefined].filter(Boolean).join(' · ');
+}
+
+function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 const en = {
@@ -76,7 +126,7 @@ const en = {
       '• 👍 on your message means Market accepted it. If it could not be delivered I reply with the reason.',
       '• Messages that start with // are team-internal notes: they are never sent to the buyer.',
       '• Edits are not sent (Market messages cannot be edited): send a new message instead.',
-      '• Only text is sent for now; stickers, voice and video notes are not.',
+      '• Photos and documents (files up to 5 MB) are sent too, each with its caption as a message right after it. Stickers, voice, video and other media are not sent.',
       '',
       'Commands',
       '/link <chat id> – link this topic (or give you a message to reply to) to a Market chat. The chat id is the number in the chat’s address in the Market cabinet.',
@@ -140,7 +190,9 @@ const en = {
   'relay.tooLong': (p: { length: number; max: number }) =>
     `Not sent: Market accepts at most ${p.max} characters per message and this one has ${p.length}. Split it into shorter messages.`,
   'relay.unsupported': (p: { what: string }) =>
-    `Not sent: ${p.what} can’t be sent to Market buyers yet. Only text is sent for now.`,
+    `Not sent: ${p.what} can’t be sent to Market buyers yet. Only text, photos and documents are sent for now.`,
+  'relay.secret': () =>
+    'Not sent: this message contains the bot’s token or the Market Api-Key. It was not sent or stored. Delete it from this chat, and consider issuing a new key.',
   'relay.edited': () =>
     'Your edit was not sent: Market messages can’t be edited, so the buyer keeps the original text. Send a new message if something needs correcting.',
   'relay.replyHint': () =>
@@ -151,8 +203,8 @@ const en = {
       : p.why === 'rate_limited'
         ? `⏳ Market asked to slow down (rate limit). It will be retried automatically ${inAbout(p.until, p.now)}.`
         : `⏳ Market did not answer properly; retrying ${inAbout(p.until, p.now)}.`,
-  'relay.failed': (p: { what: string; todo: string; technical: string }) =>
-    `❌ Not delivered: ${p.what} ${p.todo}\n${p.technical}`,
+  'relay.failed': (p: { what: string; todo: string; technical: string; attempts: number }) =>
+    `❌ Not delivered: ${tries(p.what, p.attempts)} ${p.todo}\n${p.technical}`,
   'relay.uncertain': (p: { technical: string }) =>
     `❓ I can’t tell whether the buyer got this message: Market did not confirm it and its chat history could not be checked. Send it again? If it did arrive, the buyer will see it twice.\n${p.technical}`,
   'relay.button.resend': () => 'Send again',
@@ -168,11 +220,65 @@ const en = {
   'why.not_found': () => ['Market does not know this chat (it may have been deleted).', 'Check the chat and /link it again.'] as const,
   'why.rate_limited': () => ['Market’s rate limit would not let it through in time.', 'Send it again later.'] as const,
   'why.locked': () => ['Market has locked the business for now (for example during a migration).', 'Send it again later.'] as const,
-  'why.server': () => ['Market had an internal error, several times in a row.', 'Send it again in a few minutes.'] as const,
+  'why.server': () => ['Market had an internal error.', 'Send it again in a few minutes.'] as const,
   'why.bad_response': () => ['Market answered with something that is not its usual reply.', 'Send it again in a few minutes.'] as const,
-  'why.timeout': () => ['Market did not answer in time, several times in a row.', 'Send it again in a few minutes.'] as const,
+  'why.timeout': () => ['Market did not answer in time.', 'Send it again in a few minutes.'] as const,
   'why.network': () => ['the bridge could not connect to Market.', 'Check the server’s internet connection; send it again later.'] as const,
   'why.quota': () => ['the shop’s hourly Market limit is used up.', 'It will be sent when the limit frees up.'] as const,
+
+  // Photos and documents sent to buyers (sendFileToChat). A caption goes as a text message right after its file.
+  'files.tooLarge': (p: { size: number; max: number }) =>
+    `Not sent: Market accepts files of at most ${megabytes(p.max)} and this one is ${megabytes(p.size)}. Send a smaller file (a photo sent as a photo, not as a file, is compressed by Telegram).`,
+  'files.captionTooLong': (p: { length: number; max: number }) =>
+    `Not sent: the caption goes to the buyer as a message, and Market accepts at most ${p.max} characters per message; this one has ${p.length}. Nothing was sent, not even the file: send it again with a shorter caption.`,
+  'files.captionFailed': (p: { what: string; todo: string; technical: string; attempts: number }) =>
+    `❌ The file was delivered, but its caption was not: ${tries(p.what, p.attempts)} ${p.todo}\n${p.technical}`,
+  'files.captionUncertain': (p: { technical: string }) =>
+    `❓ The file was delivered, but I can’t tell whether the buyer got its caption: Market did not confirm it and its chat history could not be checked. Send the caption again? If it did arrive, the buyer will see it twice.\n${p.technical}`,
+  'files.why.download': () => ['the bridge could not download the file from Telegram.', 'Send the file again.'] as const,
+
+
+  // Inbound sync: buyer chats shown in Telegram (a topic per chat, or a header per message in reply-chain mode).
+  'inbound.title': (p: { chat: InboundChatWords; waiting: boolean; dispute: boolean }) =>
+    `${p.dispute ? '⚖️ ' : ''}${p.waiting ? '❗ ' : ''}${inboundSubject(p.chat)}`,
+  'inbound.card': (p: { chat: InboundChatWords }) =>
+    [
+      `🛒 ${inboundSubject(p.chat)}`,
+      `Market chat ${p.chat.marketChatId} · ${p.chat.type === 'ARBITRAGE' ? '⚖️ dispute (arbitrage)' : 'chat with the buyer'}`,
+      `Status: ${statusWords(p.chat.status)}`,
+      ...(p.chat.contextType === 'RETURN'
+        ? [`Return: ${p.chat.returnId ?? '?'}${p.chat.orderId !== null ? ` (order ${p.chat.orderId})` : ''}`]
+        : p.chat.orderId !== null
+          ? [`Order: ${p.chat.orderId}`]
+          : p.chat.contextType === 'DIRECT'
+            ? ['Question from a product page']
+            : []),
+      `Buyer: ${p.chat.customerName ?? 'not shown by Market'}`,
+      ...(p.chat.marketCreatedAt ? [`Started: ${p.chat.marketCreatedAt.slice(0, 16).replace('T', ' ')} (Market time)`] : []),
+      '',
+      'Every message you write in this topic goes to the buyer (except //notes).',
+      ...(p.chat.skippedMessages > 0
+        ? [`${p.chat.skippedMessages} earlier message(s) of this chat are not shown here; they are in the Market cabinet.`]
+        : []),
+    ].join('\n'),
+  'inbound.sender': (p: { sender: string }) => INBOUND_SENDERS[p.sender] ?? `❔ ${p.sender}`,
+  /** Reply-chain mode: one line naming the chat above each message; replying to it answers that chat. */
+  'inbound.header': (p: { chat: InboundChatWords; sender?: string }) =>
+    `💬 ${inboundSubject(p.chat)} (chat ${p.chat.marketChatId})${p.sender !== undefined ? ` — ${INBOUND_SENDERS[p.sender] ?? p.sender}` : ''}`,
+  'inbound.empty': () => '(empty message)',
+  'inbound.fileLink': (p: { name: string; size: number; url: string }) =>
+    `📎 ${p.name} (${fileSize(p.size)}) — could not be attached here; open it: ${p.url}`,
+  'inbound.disputeOpened': () => '⚖️ A dispute (arbitrage) has started in this chat: Market’s arbiter will read the conversation.',
+  'inbound.disputeFinished': () => '⚖️ The dispute (arbitrage) in this chat has ended.',
+  'inbound.finished': () => '✔ Market has finished this chat. A new message from the buyer opens it again.',
+  'inbound.vanished': () =>
+    '⚠️ Market no longer has this chat (it answers “not found”), so replies to it can’t be delivered.',
+  'inbound.topicsRefused': (p: { reason: string }) =>
+    [
+      `I can’t create a topic for each Market chat here (Telegram says: ${p.reason}).`,
+      'Until I can, buyer messages appear in this chat with a header naming their Market chat: reply to one to answer that buyer.',
+      'To get a topic per chat, turn on Topics in the group’s settings and make me an administrator with the “Manage topics” right.',
+    ].join('\n'),
 
 } as const;
 

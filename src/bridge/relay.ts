@@ -11,6 +11,11 @@
  *
  * Market's API has no idempotency key, so "may have arrived" is never resent blindly: the history decides, and
  * where it cannot, the seller does. Rows in `pending`/`sending` are picked up again after a restart.
+ *
+ * A photo or document with a caption is one Telegram message, so it is one row (the ledger is unique per Telegram
+ * message) sent as two requests: the file, then the caption as a text message. `deliveredAt` set on an open file
+ * row marks the file as accepted; from then on the row's state machine is about the caption only, so a retry,
+ * a restart or "Send again" never sends the file twice, and the caption never goes without its file.
  */
 import type { Logger } from '../logger.js';
 import type { Db } from '../db/open.js';
@@ -45,6 +50,21 @@ export interface RelayFiles {
   load(fileId: string): Promise<Uint8Array>;
 }
 
+/** What the next request of a relay sends: a file row sends its file, then (if it has one) its caption. */
+export function nextPart(r: Pick<RelayRow, 'kind' | 'deliveredAt'>): 'file' | 'text' {
+  return r.kind === 'file' && r.deliveredAt === null ? 'file' : 'text';
+}
+
+/** True once a file row's file has reached Market: what is left (or what failed) is its caption. */
+export function inCaptionStage(r: Pick<RelayRow, 'kind' | 'deliveredAt'>): boolean {
+  return r.kind === 'file' && r.deliveredAt !== null;
+}
+
+/** After the file of this row was accepted, does a caption still have to go? */
+function captionFollows(r: RelayRow): boolean {
+  return nextPart(r) === 'file' && (r.text ?? '') !== '';
+}
+
 export type WaitReason = 'rate_limited' | 'quota' | 'retrying';
 
 /** How the result reaches the seller (the Telegram side implements it; every call is best effort). */
@@ -67,6 +87,12 @@ export interface RelayPolicy {
   clockSkewMs: number;
   /** Only tell the seller a message is waiting when the wait is at least this long. */
   noticeAfterMs: number;
+  /**
+   * After an attempt that got no answer at all (timeout, dropped connection, crash), how long from its start
+   * before the chat history is trusted to show it: a request Market is still working on could land after an
+   * earlier look and be sent twice. At least the request timeout plus a margin.
+   */
+  reconcileAfterMs: number;
 }
 
 export const DEFAULT_RELAY_POLICY: RelayPolicy = {
@@ -75,6 +101,7 @@ export const DEFAULT_RELAY_POLICY: RelayPolicy = {
   rateLimitFallbackMs: 60_000,
   clockSkewMs: 5 * 60_000,
   noticeAfterMs: 2_000,
+  reconcileAfterMs: 25_000,
 };
 
 export interface NewRelay {
@@ -84,7 +111,8 @@ export interface NewRelay {
   tgUserId: number;
   marketChatId: number;
   text?: string;
-  file?: { fileId: string; name: string; size: number; mime: string };
+  /** `size` as Telegram reported it (undefined when it did not; the download then enforces Market's limit). */
+  file?: { fileId: string; name: string; size: number | undefined; mime: string };
 }
 
 type Outcome = 'delivered' | 'not_delivered' | 'unknown';
@@ -93,6 +121,8 @@ export class RelayQueue {
   private readonly chains = new Map<number, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stop = new AbortController();
+  /** Set once close() has given up waiting: results that arrive later are left for the next start. */
+  private closed = false;
   private readonly policy: RelayPolicy;
   private readonly now: () => number;
 
@@ -152,6 +182,10 @@ export class RelayQueue {
         marketChatId: input.marketChatId,
         kind: input.file ? 'file' : 'text',
         text: input.text?.slice(0, 200) ?? null,
+        // Name, size and type only: a refused file is never fetched, so its file id is not kept.
+        fileName: input.file?.name ?? null,
+        fileSize: input.file?.size ?? null,
+        fileMime: input.file?.mime ?? null,
         state: 'refused',
         errorCode: code,
         errorMessage: message,
@@ -199,6 +233,7 @@ export class RelayQueue {
     this.stop.abort(new Error('relay queue closed'));
     const all = Promise.allSettled([...this.inFlight]);
     await Promise.race([all, sleep(graceMs)]);
+    this.closed = true;
   }
 
   /** Resolves when every queued relay has been handled (for tests and the benchmark). */
@@ -240,16 +275,28 @@ export class RelayQueue {
       }
 
       if (row.state === 'sending') {
-        // The previous attempt may have reached Market (crash, timeout, 5xx): look before sending again.
+        // The previous attempt may have reached Market (crash, timeout, 5xx): look before sending again. An
+        // attempt that got an HTTP answer is settled on Market's side; one that got none may still land, so wait.
+        const answered = row.httpStatus !== null && row.httpStatus >= 500;
+        const trustFrom = (row.attemptStartedAt ?? 0) + this.policy.reconcileAfterMs;
+        if (!answered && trustFrom > this.now()) {
+          await this.pause(trustFrom - this.now());
+          if (this.stop.signal.aborted) return;
+        }
         const outcome = await this.reconcile(row);
-        if (outcome === 'delivered') return this.delivered(row, 'found in Market history');
+        if (this.closed) return;
+        if (outcome === 'delivered') {
+          if (!(await this.accepted(row, 'found in Market history'))) return;
+          lastError = undefined;
+          continue;
+        }
         if (outcome === 'unknown') return this.uncertain(row, lastError);
         if (row.attempts >= this.policy.maxAttempts) {
           return this.fail(row, lastError ?? new MarketError('timeout', 'maybe', { detail: 'no answer' }));
         }
       }
 
-      const blocked = this.deps.market.blockedUntil(row.kind === 'file' ? 'sendFileToChat' : 'sendMessageToChat');
+      const blocked = this.deps.market.blockedUntil(nextPart(row) === 'file' ? 'sendFileToChat' : 'sendMessageToChat');
       if (blocked !== undefined) {
         await this.wait(row, blocked, 'quota');
         continue;
@@ -258,7 +305,8 @@ export class RelayQueue {
       row = updateRelay(
         db,
         row.id,
-        { state: 'sending', attempts: row.attempts + 1, attemptStartedAt: this.now(), notBefore: null },
+        // The status and code columns describe the current attempt from here on.
+        { state: 'sending', attempts: row.attempts + 1, attemptStartedAt: this.now(), notBefore: null, httpStatus: null, errorCode: null },
         this.now(),
       );
       const attempt = this.send(row);
@@ -269,8 +317,12 @@ export class RelayQueue {
       this.inFlight.add(tracked);
       try {
         await attempt;
-        return this.delivered(row, 'accepted by Market');
+        if (this.closed) return;
+        if (!(await this.accepted(row, 'accepted by Market', 200))) return;
+        lastError = undefined;
+        continue;
       } catch (err) {
+        if (this.closed) return;
         const e = asMarketError(err);
         lastError = e;
         this.deps.log.warn(
@@ -284,7 +336,11 @@ export class RelayQueue {
           await this.wait(getRelay(db, row.id)!, until, e.kind === 'quota' ? 'quota' : 'rate_limited');
           continue;
         }
-        if (e.reach === 'yes') return this.delivered(row, `Market answered ${e.status} with an unreadable body`);
+        if (e.reach === 'yes') {
+          if (!(await this.accepted(row, `Market answered ${e.status} with an unreadable body`, e.status))) return;
+          lastError = undefined;
+          continue;
+        }
         if (!e.transient) return this.fail(row, e);
         if (e.reach === 'no') {
           // Never reached Market (refused connection, 423): resend after a pause, up to the bound.
@@ -303,7 +359,7 @@ export class RelayQueue {
   }
 
   private async send(row: RelayRow): Promise<void> {
-    if (row.kind === 'file') {
+    if (nextPart(row) === 'file') {
       if (!this.deps.files || !row.fileId) throw new MarketError('rejected', 'no', { detail: 'file is not available' });
       let bytes: Uint8Array;
       try {
@@ -327,16 +383,17 @@ export class RelayQueue {
    */
   private async reconcile(row: RelayRow): Promise<Outcome> {
     const since = (row.attemptStartedAt ?? row.createdAt) - this.policy.clockSkewMs;
+    const part = nextPart(row);
     for (let i = 0; i < this.policy.maxAttempts; i++) {
       if (this.stop.signal.aborted) return 'unknown';
       try {
         const messages = await this.deps.market.partnerMessagesSince(row.marketChatId, since);
         const seen = messages.filter((m) =>
-          row.kind === 'file'
+          part === 'file'
             ? (m.payload ?? []).some((p) => p.name === row.fileName)
             : m.message !== undefined && sameText(m.message, row.text ?? ''),
         ).length;
-        const known = countDeliveredLike(this.deps.db, row, since);
+        const known = countDeliveredLike(this.deps.db, row, since, part);
         this.deps.log.info({ relay: row.id, seen, known }, 'reconciled with Market history');
         return seen > known ? 'delivered' : 'not_delivered';
       } catch (err) {
@@ -370,12 +427,46 @@ export class RelayQueue {
     }
   }
 
-  private async delivered(row: RelayRow, how: string): Promise<void> {
+  /**
+   * The request of `row` reached Market. Returns true when the row goes on (its file was accepted and its caption
+   * is next, with fresh attempts), false when the relay is finished.
+   */
+  private async accepted(row: RelayRow, how: string, status?: number): Promise<boolean> {
+    if (!captionFollows(row)) {
+      await this.delivered(row, how, status);
+      return false;
+    }
+    updateRelay(
+      this.deps.db,
+      row.id,
+      {
+        state: 'pending',
+        deliveredAt: this.now(),
+        attempts: 0,
+        attemptStartedAt: null,
+        notBefore: null,
+        httpStatus: null,
+        errorCode: null,
+        errorMessage: null,
+      },
+      this.now(),
+    );
+    this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, how }, 'relay file delivered; its caption follows');
+    return true;
+  }
+
+  /** `status`: Market's answer when it accepted the request; undefined when the history showed it arrived. */
+  private async delivered(row: RelayRow, how: string, status?: number): Promise<void> {
     const updated = transitionRelay(
       this.deps.db,
       row.id,
       ['sending', 'pending'],
-      { state: 'delivered', deliveredAt: this.now(), notBefore: null, errorCode: null, errorMessage: null },
+      {
+        state: 'delivered',
+        deliveredAt: this.now(),
+        notBefore: null,
+        ...(status !== undefined ? { httpStatus: status, errorCode: null, errorMessage: null } : {}),
+      },
       this.now(),
     );
     if (!updated) return;

@@ -12,9 +12,17 @@ export type TextVerdict =
  * Schema uses, so a text that passes here passes both.
  */
 export function checkText(text: string): TextVerdict {
-  if (text.trim() === '') return { ok: false, reason: 'empty' };
+  if (isBlank(text)) return { ok: false, reason: 'empty' };
   if (text.length > MESSAGE_MAX_LENGTH) return { ok: false, reason: 'too_long', length: text.length, max: MESSAGE_MAX_LENGTH };
   return { ok: true };
+}
+
+/**
+ * Blank to a reader: whitespace, and characters that render as nothing (format characters such as zero-width
+ * spaces and joiners, the Braille blank and the Hangul fillers people use to fake an empty message).
+ */
+export function isBlank(text: string): boolean {
+  return text.replace(/[\p{Cf}\u2800\u3164\u115F\u1160\uFFA0]/gu, '').trim() === '';
 }
 
 /** Team-internal notes start with `//` and never leave Telegram. */

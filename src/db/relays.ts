@@ -102,16 +102,21 @@ export function recentRelays(db: Db, tgChatId: number, tgThreadId: number | null
 }
 
 /**
- * How many other relays to `marketChatId` with this exact text the bridge knows were delivered since `since`.
- * Reconciliation compares this with what Market's history shows, so two identical "Thank you!" messages are
- * not mistaken for one.
+ * How many other relays to `marketChatId` with this exact text (or file name) the bridge knows reached Market since
+ * `since`. Reconciliation compares this with what Market's history shows, so two identical "Thank you!" messages
+ * are not mistaken for one. `part` is what is being reconciled: a file row's file has reached Market once its
+ * `deliveredAt` is set (even while its caption is still open); a text, or a caption, once its row is delivered.
  */
 export function countDeliveredLike(
   db: Db,
   r: Pick<RelayRow, 'id' | 'marketChatId' | 'kind' | 'text' | 'fileName'>,
   since: number,
+  part: 'text' | 'file' = r.kind,
 ): number {
-  const same = r.kind === 'file' ? eq(relays.fileName, r.fileName ?? '') : eq(relays.text, r.text ?? '');
+  const same =
+    part === 'file'
+      ? and(eq(relays.kind, 'file'), eq(relays.fileName, r.fileName ?? ''))
+      : and(eq(relays.text, r.text ?? ''), eq(relays.state, 'delivered'));
   return (
     db
       .select({ n: count() })
@@ -119,9 +124,7 @@ export function countDeliveredLike(
       .where(
         and(
           eq(relays.marketChatId, r.marketChatId),
-          eq(relays.kind, r.kind),
           same,
-          eq(relays.state, 'delivered'),
           gte(relays.deliveredAt, since),
           sql`${relays.id} <> ${r.id}`,
         ),

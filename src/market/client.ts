@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
+import { secretScrubber } from '../logger.js';
 import { MarketError, kindForStatus, reachForStatus } from './errors.js';
 import { type MarketLimits, type OperationId, type Priority, type RateHeaders } from './limits.js';
 import {
@@ -45,9 +46,12 @@ export const MESSAGE_MAX_LENGTH = 4096;
 export class MarketClient {
   private readonly http: AxiosInstance;
   private readonly base: string;
+  /** Market's error texts are stored and shown to sellers; one that echoes the Api-Key must not carry it on. */
+  private readonly scrub: (text: string) => string;
 
   constructor(private readonly opts: MarketClientOptions) {
     this.base = `/v2/businesses/${opts.businessId}`;
+    this.scrub = secretScrubber([opts.apiKey]);
     const agentOpts = { keepAlive: true, maxSockets: opts.limits.maxParallel };
     this.http = axios.create({
       baseURL: opts.baseUrl,
@@ -177,7 +181,10 @@ export class MarketClient {
     }
     const headers = rateHeaders(res.headers);
     const body = parseJson(res.data);
-    const errors = envelopeErrors(body);
+    const errors = envelopeErrors(body).map((e) => ({
+      code: this.scrub(e.code),
+      message: e.message === undefined ? undefined : this.scrub(e.message),
+    }));
     const parallel = res.status === 420 && /parallel/i.test(errors.map((e) => e.message ?? '').join(' '));
     permit.release(res.status, headers, parallel);
 

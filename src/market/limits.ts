@@ -199,16 +199,22 @@ export class MarketLimits {
       return;
     }
     if (h.limit !== undefined && h.limit > 0) w.limit = h.limit;
-    const newWindow = h.until !== undefined && h.until > this.now() && (w.end === undefined || h.until > w.end + 1000);
-    if (newWindow) w.end = h.until;
+    const marketEnd = h.until !== undefined && h.until > this.now() ? h.until : undefined;
+    const newWindow = marketEnd !== undefined && (w.end === undefined || marketEnd > w.end + 1000);
+    // Market's window end is the truth, also when it comes sooner than the one we guessed from our first call.
+    if (marketEnd !== undefined && (newWindow || (w.end !== undefined && marketEnd < w.end))) w.end = marketEnd;
     if (h.remaining !== undefined) {
       // Market's count is the truth. Within a window answers arrive out of order, so never lower our count then;
       // a window Market has just opened resets it.
       w.used = newWindow ? w.limit - h.remaining : Math.max(w.used, w.limit - h.remaining);
     }
     if (status === 420) {
+      // Used up until Until (or a minute without it); the window ends then, so the count starts afresh afterwards
+      // instead of blocking the method until the end of our own, possibly much later, window.
+      const until = marketEnd ?? this.now() + 60_000;
       w.used = w.limit;
-      w.pausedUntil = h.until !== undefined && h.until > this.now() ? h.until : this.now() + 60_000;
+      w.end = until;
+      w.pausedUntil = until;
     }
   }
 

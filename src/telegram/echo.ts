@@ -9,7 +9,7 @@ import { addAnchor } from '../db/links.js';
 import type { RelayRow } from '../db/relays.js';
 import type { Logger } from '../logger.js';
 import type { MarketError } from '../market/errors.js';
-import type { RelayEcho, WaitReason } from '../bridge/relay.js';
+import { inCaptionStage, type RelayEcho, type WaitReason } from '../bridge/relay.js';
 import { t, technical } from '../texts.js';
 
 /** In Telegram's fixed list of reactions a bot may set (✅ is not). */
@@ -40,8 +40,10 @@ export class TelegramEcho implements RelayEcho {
   }
 
   async failed(r: RelayRow, err: MarketError): Promise<void> {
-    const [what, todo] = t(`why.${err.kind}`);
-    await this.reply(r, t('relay.failed', { what, todo, technical: technical(err) }));
+    // A file that could not be fetched from Telegram is not Market's fault (see RelayQueue.send).
+    const [what, todo] = err.code === 'TELEGRAM_FILE' ? t('files.why.download') : t(`why.${err.kind}`);
+    const p = { what, todo, technical: technical(err), attempts: r.attempts };
+    await this.reply(r, inCaptionStage(r) ? t('files.captionFailed', p) : t('relay.failed', p));
     if (r.noticeMessageId !== null) {
       await this.deps.api.deleteMessage(r.tgChatId, r.noticeMessageId).catch(() => undefined);
     }
@@ -51,7 +53,8 @@ export class TelegramEcho implements RelayEcho {
     const keyboard = new InlineKeyboard()
       .text(t('relay.button.resend'), `${RESEND_PREFIX}${r.id}`)
       .text(t('relay.button.drop'), `${DROP_PREFIX}${r.id}`);
-    await this.reply(r, t('relay.uncertain', { technical: err ? technical(err) : 'no answer' }), keyboard);
+    const p = { technical: err ? technical(err) : 'no answer' };
+    await this.reply(r, inCaptionStage(r) ? t('files.captionUncertain', p) : t('relay.uncertain', p), keyboard);
   }
 
   /** A reply to the seller's message in its thread; returns the reply's id (undefined if Telegram refused it). */

@@ -30,9 +30,10 @@ export function contentKind(m: Message): string | undefined {
   if (m.voice) return 'voice messages';
   if (m.video_note) return 'video notes';
   if (m.photo) return 'photos';
+  // Before `document`: a GIF carries both.
+  if (m.animation) return 'GIFs';
   if (m.document) return 'files';
   if (m.video) return 'videos';
-  if (m.animation) return 'GIFs';
   if (m.audio) return 'audio files';
   if (m.contact) return 'contacts';
   if (m.location || m.venue) return 'locations';

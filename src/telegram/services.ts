@@ -12,4 +12,6 @@ export interface Services {
   market: MarketClient;
   relay: RelayQueue;
   isAdmin(userId: number | undefined): boolean;
+  /** The bot token and Api-Key: never relayed, logged or stored. */
+  secrets: readonly string[];
 }

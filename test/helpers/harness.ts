@@ -7,11 +7,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import type { Message, User } from 'grammy/types';
+import Database from 'better-sqlite3';
+import type { Message, Update, User } from 'grammy/types';
 import { parseConfig, type Config } from '../../src/config.js';
 import { startBridge, type Bridge, type BridgeOptions } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
-import { FakeMarket, type FakeMarketOptions } from '../fakes/market.js';
+import { FakeMarket, type ChatInfo as FakeChatInfo, type FakeMarketOptions, type RecordedRequest } from '../fakes/market.js';
 import { FakeTelegram } from '../fakes/telegram.js';
 
 export const ADMIN: User = { id: 111, is_bot: false, first_name: 'Anna', username: 'anna_shop' };
@@ -58,19 +59,20 @@ export class Harness {
       pollTimeoutSeconds: 1,
       shutdownGraceMs: 1000,
       ...opts.bridge,
-      relayPolicy: { backoffMs: () => 20, noticeAfterMs: 0, ...opts.bridge?.relayPolicy },
+      relayPolicy: { backoffMs: () => 20, noticeAfterMs: 0, reconcileAfterMs: 500, ...opts.bridge?.relayPolicy },
     });
     if (opts.start !== false) await h.start();
     return h;
   }
 
-  async start(): Promise<Bridge> {
+  /** Starts the bridge; `overrides` replace this run's bridge options (e.g. Telegram pacing for one run). */
+  async start(overrides: BridgeOptions = {}): Promise<Bridge> {
     const log = createLogger({
       level: 'debug',
       secrets: [this.config.telegram.token, this.config.market.apiKey],
       destination: { write: (line: string) => void this.logs.push(line) },
     });
-    this.bridge = await startBridge(this.config, { ...this.bridgeOptions, log });
+    this.bridge = await startBridge(this.config, { ...this.bridgeOptions, ...overrides, log });
     return this.bridge;
   }
 
@@ -79,9 +81,9 @@ export class Harness {
     this.bridge = undefined;
   }
 
-  async restart(): Promise<Bridge> {
+  async restart(overrides: BridgeOptions = {}): Promise<Bridge> {
     await this.stop();
-    return this.start();
+    return this.start(overrides);
   }
 
   /** Stops everything; fails the test if Market saw a request outside the spec or a secret reached the logs. */
@@ -140,6 +142,116 @@ export class Harness {
     }
     await this.bridge?.relay.idle();
   }
+
+  /** The SQLite file the bridge writes. */
+  get dbPath(): string {
+    return this.config.databasePath;
+  }
+
+  /** Runs a read query on the bridge's SQLite file (through the running bridge, or a read-only connection). */
+  rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): T[] {
+    if (this.bridge?.db.sqlite.open) return this.bridge.db.sqlite.prepare(sql).all(...params) as T[];
+    const db = new Database(this.dbPath, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare(sql).all(...params) as T[];
+    } finally {
+      db.close();
+    }
+  }
+
+  /** The relay ledger row of one Telegram message, if any. */
+  relayRow(tgChatId: number, tgMessageId: number): RelayLedgerRow | undefined {
+    return this.rows<RelayLedgerRow>('SELECT * FROM relays WHERE tg_chat_id = ? AND tg_message_id = ?', tgChatId, tgMessageId)[0];
+  }
+
+  /** sendMessageToChat requests Market received (answered or not), optionally only those for one chat. */
+  sends(marketChatId?: number): RecordedRequest[] {
+    return this.market.requests.filter(
+      (r) => r.operationId === 'sendMessageToChat' && (marketChatId === undefined || r.query.chatId === String(marketChatId)),
+    );
+  }
+
+  /** Market requests of one operation, in arrival order. */
+  requestsOf(op: NonNullable<RecordedRequest['operationId']>): RecordedRequest[] {
+    return this.market.requests.filter((r) => r.operationId === op);
+  }
+
+  /** Polls `check` (every 20 ms) until it returns something other than undefined or false. */
+  async until<T>(check: () => T | undefined | false, timeoutMs = 5000, what = 'a condition'): Promise<T> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const v = check();
+      if (v !== undefined && v !== false) return v;
+      if (Date.now() > end) throw new Error(`Harness.until: timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  /** A person (the admin by default) writes `text` in a chat or topic. */
+  says(chatId: number, threadId: number | undefined, text: string, from: User = ADMIN, replyTo?: number): Message {
+    return this.tg.userSends({ chatId, from, text, ...(threadId !== undefined ? { threadId } : {}), ...(replyTo !== undefined ? { replyTo } : {}) });
+  }
+
+  /** A Market chat, a forum topic, and the admin's `/link` between them (the usual starting point of a test). */
+  async linkedTopic(p: { customerName?: string; topic?: string } = {}): Promise<{
+    market: FakeChatInfo;
+    chatId: number;
+    threadId: number;
+    card: Message;
+  }> {
+    const market = this.market.addChat({ customerName: p.customerName ?? 'Ivan' });
+    const { chatId, threadId } = this.forum(p.topic);
+    const card = await this.linkTopic(chatId, threadId, market.chatId);
+    if (!card.text?.includes(`Linked to Market chat ${market.chatId}`)) throw new Error(`link failed: ${card.text}`);
+    return { market, chatId, threadId, card };
+  }
+
+  /** The first bot message in `chatId` sent after message `afterId` (optionally in one topic), waiting for it. */
+  answerAfter(chatId: number, afterId: number, threadId?: number, timeoutMs?: number): Promise<Message> {
+    return this.tg.waitForBotMessage(
+      (m) => m.chat.id === chatId && m.message_id > afterId && (threadId === undefined || m.message_thread_id === threadId),
+      timeoutMs,
+    );
+  }
+
+  /** Bot messages that reply to message `messageId` of `chatId`. */
+  repliesTo(chatId: number, messageId: number): Message[] {
+    return this.tg.botMessages(chatId).filter((m) => m.reply_to_message?.message_id === messageId);
+  }
+
+  /** Telegram delivers `message` again (as after a crash before the offset moved); returns the new update_id. */
+  redeliver(message: Message): number {
+    return this.tg.injectUpdate({ message } as Omit<Update, 'update_id'>);
+  }
+
+  /** Every text the bot has sent so far (edits applied), for checks across all chats. */
+  botTexts(): string[] {
+    return this.tg.botMessages().map((m) => m.text ?? m.caption ?? '');
+  }
+}
+
+/** A row of the `relays` table as SQLite returns it (snake_case columns). */
+export interface RelayLedgerRow {
+  id: number;
+  tg_chat_id: number;
+  tg_message_id: number;
+  tg_thread_id: number | null;
+  tg_user_id: number;
+  market_chat_id: number;
+  kind: string;
+  text: string | null;
+  state: string;
+  attempts: number;
+  not_before: number | null;
+  http_status: number | null;
+  error_code: string | null;
+  error_message: string | null;
+  attempt_started_at: number | null;
+  delivered_at: number | null;
+  notice_message_id: number | null;
+  edit_notice_sent: number;
+  created_at: number;
+  updated_at: number;
 }
 
 /** A bot_command entity at the start of the text. */

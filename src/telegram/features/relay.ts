@@ -5,8 +5,9 @@
 import { Composer, type Context } from 'grammy';
 import type { Message } from 'grammy/types';
 import { addAnchor, anchorChat, threadChat } from '../../db/links.js';
-import { checkText, isInternalNote } from '../../bridge/text-rules.js';
+import { checkText, isBlank, isInternalNote } from '../../bridge/text-rules.js';
 import type { NewRelay } from '../../bridge/relay.js';
+import { MAX_FILE_BYTES } from '../../market/client.js';
 import { t } from '../../texts.js';
 import { contentKind, explicitReplyTo, isCommand, topicOf } from '../messages.js';
 import type { Services } from '../services.js';
@@ -20,6 +21,58 @@ export function targetChat(s: Services, m: Message): number | undefined {
   }
   const topic = topicOf(m);
   return topic !== null ? threadChat(s.db, { tgChatId: m.chat.id, tgThreadId: topic }) : undefined;
+}
+
+type Refusal = { code: string; reply: string } | undefined;
+
+function textRefusal(text: string): Refusal {
+  const verdict = checkText(text);
+  if (verdict.ok) return undefined;
+  return verdict.reason === 'empty'
+    ? { code: 'EMPTY', reply: t('relay.empty') }
+    : { code: 'TOO_LONG', reply: t('relay.tooLong', { length: verdict.length, max: verdict.max }) };
+}
+
+/** Decided from what Telegram tells about the file, before anything is downloaded or sent. */
+function fileRefusal(file: NonNullable<NewRelay['file']>, caption: string | undefined): Refusal {
+  if (file.size !== undefined && file.size > MAX_FILE_BYTES) {
+    return { code: 'FILE_TOO_LARGE', reply: t('files.tooLarge', { size: file.size, max: MAX_FILE_BYTES }) };
+  }
+  if (caption !== undefined) {
+    const verdict = checkText(caption);
+    if (!verdict.ok && verdict.reason === 'too_long') {
+      return { code: 'TOO_LONG', reply: t('files.captionTooLong', { length: verdict.length, max: verdict.max }) };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A photo or document the seller sent, as Market will receive it; undefined for anything else. A GIF also
+ * carries a `document` (for old clients), but it is an animation and is not sent.
+ */
+export function sellerFile(m: Message): NewRelay['file'] {
+  if (m.photo && m.photo.length > 0) {
+    // The largest size Telegram keeps; Telegram lists them smallest first, but do not rely on it.
+    const best = m.photo.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+    return { fileId: best.file_id, name: `photo-${m.message_id}.jpg`, size: best.file_size, mime: 'image/jpeg' };
+  }
+  if (m.document && !m.animation) {
+    const d = m.document;
+    return {
+      fileId: d.file_id,
+      name: d.file_name || `file-${m.message_id}`,
+      size: d.file_size,
+      mime: d.mime_type || 'application/octet-stream',
+    };
+  }
+  return undefined;
+}
+
+/** The caption to send after the file; blank captions are none. */
+function captionOf(m: Message): string | undefined {
+  const c = m.caption;
+  return c !== undefined && !isBlank(c) ? c : undefined;
 }
 
 /** Outsiders are told once per chat per process why their message did not go; after that they are ignored. */
@@ -62,28 +115,30 @@ export function relay(s: Services): Composer<Context> {
     };
     const text = m.text;
     if (text !== undefined && isInternalNote(text)) return;
+    const file = text === undefined ? sellerFile(m) : undefined;
+    const caption = file ? captionOf(m) : undefined;
+    // "// damaged box, photo from the warehouse": a photo for the team, like any other note.
+    if (caption !== undefined && isInternalNote(caption)) return;
 
-    let refusal: { code: string; reply: string } | undefined;
-    if (text === undefined) {
-      refusal = { code: 'UNSUPPORTED', reply: t('relay.unsupported', { what: kind }) };
-    } else {
-      const verdict = checkText(text);
-      if (!verdict.ok) {
-        refusal =
-          verdict.reason === 'empty'
-            ? { code: 'EMPTY', reply: t('relay.empty') }
-            : { code: 'TOO_LONG', reply: t('relay.tooLong', { length: verdict.length, max: verdict.max }) };
-      }
-    }
+    // A pasted bot token or Api-Key must never reach a buyer (or the ledger).
+    const leaks = s.secrets.some((secret) => (text ?? m.caption ?? '').includes(secret));
+    const refusal = leaks
+      ? { code: 'SECRET', reply: t('relay.secret') }
+      : text !== undefined
+        ? textRefusal(text)
+        : file
+          ? fileRefusal(file, caption)
+          : { code: 'UNSUPPORTED', reply: t('relay.unsupported', { what: kind }) };
     if (refusal) {
       if (s.relay.findByMessage(m.chat.id, m.message_id)) return; // a redelivered update: answered before
       // Answer first, then record: a crash in between repeats the answer rather than losing it.
       const sent = await ctx.reply(refusal.reply, { reply_parameters: { message_id: m.message_id } });
       addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, marketChatId, kind: 'echo' });
-      s.relay.recordRefusal({ ...base, text: text ?? m.caption }, refusal.code, refusal.reply);
+      s.relay.recordRefusal({ ...base, text: leaks ? '[withheld: contained a secret]' : (text ?? m.caption), file }, refusal.code, refusal.reply);
       return;
     }
-    const row = s.relay.submit({ ...base, text });
+    // A caption travels in the file's row and is sent right after the file (see bridge/relay.ts).
+    const row = s.relay.submit({ ...base, ...(file ? { file, text: caption } : { text }) });
     if (!row) {
       s.log.info({ tgChatId: m.chat.id, tgMessageId: m.message_id }, 'duplicate update: already relayed');
       return;

@@ -33,7 +33,12 @@ export function status(s: Services): Composer<Context> {
     if (rows.length === 0) lines.push(t('status.noDeliveries'));
     for (const r of rows) {
       const text = r.kind === 'file' ? `📎 ${r.fileName ?? 'file'}` : (r.text ?? '');
-      const detail = r.httpStatus !== null || r.errorCode !== null ? [r.httpStatus ? `HTTP ${r.httpStatus}` : '', r.errorCode ?? ''].filter(Boolean).join(' ') : undefined;
+      // A delivered row keeps the status of an earlier failed attempt (a 420 it waited out, a 500 it was found
+      // after): next to "delivered" that would read as an error, so only undelivered rows show it.
+      const detail =
+        r.state !== 'delivered' && (r.httpStatus !== null || r.errorCode !== null)
+          ? [r.httpStatus ? `HTTP ${r.httpStatus}` : '', r.errorCode ?? ''].filter(Boolean).join(' ')
+          : undefined;
       lines.push(
         t('status.line', {
           at: r.createdAt,
