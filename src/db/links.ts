@@ -2,8 +2,9 @@
  * Where each Market chat lives in Telegram: linked forum topics (`threads`) and the messages a reply can point to
  * (`anchors`). Finding the Market chat for a seller's message is one of these lookups.
  */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
+import { cached } from './prepared.js';
 import { anchors, threads } from './schema.js';
 
 export type AnchorKind = (typeof anchors.$inferInsert)['kind'];
@@ -14,11 +15,14 @@ export interface ThreadKey {
 }
 
 export function threadChat(db: Db, key: ThreadKey): number | undefined {
-  return db
-    .select({ marketChatId: threads.marketChatId })
-    .from(threads)
-    .where(and(eq(threads.tgChatId, key.tgChatId), eq(threads.tgThreadId, key.tgThreadId)))
-    .get()?.marketChatId;
+  const stmt = cached(db, 'threads.chat', () =>
+    db
+      .select({ marketChatId: threads.marketChatId })
+      .from(threads)
+      .where(and(eq(threads.tgChatId, sql.placeholder('tgChatId')), eq(threads.tgThreadId, sql.placeholder('tgThreadId'))))
+      .prepare(),
+  );
+  return stmt.get({ tgChatId: key.tgChatId, tgThreadId: key.tgThreadId })?.marketChatId;
 }
 
 /** The topic of `marketChatId` in a Telegram chat, if it has one. */
@@ -91,21 +95,34 @@ export function addAnchor(
   a: { tgChatId: number; tgMessageId: number; marketChatId: number; kind: AnchorKind },
   now = Date.now(),
 ): void {
-  db.insert(anchors)
-    .values({ ...a, createdAt: now })
-    .onConflictDoUpdate({
-      target: [anchors.tgChatId, anchors.tgMessageId],
-      set: { marketChatId: a.marketChatId, kind: a.kind },
-    })
-    .run();
+  const stmt = cached(db, 'anchors.add', () =>
+    db
+      .insert(anchors)
+      .values({
+        tgChatId: sql.placeholder('tgChatId'),
+        tgMessageId: sql.placeholder('tgMessageId'),
+        marketChatId: sql.placeholder('marketChatId'),
+        kind: sql.placeholder('kind'),
+        createdAt: sql.placeholder('createdAt'),
+      } as unknown as typeof anchors.$inferInsert)
+      .onConflictDoUpdate({
+        target: [anchors.tgChatId, anchors.tgMessageId],
+        set: { marketChatId: sql`excluded.market_chat_id`, kind: sql`excluded.kind` },
+      })
+      .prepare(),
+  );
+  stmt.run({ ...a, createdAt: now });
 }
 
 export function anchorChat(db: Db, tgChatId: number, tgMessageId: number): number | undefined {
-  return db
-    .select({ marketChatId: anchors.marketChatId })
-    .from(anchors)
-    .where(and(eq(anchors.tgChatId, tgChatId), eq(anchors.tgMessageId, tgMessageId)))
-    .get()?.marketChatId;
+  const stmt = cached(db, 'anchors.chat', () =>
+    db
+      .select({ marketChatId: anchors.marketChatId })
+      .from(anchors)
+      .where(and(eq(anchors.tgChatId, sql.placeholder('tgChatId')), eq(anchors.tgMessageId, sql.placeholder('tgMessageId'))))
+      .prepare(),
+  );
+  return stmt.get({ tgChatId, tgMessageId })?.marketChatId;
 }
 
 /** Removes every reply anchor of `marketChatId` in a Telegram chat; returns how many there were. */

@@ -1,6 +1,7 @@
 /** The relay ledger: one row per seller message the bridge was asked to deliver (see schema.ts `relays`). */
 import { and, asc, count, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
+import { bindable, cached } from './prepared.js';
 import { relays, type NewRelayRow, type RelayRow, type RelayState } from './schema.js';
 
 export type { RelayRow, RelayState };
@@ -16,16 +17,24 @@ export function insertRelay(
   r: Omit<NewRelayRow, 'id' | 'createdAt' | 'updatedAt' | 'attempts'>,
   now = Date.now(),
 ): RelayRow | undefined {
-  return db
-    .insert(relays)
-    .values({ ...r, createdAt: now, updatedAt: now })
-    .onConflictDoNothing({ target: [relays.tgChatId, relays.tgMessageId] })
-    .returning()
-    .get();
+  const values = bindable({ ...r, createdAt: now, updatedAt: now });
+  const keys = Object.keys(values).sort();
+  const stmt = cached(db, `relays.insert:${keys.join(',')}`, () =>
+    db
+      .insert(relays)
+      .values(placeholders(keys) as unknown as NewRelayRow)
+      .onConflictDoNothing({ target: [relays.tgChatId, relays.tgMessageId] })
+      .returning()
+      .prepare(),
+  );
+  return stmt.get(values);
 }
 
 export function getRelay(db: Db, id: number): RelayRow | undefined {
-  return db.select().from(relays).where(eq(relays.id, id)).get();
+  const stmt = cached(db, 'relays.get', () =>
+    db.select().from(relays).where(eq(relays.id, sql.placeholder('id'))).prepare(),
+  );
+  return stmt.get({ id });
 }
 
 export function relayOfMessage(db: Db, tgChatId: number, tgMessageId: number): RelayRow | undefined {
@@ -42,12 +51,7 @@ export function updateRelay(
   patch: Partial<Omit<RelayRow, 'id' | 'createdAt'>>,
   now = Date.now(),
 ): RelayRow {
-  const row = db
-    .update(relays)
-    .set({ ...patch, updatedAt: now })
-    .where(eq(relays.id, id))
-    .returning()
-    .get();
+  const row = transition(db, id, undefined, patch, now);
   if (!row) throw new Error(`relay ${id} vanished`);
   return row;
 }
@@ -60,12 +64,32 @@ export function transitionRelay(
   patch: Partial<Omit<RelayRow, 'id' | 'createdAt'>> & { state: RelayState },
   now = Date.now(),
 ): RelayRow | undefined {
-  return db
-    .update(relays)
-    .set({ ...patch, updatedAt: now })
-    .where(and(eq(relays.id, id), inArray(relays.state, [...from])))
-    .returning()
-    .get();
+  return transition(db, id, from, patch, now);
+}
+
+function transition(
+  db: Db,
+  id: number,
+  from: readonly RelayState[] | undefined,
+  patch: Partial<Omit<RelayRow, 'id' | 'createdAt'>>,
+  now: number,
+): RelayRow | undefined {
+  const values = bindable({ ...patch, updatedAt: now });
+  const keys = Object.keys(values).sort();
+  const stmt = cached(db, `relays.update:${keys.join(',')}:${from?.join(',') ?? '*'}`, () => {
+    const byId = eq(relays.id, sql.placeholder('__id'));
+    return db
+      .update(relays)
+      .set(placeholders(keys))
+      .where(from ? and(byId, inArray(relays.state, [...from])) : byId)
+      .returning()
+      .prepare();
+  });
+  return stmt.get({ ...values, __id: id });
+}
+
+function placeholders(keys: string[]): Record<string, ReturnType<typeof sql.placeholder>> {
+  return Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
 }
 
 /** Relays that still have to go out, oldest first (the order the seller wrote them). */
