@@ -25,12 +25,13 @@ import {
   getRelay,
   insertRelay,
   openRelays,
+  unechoedRelays,
   relayOfMessage,
   transitionRelay,
   updateRelay,
   type RelayRow,
 } from '../db/relays.js';
-import { MarketError, type MarketErrorKind } from '../market/errors.js';
+import { MarketError, kindForStatus, type MarketErrorKind } from '../market/errors.js';
 import { QuotaExhausted, type OperationId } from '../market/limits.js';
 import type { ChatMessage } from '../market/types.js';
 import { sleep } from '../util/sleep.js';
@@ -67,14 +68,20 @@ function captionFollows(r: RelayRow): boolean {
 
 export type WaitReason = 'rate_limited' | 'quota' | 'retrying';
 
-/** How the result reaches the seller (the Telegram side implements it; every call is best effort). */
+/**
+ * How the result reaches the seller (the Telegram side implements it). Each outcome resolves true once the seller
+ * can see it; a false or a crash leaves `echoedAt` empty, and the next start shows it again.
+ */
 export interface RelayEcho {
-  delivered(r: RelayRow): Promise<void>;
+  delivered(r: RelayRow): Promise<boolean>;
   /** Tells the seller the message waits; returns the notice's message id so delivery can update it. */
   waiting(r: RelayRow, until: number, why: WaitReason): Promise<number | undefined>;
-  failed(r: RelayRow, err: MarketError): Promise<void>;
-  uncertain(r: RelayRow, err: MarketError | undefined): Promise<void>;
+  failed(r: RelayRow, err: MarketError): Promise<boolean>;
+  uncertain(r: RelayRow, err: MarketError | undefined): Promise<boolean>;
 }
+
+/** Outcomes older than this are not shown again after a restart: the seller has moved on. */
+const ECHO_CATCH_UP_MS = 24 * 60 * 60 * 1000;
 
 export interface RelayPolicy {
   /** Attempts per message for failures another attempt can fix (5xx, timeouts, network). */
@@ -121,6 +128,8 @@ export class RelayQueue {
   private readonly chains = new Map<number, Promise<void>>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly stop = new AbortController();
+  /** Outcomes being shown again after a restart (see resume). */
+  private catchingUp: Promise<void> = Promise.resolve();
   /** Set once close() has given up waiting: results that arrive later are left for the next start. */
   private closed = false;
   private readonly policy: RelayPolicy;
@@ -189,6 +198,8 @@ export class RelayQueue {
         state: 'refused',
         errorCode: code,
         errorMessage: message,
+        // The seller was answered before this row was written.
+        echoedAt: this.now(),
       },
       this.now(),
     );
@@ -210,6 +221,13 @@ export class RelayQueue {
     const rows = openRelays(this.deps.db);
     for (const row of rows) this.enqueue(row);
     if (rows.length > 0) this.deps.log.info({ count: rows.length }, 'resuming unfinished relays');
+    const unshown = unechoedRelays(this.deps.db, this.now() - ECHO_CATCH_UP_MS);
+    if (unshown.length > 0) {
+      this.deps.log.info({ count: unshown.length }, 'showing outcomes a restart interrupted');
+      this.catchingUp = (async () => {
+        for (const row of unshown) await this.echo(row, errorOfRow(row));
+      })();
+    }
     return rows.length;
   }
 
@@ -238,6 +256,7 @@ export class RelayQueue {
 
   /** Resolves when every queued relay has been handled (for tests and the benchmark). */
   async idle(): Promise<void> {
+    await this.catchingUp;
     while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
   }
 
@@ -471,7 +490,7 @@ export class RelayQueue {
     );
     if (!updated) return;
     this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, attempts: row.attempts, how }, 'relay delivered');
-    await this.deps.echo.delivered(updated).catch(() => undefined);
+    await this.echo(updated);
   }
 
   private async fail(row: RelayRow, e: MarketError): Promise<void> {
@@ -483,14 +502,37 @@ export class RelayQueue {
       this.now(),
     );
     this.deps.log.warn({ relay: row.id, state, kind: e.kind, status: e.status, code: e.code }, 'relay not delivered');
-    await this.deps.echo.failed(updated, e).catch(() => undefined);
+    await this.echo(updated, e);
   }
 
   private async uncertain(row: RelayRow, e: MarketError | undefined): Promise<void> {
     const updated = updateRelay(this.deps.db, row.id, { state: 'uncertain', notBefore: null }, this.now());
     this.deps.log.warn({ relay: row.id }, 'relay outcome unknown; asking the seller');
-    await this.deps.echo.uncertain(updated, e).catch(() => undefined);
+    await this.echo(updated, e);
   }
+
+  /** Shows a final outcome to the seller and records that it was shown. */
+  private async echo(row: RelayRow, e?: MarketError): Promise<void> {
+    const { echo } = this.deps;
+    const shown =
+      row.state === 'delivered'
+        ? echo.delivered(row)
+        : row.state === 'uncertain'
+          ? echo.uncertain(row, e)
+          : echo.failed(row, e ?? errorOfRow(row));
+    if (await shown.catch(() => false)) {
+      if (!this.closed) updateRelay(this.deps.db, row.id, { echoedAt: this.now() }, this.now());
+    }
+  }
+}
+
+/** The failure a finished row records, rebuilt to show it again after a restart. */
+function errorOfRow(row: RelayRow): MarketError {
+  const info = { status: row.httpStatus ?? undefined, code: row.errorCode ?? undefined, detail: row.errorMessage ?? undefined };
+  if (row.httpStatus !== null && row.httpStatus >= 400) return new MarketError(kindForStatus(row.httpStatus), 'no', info);
+  if (row.errorCode === 'ECONNABORTED' || row.errorCode === 'ETIMEDOUT') return new MarketError('timeout', 'maybe', info);
+  if (row.errorCode === 'TELEGRAM_FILE') return new MarketError('network', 'no', info);
+  return new MarketError('network', 'maybe', info);
 }
 
 function asMarketError(err: unknown): MarketError {

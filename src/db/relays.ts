@@ -92,6 +92,22 @@ function placeholders(keys: string[]): Record<string, ReturnType<typeof sql.plac
   return Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)]));
 }
 
+/** Finished relays (since `since`) whose outcome the seller has not been shown, oldest first. */
+export function unechoedRelays(db: Db, since: number): RelayRow[] {
+  return db
+    .select()
+    .from(relays)
+    .where(
+      and(
+        inArray(relays.state, ['delivered', 'failed', 'refused', 'uncertain']),
+        isNull(relays.echoedAt),
+        gte(relays.updatedAt, since),
+      ),
+    )
+    .orderBy(asc(relays.id))
+    .all();
+}
+
 /** Relays that still have to go out, oldest first (the order the seller wrote them). */
 export function openRelays(db: Db): RelayRow[] {
   return db

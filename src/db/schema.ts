@@ -84,6 +84,11 @@ export const relays = sqliteTable(
     /** The bot's message that says the relay is waiting, edited when it resolves. */
     noticeMessageId: integer('notice_message_id'),
     editNoticeSent: integer('edit_notice_sent', { mode: 'boolean' }).notNull().default(false),
+    /**
+     * When the seller was shown the outcome (👍, the failure reply, the question). Null on a final row means a crash
+     * came between the outcome and the echo: the next start shows it.
+     */
+    echoedAt: integer('echoed_at'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

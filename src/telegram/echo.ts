@@ -21,17 +21,24 @@ export const DROP_PREFIX = 'relay:drop:';
 export class TelegramEcho implements RelayEcho {
   constructor(private readonly deps: { api: Api; db: Db; log: Logger; now?: () => number }) {}
 
-  async delivered(r: RelayRow): Promise<void> {
+  async delivered(r: RelayRow): Promise<boolean> {
+    let noticeUpdated = false;
     if (r.noticeMessageId !== null) {
-      await this.deps.api
+      noticeUpdated = await this.deps.api
         .editMessageText(r.tgChatId, r.noticeMessageId, t('relay.sentAfterWait'))
-        .catch((err: unknown) => this.deps.log.warn({ err: describe(err), relay: r.id }, 'could not update the waiting notice'));
+        .then(() => true)
+        .catch((err: unknown) => {
+          this.deps.log.warn({ err: describe(err), relay: r.id }, 'could not update the waiting notice');
+          return false;
+        });
     }
     try {
       await this.deps.api.setMessageReaction(r.tgChatId, r.tgMessageId, [{ type: 'emoji', emoji: DELIVERED_REACTION }]);
+      return true;
     } catch (err) {
       this.deps.log.info({ err: describe(err), relay: r.id }, 'reaction refused; confirming with a reply');
-      if (r.noticeMessageId === null) await this.reply(r, t('relay.sent'));
+      if (noticeUpdated) return true;
+      return (await this.reply(r, t('relay.sent'))) !== undefined;
     }
   }
 
@@ -39,22 +46,23 @@ export class TelegramEcho implements RelayEcho {
     return this.reply(r, t('relay.waiting', { until, now: (this.deps.now ?? Date.now)(), why }));
   }
 
-  async failed(r: RelayRow, err: MarketError): Promise<void> {
+  async failed(r: RelayRow, err: MarketError): Promise<boolean> {
     // A file that could not be fetched from Telegram is not Market's fault (see RelayQueue.send).
     const [what, todo] = err.code === 'TELEGRAM_FILE' ? t('files.why.download') : t(`why.${err.kind}`);
     const p = { what, todo, technical: technical(err), attempts: r.attempts };
-    await this.reply(r, inCaptionStage(r) ? t('files.captionFailed', p) : t('relay.failed', p));
+    const shown = await this.reply(r, inCaptionStage(r) ? t('files.captionFailed', p) : t('relay.failed', p));
     if (r.noticeMessageId !== null) {
       await this.deps.api.deleteMessage(r.tgChatId, r.noticeMessageId).catch(() => undefined);
     }
+    return shown !== undefined;
   }
 
-  async uncertain(r: RelayRow, err: MarketError | undefined): Promise<void> {
+  async uncertain(r: RelayRow, err: MarketError | undefined): Promise<boolean> {
     const keyboard = new InlineKeyboard()
       .text(t('relay.button.resend'), `${RESEND_PREFIX}${r.id}`)
       .text(t('relay.button.drop'), `${DROP_PREFIX}${r.id}`);
     const p = { technical: err ? technical(err) : 'no answer' };
-    await this.reply(r, inCaptionStage(r) ? t('files.captionUncertain', p) : t('relay.uncertain', p), keyboard);
+    return (await this.reply(r, inCaptionStage(r) ? t('files.captionUncertain', p) : t('relay.uncertain', p), keyboard)) !== undefined;
   }
 
   /** A reply to the seller's message in its thread; returns the reply's id (undefined if Telegram refused it). */

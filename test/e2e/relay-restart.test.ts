@@ -104,4 +104,29 @@ describe('restart', () => {
     expect(h.market.partnerTexts(market.chatId)).toEqual(texts);
     expect(h.rows('SELECT state FROM relays ORDER BY id')).toEqual(texts.map(() => ({ state: 'delivered' })));
   });
+
+  it('delivered while Telegram refused the echo: the next start shows the 👍, and only once', async () => {
+    h = await Harness.create(OPTIONS);
+    const { market, chatId, threadId } = await h.linkedTopic();
+    // Both the reaction and its fallback reply are refused (400s are not retried by auto-retry).
+    h.tg.failNext('setMessageReaction', { kind: 'status', code: 400, description: 'Bad Request: temporarily refused' });
+    h.tg.failNext('sendMessage', { kind: 'status', code: 400, description: 'Bad Request: temporarily refused' });
+    const m = h.says(chatId, threadId, 'Delivered, echo lost');
+    await h.tg.waitForCall('sendMessage', (c) => !c.ok);
+    await h.settled();
+    expect(h.market.partnerTexts(market.chatId)).toEqual(['Delivered, echo lost']);
+    expect(h.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', echoed_at: null });
+    expect(h.tg.reactions(chatId, m.message_id)).toEqual([]);
+
+    await h.restart();
+    expect(await h.reacted(chatId, m.message_id)).toEqual(['👍']);
+    await h.settled();
+    expect(h.relayRow(chatId, m.message_id)?.echoed_at).not.toBeNull();
+    const reactionsBefore = h.tg.calls.filter((c) => c.method === 'setMessageReaction').length;
+
+    await h.restart();
+    await h.settled();
+    expect(h.tg.calls.filter((c) => c.method === 'setMessageReaction')).toHaveLength(reactionsBefore);
+    expect(h.sends(market.chatId)).toHaveLength(1);
+  });
 });

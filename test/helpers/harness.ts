@@ -250,6 +250,7 @@ export interface RelayLedgerRow {
   delivered_at: number | null;
   notice_message_id: number | null;
   edit_notice_sent: number;
+  echoed_at: number | null;
   created_at: number;
   updated_at: number;
 }

@@ -1,0 +1,1 @@
+ALTER TABLE `relays` ADD `echoed_at` integer;
