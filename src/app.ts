@@ -4,7 +4,6 @@
  */
 import type { Bot, Context } from 'grammy';
 import { GrammyError, HttpError } from 'grammy';
-import type { RunnerHandle } from '@grammyjs/runner';
 import type { Config } from './config.js';
 import { openDb, type OpenDb } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
@@ -17,9 +16,9 @@ import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
 import { TelegramFiles } from './telegram/files.js';
 import { COMMANDS } from './telegram/features/help.js';
-import { startPolling } from './telegram/polling.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
+import { IntakeError, startIntake, type Intake } from './intake.js';
 
 export interface BridgeOptions {
   log?: Logger;
@@ -41,6 +40,8 @@ export interface Bridge {
   relay: RelayQueue;
   /** Buyer -> Telegram sync; undefined when TELEGRAM_CHAT_ID is not set. */
   inbound: Inbound | undefined;
+  /** Ports the webhook and notification servers listen on, when they run. */
+  ports: Intake['ports'];
   log: Logger;
   stop(): Promise<void>;
 }
@@ -57,7 +58,8 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
   const log =
     opts.log ?? createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.market.apiKey] });
   const db = openDb(config.databasePath);
-  let runner: RunnerHandle | undefined;
+  let intake: Intake | undefined;
+  let relayQueue: RelayQueue | undefined;
   try {
     const limits = new MarketLimits(opts.limits);
     const marketTimeoutMs = opts.marketTimeoutMs ?? config.market.timeoutMs;
@@ -71,7 +73,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       timeoutMs: marketTimeoutMs,
     });
     const bot = createBot(config, log);
-    const relay = new RelayQueue({
+    const relay = (relayQueue = new RelayQueue({
       db: db.db,
       log,
       // History is trusted to show an unanswered send only once Market can no longer be working on it.
@@ -84,7 +86,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         partnerMessagesSince: (chatId, since) => partnerMessagesSince(market, chatId, since),
         blockedUntil: (op) => limits.blockedUntil(op, 'relay'),
       },
-    });
+    }));
     const services: Services = {
       config,
       db: db.db,
@@ -104,12 +106,17 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
 
     relay.resume();
-    runner = startPolling(bot, { log, timeoutSeconds: opts.pollTimeoutSeconds });
+    try {
+      intake = await startIntake({ bot, config, log, inbound, pollTimeoutSeconds: opts.pollTimeoutSeconds });
+    } catch (err) {
+      if (err instanceof IntakeError) throw new StartupError([err.message]);
+      throw err;
+    }
     await inbound?.start();
     log.info({ bot: bot.botInfo.username, businessId: config.market.businessId }, 'market-bridge started');
 
     let stopping: Promise<void> | undefined;
-    const started = runner;
+    const started = intake;
     return {
       bot,
       db,
@@ -117,11 +124,12 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       limits,
       relay,
       inbound,
+      ports: intake.ports,
       log,
       stop: () =>
         (stopping ??= (async () => {
           log.info('stopping: no new updates; finishing requests in flight');
-          if (started.isRunning()) await started.stop();
+          await started.stop();
           await inbound?.stop(graceMs);
           await relay.close(graceMs);
           db.close();
@@ -129,7 +137,8 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         })()),
     };
   } catch (err) {
-    if (runner?.isRunning()) await runner.stop();
+    await intake?.stop();
+    await relayQueue?.close(0);
     db.close();
     throw err;
   }

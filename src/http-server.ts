@@ -34,6 +34,9 @@ export async function startHttpServer(port: number, routes: Route[], onError: (e
       });
   });
   server.keepAliveTimeout = 5_000;
+  // Market gives up on a notification after 10 s and Telegram's updates are small: a slower client is neither.
+  server.requestTimeout = 10_000;
+  server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, () => {
@@ -47,6 +50,7 @@ export async function startHttpServer(port: number, routes: Route[], onError: (e
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        // Requests still being handled finish on their sockets; nothing new is accepted.
       }),
   };
 }

@@ -2,6 +2,7 @@
  * Market's push-notification endpoint over real HTTP on loopback: the answers Market expects (spec
  * notification-api), the events handed to the sync, and what is refused.
  */
+import type { RunningServer } from '../src/http-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createLogger } from '../src/logger.js';
@@ -11,12 +12,11 @@ import {
   startNotificationServer,
   type ChatEvent,
   type NotificationHandlerOptions,
-  type NotificationServer,
 } from '../src/market/notifications.js';
 
 const BUSINESS_ID = 777;
 
-let server: NotificationServer | undefined;
+let server: RunningServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;

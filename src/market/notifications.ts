@@ -8,9 +8,10 @@
  * The notification is only a hint ("look at chat X now"); polling remains the safety net, so a lost or refused
  * notification delays a message, it never loses one.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { BlockList, isIP, type AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
+import { startHttpServer, type Route, type RunningServer } from '../http-server.js';
 import type { Logger } from '../logger.js';
 import type { components } from './notification-schema.js';
 
@@ -365,38 +366,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown, headers: R
 
 // ------------------------------------------------------------------------------------------------ server
 
-export interface NotificationServer {
-  port: number;
-  close(): Promise<void>;
+/** The handler as a catch-all route: Market posts to the registered URL's path or `…/notification`. */
+export function notificationRoute(handler: RequestHandler): Route {
+  return { matches: () => true, handle: handler };
 }
 
 /**
  * A stand-alone HTTP server for the handler (port 0 = a free port, for tests). Plain HTTP: Market needs HTTPS
  * with a CA-signed certificate, which a reverse proxy in front of this port provides.
  */
-export async function startNotificationServer(
-  port: number,
-  handler: RequestHandler,
-  opts: { host?: string } = {},
-): Promise<NotificationServer> {
-  const server = createServer(handler);
-  // Market gives up after 10 s; a client slower than that is not Market.
-  server.requestTimeout = 10_000;
-  server.headersTimeout = 10_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const bound = (server.address() as AddressInfo).port;
-  return {
-    port: bound,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+export function startNotificationServer(port: number, handler: RequestHandler, onError: (err: unknown) => void = () => undefined): Promise<RunningServer> {
+  return startHttpServer(port, [notificationRoute(handler)], onError);
 }
