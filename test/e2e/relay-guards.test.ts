@@ -33,6 +33,23 @@ describe('who may relay', () => {
     expect(h.rows('SELECT tg_thread_id, market_chat_id FROM threads')).toEqual([{ tg_thread_id: threadId, market_chat_id: market.chatId }]);
   });
 
+  it('an outsider flooding a linked topic is throttled: a few refusals, then silence; nothing reaches Market', async () => {
+    h = await Harness.create();
+    const { market, chatId, threadId } = await h.linkedTopic();
+    const botMessagesBefore = h.tg.botMessages(chatId).length;
+    for (let i = 0; i < 20; i++) {
+      h.tg.userSends({ chatId, threadId, from: OUTSIDER, text: `/link ${market.chatId}`, entities: [cmd0('/link')] });
+      h.tg.userSends({ chatId, threadId, from: OUTSIDER, text: `buy now ${i}` });
+    }
+    await h.settled();
+    const answers = h.tg.botMessages(chatId).length - botMessagesBefore;
+    expect(answers).toBeGreaterThan(0);
+    expect(answers).toBeLessThanOrEqual(5); // the ratelimiter lets 5 updates a minute through per outsider
+    expect(h.logs.join('')).toContain('throttled an outsider');
+    expect(h.requestsOf('getChat')).toHaveLength(1); // the admin's link only
+    expect(h.sends()).toHaveLength(0);
+  });
+
   it('a team member not on TELEGRAM_ADMIN_IDS: messages in a linked topic are never relayed; one notice, not one per message', async () => {
     h = await Harness.create();
     const { market, chatId, threadId, card } = await h.linkedTopic();
