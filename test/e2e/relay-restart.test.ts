@@ -129,4 +129,19 @@ describe('restart', () => {
     expect(h.tg.calls.filter((c) => c.method === 'setMessageReaction')).toHaveLength(reactionsBefore);
     expect(h.sends(market.chatId)).toHaveLength(1);
   });
+
+  it('stop() is bounded: with a send hung at Market it returns within the request timeout plus the grace', async () => {
+    // marketTimeoutMs 1500 and shutdownGraceMs 4000: stop() may wait for the hung request, never longer than that.
+    h = await Harness.create(OPTIONS);
+    const { chatId, threadId } = await h.linkedTopic();
+    h.market.failNext('sendMessageToChat', { kind: 'hang' });
+    const m = h.says(chatId, threadId, 'hung at shutdown');
+    await h.market.waitForRequest((r) => r.operationId === 'sendMessageToChat' && r.fault === 'hang');
+    const started = Date.now();
+    await h.stop();
+    const took = Date.now() - started;
+    expect(took).toBeLessThan(1500 + 4000 + 1000);
+    // Nothing half-written: the row says the attempt may have reached Market, for the next start to check.
+    expect(h.relayRow(chatId, m.message_id)).toMatchObject({ state: 'sending', attempts: 1 });
+  });
 });
