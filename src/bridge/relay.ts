@@ -155,24 +155,7 @@ export class RelayQueue {
    * before (a redelivered update): nothing is sent again.
    */
   submit(input: NewRelay): RelayRow | undefined {
-    const row = insertRelay(
-      this.deps.db,
-      {
-        tgChatId: input.tgChatId,
-        tgMessageId: input.tgMessageId,
-        tgThreadId: input.tgThreadId,
-        tgUserId: input.tgUserId,
-        marketChatId: input.marketChatId,
-        kind: input.file ? 'file' : 'text',
-        text: input.text ?? null,
-        fileId: input.file?.fileId ?? null,
-        fileName: input.file?.name ?? null,
-        fileSize: input.file?.size ?? null,
-        fileMime: input.file?.mime ?? null,
-        state: 'pending',
-      },
-      this.now(),
-    );
+    const row = insertRelay(this.deps.db, { ...ledgerRow(input), fileId: input.file?.fileId ?? null, state: 'pending' }, this.now());
     if (!row) return undefined;
     this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, tgChatId: row.tgChatId }, 'relay recorded');
     this.enqueue(row);
@@ -184,17 +167,9 @@ export class RelayQueue {
     const row = insertRelay(
       this.deps.db,
       {
-        tgChatId: input.tgChatId,
-        tgMessageId: input.tgMessageId,
-        tgThreadId: input.tgThreadId,
-        tgUserId: input.tgUserId,
-        marketChatId: input.marketChatId,
-        kind: input.file ? 'file' : 'text',
+        ...ledgerRow(input),
+        // A refused file is never fetched, so its file id is not kept; a refused text is kept short.
         text: input.text?.slice(0, 200) ?? null,
-        // Name, size and type only: a refused file is never fetched, so its file id is not kept.
-        fileName: input.file?.name ?? null,
-        fileSize: input.file?.size ?? null,
-        fileMime: input.file?.mime ?? null,
         state: 'refused',
         errorCode: code,
         errorMessage: message,
@@ -533,6 +508,22 @@ function errorOfRow(row: RelayRow): MarketError {
   if (row.errorCode === 'ECONNABORTED' || row.errorCode === 'ETIMEDOUT') return new MarketError('timeout', 'maybe', info);
   if (row.errorCode === 'TELEGRAM_FILE') return new MarketError('network', 'no', info);
   return new MarketError('network', 'maybe', info);
+}
+
+/** The ledger columns every relay row takes from the seller's message. */
+function ledgerRow(input: NewRelay) {
+  return {
+    tgChatId: input.tgChatId,
+    tgMessageId: input.tgMessageId,
+    tgThreadId: input.tgThreadId,
+    tgUserId: input.tgUserId,
+    marketChatId: input.marketChatId,
+    kind: input.file ? ('file' as const) : ('text' as const),
+    text: input.text ?? null,
+    fileName: input.file?.name ?? null,
+    fileSize: input.file?.size ?? null,
+    fileMime: input.file?.mime ?? null,
+  };
 }
 
 function asMarketError(err: unknown): MarketError {
