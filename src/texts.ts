@@ -2,6 +2,7 @@
  * Every sentence a seller reads, in one place and keyed, so the bot can later speak Russian and Chinese (the other
  * languages of Market's seller docs). English only for now. Plain text: no parse_mode, so nothing needs escaping.
  */
+import type { ChatFacts } from './db/inbound.js';
 import type { ChatInfo } from './market/types.js';
 
 export type Lang = 'en';
@@ -77,17 +78,7 @@ export function technical(p: { status?: number; code?: string; detail?: string }
 }
 
 /** What the inbound sync knows about a Market chat, as far as the words shown to the seller need it. */
-export interface InboundChatWords {
-  marketChatId: number;
-  type: string;
-  status: string;
-  contextType: string;
-  orderId: number | null;
-  returnId: number | null;
-  customerName: string | null;
-  marketCreatedAt: string | null;
-  skippedMessages: number;
-}
+export type InboundChatWords = ChatFacts & { skippedMessages: number };
 
 const INBOUND_SENDERS: Record<string, string> = {
   CUSTOMER: '👤 Buyer',
