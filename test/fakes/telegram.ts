@@ -858,6 +858,13 @@ export class FakeTelegram {
     this.faults.push({ method, fault, remaining: times });
   }
 
+  /** Drops every fault queued by failNext and not yet used; returns how many calls they would still have failed. */
+  clearFaults(): number {
+    const left = this.faults.reduce((n, f) => n + f.remaining, 0);
+    this.faults.length = 0;
+    return left;
+  }
+
   /** When false, setMessageReaction fails 400 "Bad Request: REACTION_INVALID" in this chat; a list allows only those emoji. */
   setReactionsAllowed(chatId: number, allowed: boolean | string[]): void {
     this.mustChat(chatId, 'setReactionsAllowed').reactions = typeof allowed === 'boolean' ? allowed : new Set(allowed);
