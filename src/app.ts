@@ -84,7 +84,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         sendMessage: (chatId, text) => market.sendMessage(chatId, text),
         sendFile: (chatId, file) => market.sendFile(chatId, file),
         partnerMessagesSince: (chatId, since) => partnerMessagesSince(market, chatId, since),
-        blockedUntil: (op) => limits.blockedUntil(op, 'relay'),
+        blocked: (op) => limits.blocked(op, 'relay'),
       },
     }));
     const services: Services = {

@@ -257,6 +257,7 @@ const en = {
   'inbound.header': (p: { chat: InboundChatWords; sender?: string }) =>
     `💬 ${inboundSubject(p.chat)} (chat ${p.chat.marketChatId})${p.sender !== undefined ? ` — ${INBOUND_SENDERS[p.sender] ?? p.sender}` : ''}`,
   'inbound.empty': () => '(empty message)',
+  'inbound.mayRepeat': () => '↻ Possibly shown twice: Telegram did not confirm the first post of this message.',
   'inbound.fileLink': (p: { name: string; size: number; url: string }) =>
     `📎 ${p.name} (${fileSize(p.size)}) — could not be attached here; open it: ${p.url}`,
   'inbound.disputeOpened': () => '⚖️ A dispute (arbitrage) has started in this chat: Market’s arbiter will read the conversation.',

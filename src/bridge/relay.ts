@@ -17,6 +17,7 @@
  * row marks the file as accepted; from then on the row's state machine is about the caption only, so a retry,
  * a restart or "Send again" never sends the file twice, and the caption never goes without its file.
  */
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../logger.js';
 import type { Db } from '../db/open.js';
 import {
@@ -43,7 +44,8 @@ export interface RelayMarket {
   sendFile(chatId: number, file: { name: string; bytes: Uint8Array; contentType: string }): Promise<void>;
   /** The shop's (PARTNER) messages in the chat created at or after `since` (Unix ms), or throws. */
   partnerMessagesSince(chatId: number, since: number): Promise<ChatMessage[]>;
-  blockedUntil(op: OperationId): number | undefined;
+  /** Whether `op` must wait, until when, and whether because of Market's 420 (`paused`) or the hourly count. */
+  blocked(op: OperationId): { until: number; paused: boolean } | undefined;
 }
 
 /** Fetches the bytes of a seller's file from Telegram when it is its turn to be sent. */
@@ -79,6 +81,12 @@ export interface RelayEcho {
   failed(r: RelayRow, err: MarketError): Promise<boolean>;
   uncertain(r: RelayRow, err: MarketError | undefined): Promise<boolean>;
 }
+
+/** Longest a history check waits for Market's rate limit before asking the seller instead. */
+const RECONCILE_MAX_WAIT_MS = 10 * 60 * 1000;
+
+/** How often outcomes Telegram did not take are tried again. */
+const ECHO_SWEEP_MS = 60_000;
 
 /** Outcomes older than this are not shown again after a restart: the seller has moved on. */
 const ECHO_CATCH_UP_MS = 24 * 60 * 60 * 1000;
@@ -130,6 +138,9 @@ export class RelayQueue {
   private readonly stop = new AbortController();
   /** Outcomes being shown again after a restart (see resume). */
   private catchingUp: Promise<void> = Promise.resolve();
+  /** Relays whose outcome is being shown right now (so the sweep does not show it twice). */
+  private readonly echoing = new Set<number>();
+  private sweep: NodeJS.Timeout | undefined;
   /** Set once close() has given up waiting: results that arrive later are left for the next start. */
   private closed = false;
   private readonly policy: RelayPolicy;
@@ -147,6 +158,8 @@ export class RelayQueue {
     },
   ) {
     this.policy = { ...DEFAULT_RELAY_POLICY, ...deps.policy };
+    // Every waiting relay listens for close(); hundreds may wait at once behind a rate limit.
+    setMaxListeners(0, this.stop.signal);
     this.now = deps.now ?? Date.now;
   }
 
@@ -196,14 +209,21 @@ export class RelayQueue {
     const rows = openRelays(this.deps.db);
     for (const row of rows) this.enqueue(row);
     if (rows.length > 0) this.deps.log.info({ count: rows.length }, 'resuming unfinished relays');
-    const unshown = unechoedRelays(this.deps.db, this.now() - ECHO_CATCH_UP_MS);
-    if (unshown.length > 0) {
-      this.deps.log.info({ count: unshown.length }, 'showing outcomes a restart interrupted');
-      this.catchingUp = (async () => {
-        for (const row of unshown) await this.echo(row, errorOfRow(row));
-      })();
-    }
+    this.catchUp();
+    // Telegram may refuse or drop an echo (a network blip): look again now and then, not only at the next start.
+    this.sweep = setInterval(() => this.catchUp(), ECHO_SWEEP_MS);
+    this.sweep.unref();
     return rows.length;
+  }
+
+  /** Shows outcomes the seller has not seen (a crash or a Telegram failure came between), oldest first. */
+  private catchUp(): void {
+    const unshown = unechoedRelays(this.deps.db, this.now() - ECHO_CATCH_UP_MS).filter((r) => !this.echoing.has(r.id));
+    if (unshown.length === 0 || this.stop.signal.aborted) return;
+    this.deps.log.info({ count: unshown.length }, 'showing outcomes the seller has not seen yet');
+    this.catchingUp = this.catchingUp.then(async () => {
+      for (const row of unshown) if (!this.echoing.has(row.id)) await this.echo(row, errorOfRow(row));
+    });
   }
 
   /** The seller pressed "Send again" on an uncertain relay: send it without another history check. */
@@ -224,6 +244,7 @@ export class RelayQueue {
    */
   async close(graceMs = 5_000): Promise<void> {
     this.stop.abort(new Error('relay queue closed'));
+    clearInterval(this.sweep);
     const all = Promise.allSettled([...this.inFlight]);
     await Promise.race([all, sleep(graceMs)]);
     this.closed = true;
@@ -290,9 +311,9 @@ export class RelayQueue {
         }
       }
 
-      const blocked = this.deps.market.blockedUntil(nextPart(row) === 'file' ? 'sendFileToChat' : 'sendMessageToChat');
+      const blocked = this.deps.market.blocked(nextPart(row) === 'file' ? 'sendFileToChat' : 'sendMessageToChat');
       if (blocked !== undefined) {
-        await this.wait(row, blocked, 'quota');
+        await this.wait(row, blocked.until, blocked.paused ? 'rate_limited' : 'quota');
         continue;
       }
 
@@ -378,7 +399,9 @@ export class RelayQueue {
   private async reconcile(row: RelayRow): Promise<Outcome> {
     const since = (row.attemptStartedAt ?? row.createdAt) - this.policy.clockSkewMs;
     const part = nextPart(row);
-    for (let i = 0; i < this.policy.maxAttempts; i++) {
+    // Failed reads count against maxAttempts; waiting out a rate limit does not, but is bounded in time.
+    const waitUntil = this.now() + RECONCILE_MAX_WAIT_MS;
+    for (let failures = 0; failures < this.policy.maxAttempts; ) {
       if (this.stop.signal.aborted) return 'unknown';
       try {
         const messages = await this.deps.market.partnerMessagesSince(row.marketChatId, since);
@@ -395,11 +418,13 @@ export class RelayQueue {
         this.deps.log.warn({ relay: row.id, kind: e.kind, status: e.status }, 'history check failed');
         if (e.kind === 'quota' || e.kind === 'rate_limited') {
           const until = e.retryAt ?? this.now() + this.policy.rateLimitFallbackMs;
+          if (until > waitUntil) return 'unknown';
           await this.pause(until - this.now());
           continue;
         }
         if (!e.transient) return 'unknown';
-        await this.pause(this.policy.backoffMs(i + 1));
+        failures++;
+        await this.pause(this.policy.backoffMs(failures));
       }
     }
     return 'unknown';
@@ -489,14 +514,19 @@ export class RelayQueue {
   /** Shows a final outcome to the seller and records that it was shown. */
   private async echo(row: RelayRow, e?: MarketError): Promise<void> {
     const { echo } = this.deps;
-    const shown =
-      row.state === 'delivered'
-        ? echo.delivered(row)
-        : row.state === 'uncertain'
-          ? echo.uncertain(row, e)
-          : echo.failed(row, e ?? errorOfRow(row));
-    if (await shown.catch(() => false)) {
-      if (!this.closed) updateRelay(this.deps.db, row.id, { echoedAt: this.now() }, this.now());
+    this.echoing.add(row.id);
+    try {
+      const shown =
+        row.state === 'delivered'
+          ? echo.delivered(row)
+          : row.state === 'uncertain'
+            ? echo.uncertain(row, e)
+            : echo.failed(row, e ?? errorOfRow(row));
+      if (await shown.catch(() => false)) {
+        if (!this.closed) updateRelay(this.deps.db, row.id, { echoedAt: this.now() }, this.now());
+      }
+    } finally {
+      this.echoing.delete(row.id);
     }
   }
 }
@@ -528,7 +558,7 @@ function ledgerRow(input: NewRelay) {
 
 function asMarketError(err: unknown): MarketError {
   if (err instanceof MarketError) return err;
-  if (err instanceof QuotaExhausted) return new MarketError('quota', 'no', { retryAt: err.until });
+  if (err instanceof QuotaExhausted) return new MarketError(err.paused ? 'rate_limited' : 'quota', 'no', { retryAt: err.until });
   return new MarketError('network', 'maybe', { detail: 'unexpected error' });
 }
 

@@ -188,6 +188,18 @@ export function chatsWithPending(db: Db): number[] {
     .map((r) => r.id);
 }
 
+/** A part is about to be handed to Telegram (or, with null, Telegram answered and did not take it). */
+export function markPartInFlight(
+  db: Db,
+  key: { marketChatId: number; marketMessageId: number },
+  index: number | null,
+): void {
+  db.update(inboundMessages)
+    .set({ partInFlight: index })
+    .where(and(eq(inboundMessages.marketChatId, key.marketChatId), eq(inboundMessages.marketMessageId, key.marketMessageId)))
+    .run();
+}
+
 /** One part of a message is in Telegram; the last part makes the message delivered. */
 export function markPartSent(
   db: Db,
@@ -198,6 +210,7 @@ export function markPartSent(
   db.update(inboundMessages)
     .set({
       partsSent: part.index + 1,
+      partInFlight: null,
       ...(part.index === 0 ? { tgChatId: part.tgChatId, tgMessageId: part.tgMessageId } : {}),
       ...(part.last ? { state: 'delivered' as const, deliveredAt: now } : {}),
     })

@@ -183,6 +183,11 @@ export const inboundMessages = sqliteTable(
     /** For `own`: the relay this message is. */
     relayId: integer('relay_id'),
     partsSent: integer('parts_sent').notNull().default(0),
+    /**
+     * The part being handed to Telegram, cleared once it is recorded. Still set after a crash: Telegram may have
+     * taken that part, so it is posted again marked as a possible repeat (Telegram has no idempotency key).
+     */
+    partInFlight: integer('part_in_flight'),
     /** Where the first part landed in Telegram. */
     tgChatId: integer('tg_chat_id'),
     tgMessageId: integer('tg_message_id'),

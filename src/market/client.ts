@@ -38,6 +38,9 @@ export interface MarketClientOptions {
   userAgent?: string;
 }
 
+/** After a "4 parallel requests" 420, try again this soon. */
+const PARALLEL_RETRY_MS = 1000;
+
 /** Largest file Market accepts in sendFileToChat. */
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 /** Message length bounds of SendMessageToChatRequest. */
@@ -195,7 +198,9 @@ export class MarketClient {
         status: res.status,
         code: first?.code,
         detail: first ? errors.map((e) => e.message ?? e.code).join('; ') : html ? 'HTML page instead of JSON' : undefined,
-        retryAt: res.status === 420 ? headers.until : undefined,
+        // X-RateLimit-Resource-Until is the end of the method's hourly window: right for a quota 420, far too
+        // long for the 4-parallel-requests rule, which frees up as soon as a request ends.
+        retryAt: res.status === 420 ? (parallel ? Date.now() + PARALLEL_RETRY_MS : headers.until) : undefined,
         parallel,
       };
       if (body === undefined && res.status < 500 && res.status !== 420) {

@@ -52,6 +52,8 @@ export class QuotaExhausted extends Error {
     readonly op: OperationId,
     /** Unix ms when the method may be called again. */
     readonly until: number,
+    /** Paused by Market's 420 (rather than the hourly count running out). */
+    readonly paused = false,
   ) {
     super(`hourly quota of ${op} used up until ${new Date(until).toISOString()}`);
   }
@@ -144,11 +146,16 @@ export class MarketLimits {
 
   /** Time when `op` can next be called at this priority, or undefined if it can be called now. */
   blockedUntil(op: OperationId, priority: Priority): number | undefined {
+    return this.blocked(op, priority)?.until;
+  }
+
+  /** Why and until when `op` cannot be called at this priority, or undefined if it can be called now. */
+  blocked(op: OperationId, priority: Priority): { until: number; paused: boolean } | undefined {
     try {
       this.checkQuota(op, priority);
       return undefined;
     } catch (err) {
-      if (err instanceof QuotaExhausted) return err.until;
+      if (err instanceof QuotaExhausted) return { until: err.until, paused: err.paused };
       throw err;
     }
   }
@@ -181,7 +188,7 @@ export class MarketLimits {
   private checkQuota(op: OperationId, priority: Priority): void {
     const w = this.window(op);
     const now = this.now();
-    if (w.pausedUntil !== undefined) throw new QuotaExhausted(op, w.pausedUntil);
+    if (w.pausedUntil !== undefined) throw new QuotaExhausted(op, w.pausedUntil, true);
     const reserve = priority === 'sync' ? Math.floor(w.limit * this.syncReserve) : 0;
     if (w.used >= w.limit - reserve) throw new QuotaExhausted(op, w.end ?? now + HOUR_MS);
   }

@@ -28,6 +28,8 @@ export class TelegramEcho implements RelayEcho {
         .editMessageText(r.tgChatId, r.noticeMessageId, t('relay.sentAfterWait'))
         .then(() => true)
         .catch((err: unknown) => {
+          // Shown again after a restart: the notice already says so.
+          if (describe(err).message.includes('message is not modified')) return true;
           this.deps.log.warn({ err: describe(err), relay: r.id }, 'could not update the waiting notice');
           return false;
         });
@@ -51,9 +53,7 @@ export class TelegramEcho implements RelayEcho {
     const [what, todo] = err.code === 'TELEGRAM_FILE' ? t('files.why.download') : t(`why.${err.kind}`);
     const p = { what, todo, technical: technical(err), attempts: r.attempts };
     const shown = await this.reply(r, inCaptionStage(r) ? t('files.captionFailed', p) : t('relay.failed', p));
-    if (r.noticeMessageId !== null) {
-      await this.deps.api.deleteMessage(r.tgChatId, r.noticeMessageId).catch(() => undefined);
-    }
+    await this.dropNotice(r);
     return shown !== undefined;
   }
 
@@ -62,7 +62,14 @@ export class TelegramEcho implements RelayEcho {
       .text(t('relay.button.resend'), `${RESEND_PREFIX}${r.id}`)
       .text(t('relay.button.drop'), `${DROP_PREFIX}${r.id}`);
     const p = { technical: err ? technical(err) : 'no answer' };
-    return (await this.reply(r, inCaptionStage(r) ? t('files.captionUncertain', p) : t('relay.uncertain', p), keyboard)) !== undefined;
+    const shown = await this.reply(r, inCaptionStage(r) ? t('files.captionUncertain', p) : t('relay.uncertain', p), keyboard);
+    await this.dropNotice(r);
+    return shown !== undefined;
+  }
+
+  /** The "⏳ will be retried" notice is wrong once the relay failed or needs a decision. */
+  private async dropNotice(r: RelayRow): Promise<void> {
+    if (r.noticeMessageId !== null) await this.deps.api.deleteMessage(r.tgChatId, r.noticeMessageId).catch(() => undefined);
   }
 
   /** A reply to the seller's message in its thread; returns the reply's id (undefined if Telegram refused it). */

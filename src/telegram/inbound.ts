@@ -17,6 +17,7 @@ import type { Db } from '../db/open.js';
 import { addAnchor, chatThread, linkNewThread, linkThread, unlinkThread, type AnchorKind } from '../db/links.js';
 import {
   getMarketChat,
+  markPartInFlight,
   markPartSent,
   setPresentation,
   shownIn,
@@ -61,6 +62,15 @@ export interface TelegramInboundDeps {
 
 type Part = { kind: 'text'; text: string } | { kind: 'file'; file: BuyerFile; caption: string };
 
+/** Characters kept free in each text part for the possible-repeat line. */
+const REPEAT_ROOM = 100;
+
+/** The copy of a part posted again after a crash, marked so the seller knows it may be a repeat. */
+function markRepeat(part: Part): Part {
+  const mark = t('inbound.mayRepeat');
+  return part.kind === 'text' ? { ...part, text: `${mark}\n${part.text}` } : { ...part, caption: `${mark}\n${part.caption}` };
+}
+
 export class TelegramInbound implements InboundTarget {
   /** Whether the chat is a forum; undefined until Telegram said (then topics are tried, and refusals handled). */
   private forum: boolean | undefined;
@@ -97,7 +107,21 @@ export class TelegramInbound implements InboundTarget {
       if (thread !== null && current.topicClosed) await this.setClosed(current, thread, false);
       const parts = this.partsOf(current, m, thread);
       for (; sent < parts.length; sent++) {
-        const tgMessageId = await this.send(thread, parts[sent]!);
+        // A part that was on its way to Telegram when the bridge stopped may be there already: say so on the copy.
+        const part0 = parts[sent]!;
+        const mayRepeat = m.partInFlight === sent;
+        const index = sent;
+        let tgMessageId: number;
+        try {
+          // Marked just before the request leaves (not while it waits in the outbox), so only a part Telegram may
+          // really have taken is marked after a crash.
+          const onWire = () => markPartInFlight(this.deps.db, key, index);
+          tgMessageId = await this.send(thread, mayRepeat ? markRepeat(part0) : part0, onWire);
+        } catch (err) {
+          // Telegram answered and refused: the part is not there. Anything else (no answer, a 5xx) stays in doubt.
+          if (err instanceof GrammyError && err.error_code < 500) markPartInFlight(this.deps.db, key, null);
+          throw err;
+        }
         const part = { index: sent, last: sent === parts.length - 1, tgChatId: this.deps.tgChatId, tgMessageId };
         this.deps.db.transaction(() => {
           this.anchor(tgMessageId, chat.marketChatId, 'buyer');
@@ -281,7 +305,8 @@ export class TelegramInbound implements InboundTarget {
     const parts: Part[] = [];
     const text = m.text ?? '';
     if (text.trim() !== '' || files.length === 0) {
-      for (const chunk of splitText(`${header}\n${text.trim() === '' ? t('inbound.empty') : text}`, TEXT_MAX)) {
+      // Room is left in every chunk for the possible-repeat line (markRepeat), so chunks never change.
+      for (const chunk of splitText(`${header}\n${text.trim() === '' ? t('inbound.empty') : text}`, TEXT_MAX - REPEAT_ROOM)) {
         parts.push({ kind: 'text', text: chunk });
       }
     }
@@ -290,13 +315,14 @@ export class TelegramInbound implements InboundTarget {
   }
 
   /** Sends one part; returns its Telegram message id. A file that cannot be attached goes as a named link. */
-  private async send(thread: number | null, part: Part): Promise<number> {
+  private async send(thread: number | null, part: Part, onWire: () => void = () => undefined): Promise<number> {
     const { api, tgChatId, outbox } = this.deps;
     const where = thread !== null ? { message_thread_id: thread } : {};
     if (part.kind === 'text') {
-      const sent = await outbox.run(tgChatId, () =>
-        api.sendMessage(tgChatId, part.text, { ...where, link_preview_options: { is_disabled: true } }),
-      );
+      const sent = await outbox.run(tgChatId, () => {
+        onWire();
+        return api.sendMessage(tgChatId, part.text, { ...where, link_preview_options: { is_disabled: true } });
+      });
       return sent.message_id;
     }
     const { file, caption } = part;
@@ -306,11 +332,12 @@ export class TelegramInbound implements InboundTarget {
       const attempts = asPhoto ? (['photo', 'document'] as const) : (['document'] as const);
       for (const as of attempts) {
         try {
-          const sent = await outbox.run(tgChatId, async (): Promise<{ message_id: number }> =>
-            as === 'photo'
+          const sent = await outbox.run(tgChatId, async (): Promise<{ message_id: number }> => {
+            onWire();
+            return as === 'photo'
               ? api.sendPhoto(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption })
-              : api.sendDocument(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption }),
-          );
+              : api.sendDocument(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption });
+          });
           return sent.message_id;
         } catch (err) {
           // Only a refusal of this file falls back; a topic problem, a network error or a 5xx is the caller's.
@@ -323,7 +350,10 @@ export class TelegramInbound implements InboundTarget {
       this.deps.log.info({ name: file.name, size: file.size, why: got.why }, 'buyer file not fetched; posting a link');
     }
     const text = `${caption}\n${t('inbound.fileLink', { name: file.name, size: file.size, url: file.url })}`;
-    const sent = await outbox.run(tgChatId, () => api.sendMessage(tgChatId, text.slice(0, TEXT_MAX), { ...where }));
+    const sent = await outbox.run(tgChatId, () => {
+      onWire();
+      return api.sendMessage(tgChatId, text.slice(0, TEXT_MAX), { ...where });
+    });
     return sent.message_id;
   }
 

@@ -129,6 +129,23 @@ describe('rate limit (420)', () => {
     expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 1 });
   });
 
+  it('a 420 for the 4-parallel-requests rule is retried within seconds, not at the end of the hourly window', async () => {
+    const { x, market, chatId, threadId } = await setup();
+    const hourAway = new Date(Date.now() + 3_600_000).toUTCString();
+    x.market.failNext('sendMessageToChat', {
+      kind: 'status',
+      status: 420,
+      message: `Hit rate limit of 4 parallel requests for businessId ${x.market.businessId}`,
+      headers: { 'X-RateLimit-Resource-Until': hourAway },
+    });
+    const m = x.says(chatId, threadId, TEXT);
+    expect(await x.reacted(chatId, m.message_id, 8000)).toEqual(['👍']);
+    const sends = x.sends();
+    expect(sends.map((r) => r.status)).toEqual([420, 200]);
+    expect(sends[1]!.startedAt - sends[0]!.startedAt).toBeLessThan(5000);
+    expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
+  });
+
   it('the next message after a 420 also goes out once the limit frees up', async () => {
     const { x, market, chatId, threadId } = await setup();
     const until = Math.ceil((Date.now() + 1500) / 1000) * 1000;

@@ -1,5 +1,6 @@
 /** The inbound sync across restarts and Market's limits: nothing lost, nothing repeated, only the paused method waits. */
 import { afterEach, describe, expect, it } from 'vitest';
+import { t } from '../../src/texts.js';
 import { ADMIN, type Harness } from '../helpers/harness.js';
 import { GROUP_ID, LIFTED_PACING, botTexts, inbound, liveTopics, syncHarness, syncNow } from '../helpers/sync.js';
 
@@ -29,6 +30,24 @@ describe('inbound sync across restarts', () => {
     const texts = botTexts(h, GROUP_ID, liveTopics(h)[0]!.message_thread_id);
     expect(texts.filter((t) => t.includes(`Market chat ${chat.chatId}`))).toHaveLength(1);
     expect(buyerTexts(texts)).toEqual(sent);
+  });
+
+  it('a post whose answer was lost (Telegram may have it) is posted again marked as a possible repeat, never silently twice', async () => {
+    ({ h } = await syncHarness());
+    const chat = h.market.addChat({ customerName: 'Ivan' });
+    h.market.addMessage(chat.chatId, { message: 'first' });
+    await syncNow(h, chat.chatId); // topic, card, "first"
+    h.market.addMessage(chat.chatId, { message: 'second' });
+    // Telegram takes "second", then the connection drops before the answer: the bridge cannot know it arrived.
+    h.tg.failNext('sendMessage', { kind: 'dropAnswer' });
+    await syncNow(h, chat.chatId).catch(() => undefined);
+    await h.restart({ inbound: { pacing: LIFTED_PACING, sync: { intervalMs: 60_000 } } });
+    await h.until(() => botTexts(h!, GROUP_ID).filter((t) => t.includes('second')).length === 2, 5000, 'the repeat posted');
+    await syncNow(h, chat.chatId);
+
+    const seconds = botTexts(h, GROUP_ID).filter((t) => t.includes('second'));
+    expect(seconds).toEqual(['👤 Buyer\nsecond', `${t('inbound.mayRepeat')}\n👤 Buyer\nsecond`]);
+    expect(buyerTexts(botTexts(h, GROUP_ID))).toEqual(['first', 'second']);
   });
 
   it('messages recorded while Telegram refuses are posted after a restart, once', async () => {

@@ -49,7 +49,9 @@ export type Fault =
   /** Destroys the socket without answering (meant for getUpdates, works for any method). */
   | { kind: 'dropPoll' }
   /** Waits `ms` before handling the request normally. */
-  | { kind: 'hang'; ms: number };
+  | { kind: 'hang'; ms: number }
+  /** The call takes effect (the message IS sent), then the connection drops before the answer. */
+  | { kind: 'dropAnswer' };
 
 export type UserInput = Partial<User> & { id: number };
 
@@ -1522,6 +1524,11 @@ export class FakeTelegram {
       if (fault.kind === 'dropPoll') {
         transport.drop();
         return gone('fault: connection dropped');
+      }
+      if (fault.kind === 'dropAnswer') {
+        await this.methods[canonical]!(new Params(parsed.params, parsed.files), transport);
+        transport.drop();
+        return gone('fault: answer dropped after the call took effect');
       }
       await this.sleep(fault.ms);
       if (transport.isClosed()) return gone('client closed the connection');

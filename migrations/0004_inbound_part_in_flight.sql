@@ -1,0 +1,1 @@
+ALTER TABLE `inbound_messages` ADD `part_in_flight` integer;
