@@ -188,12 +188,13 @@ const en = {
     'Your edit was not sent: Market messages can’t be edited, so the buyer keeps the original text. Send a new message if something needs correcting.',
   'relay.replyHint': () =>
     'To answer a buyer, reply to one of their messages (or to a /link card). Messages that are not replies are not sent anywhere.',
+  // The 👍 is what counts: if this notice cannot be updated (Telegram lost its answer), it still reads right.
   'relay.waiting': (p: { until: number; now: number; why: 'rate_limited' | 'quota' | 'retrying' }) =>
-    p.why === 'quota'
+    (p.why === 'quota'
       ? `⏳ Queued: the shop’s hourly Market limit for messages is used up. It will be sent automatically ${inAbout(p.until, p.now)}.`
       : p.why === 'rate_limited'
         ? `⏳ Market asked to slow down (rate limit). It will be retried automatically ${inAbout(p.until, p.now)}.`
-        : `⏳ Market did not answer properly; retrying ${inAbout(p.until, p.now)}.`,
+        : `⏳ Market did not answer properly; retrying ${inAbout(p.until, p.now)}.`) + ' 👍 on your message means it went.',
   'relay.failed': (p: { what: string; todo: string; technical: string; attempts: number }) =>
     `❌ Not delivered: ${tries(p.what, p.attempts)} ${p.todo}\n${p.technical}`,
   'relay.uncertain': (p: { technical: string }) =>

@@ -116,7 +116,7 @@ describe('rate limit (420)', () => {
 
     const notice = await x.replyTo(chatId, m.message_id);
     expect(notice.message_thread_id).toBe(threadId);
-    expect(notice.text).toMatch(/^⏳ Market asked to slow down \(rate limit\)\. It will be retried automatically in about \d+ s\.$/);
+    expect(notice.text).toMatch(/^⏳ Market asked to slow down \(rate limit\)\. It will be retried automatically in about \d+ s\. 👍 on your message means it went\.$/);
 
     expect(await x.reacted(chatId, m.message_id, 8000)).toEqual(['👍']);
     const sends = x.sends();

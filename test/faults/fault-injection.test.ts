@@ -8,13 +8,14 @@
  *              X-RateLimit-Resource-Until, a hang longer than the request timeout, a reset connection, and each of
  *              those (but the 420) also after Market has acted on the request (the message IS stored);
  *   Telegram   from the driver loop: 429 with retry_after 1 on sendMessage and setMessageReaction, 500/502 on
- *              sendMessage, setMessageReaction and editForumTopic, a refused reaction (400), dropped long polls.
+ *              sendMessage, setMessageReaction and editForumTopic, a refused reaction (400), dropped long polls,
+ *              and answers lost after Telegram acted (sendMessage, setMessageReaction).
  *
  * Then faults stop, the system is left to become quiescent (bounded), the bridge gets SIGTERM, and the outcome is
  * checked from the outside (what the fake Market stored, what the fake Telegram shows) and counted:
  *   - every seller reply is at Market exactly once and the seller sees it (👍 or "✓ Sent"), or the seller sees it
  *     failed (a ❌ reply) and Market does not have it, or the seller is asked (❓ with buttons); never twice at
- *     Market, never without a visible state, no "⏳ will be retried" notice left standing, and per chat in the
+ *     Market, never without a visible state, no "⏳ will be retried" notice left beside anything but a 👍, and per chat in the
  *     order the seller wrote them;
  *   - every buyer message is in its chat's topic exactly once, in order; the one exception Telegram's lack of an
  *     idempotency key forces: a message whose post was on its way when a SIGKILL hit may show a second copy, and that
@@ -167,6 +168,9 @@ function plan(seed: number) {
   add(2, 'editForumTopic', fiveHundred);
   add(2, 'setMessageReaction', () => ({ kind: 'status', code: 400, description: 'Bad Request: REACTION_INVALID' }));
   add(4, 'getUpdates', () => ({ kind: 'dropPoll' }));
+  // Telegram acts, then the answer is lost: a buyer message may be there already (posted again, marked).
+  add(3, 'sendMessage', () => ({ kind: 'dropAnswer' }));
+  add(2, 'setMessageReaction', () => ({ kind: 'dropAnswer' }));
   tgFaults.sort((a, b) => a.at - b.at);
 
   // The Market fault list is refreshed every 250 ms (see marketFaults); each slot's PRNG seed comes from the run's
@@ -418,7 +422,10 @@ describe('fault injection (issue 4)', () => {
             (m) => textOf(m).startsWith('❓') && (m.reply_markup?.inline_keyboard.flat().length ?? 0) > 0,
           );
           if (atMarket > 1) seller.duplicateAtMarket.push(describeReply(r, atMarket));
-          if (replies.some((m) => textOf(m).startsWith('⏳'))) seller.staleNotice.push(describeReply(r, atMarket));
+          // A ⏳ notice the bridge could not update (Telegram lost the answer that carried its id) may stand beside
+          // the 👍, which it tells the seller to look for; next to anything else it would mislead.
+          const delivered = atMarket === 1 && ok;
+          if (!delivered && replies.some((m) => textOf(m).startsWith('⏳'))) seller.staleNotice.push(describeReply(r, atMarket));
           if (asking) {
             seller.asking++;
             continue;
