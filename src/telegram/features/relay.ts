@@ -138,13 +138,14 @@ export function relay(s: Services): Composer<Context> {
       return;
     }
     // A caption travels in the file's row and is sent right after the file (see bridge/relay.ts).
-    const row = s.relay.submit({ ...base, ...(file ? { file, text: caption } : { text }) });
-    if (!row) {
-      s.log.info({ tgChatId: m.chat.id, tgMessageId: m.message_id }, 'duplicate update: already relayed');
-      return;
-    }
-    // Replying to one's own relayed message continues the conversation too.
-    addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: m.message_id, marketChatId, kind: 'seller' });
+    // One transaction: the ledger row and the anchor that lets a reply to one's own message continue the
+    // conversation are written together (and one commit is cheaper than two).
+    const row = s.db.transaction(() => {
+      const recorded = s.relay.submit({ ...base, ...(file ? { file, text: caption } : { text }) });
+      if (recorded) addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: m.message_id, marketChatId, kind: 'seller' });
+      return recorded;
+    });
+    if (!row) s.log.info({ tgChatId: m.chat.id, tgMessageId: m.message_id }, 'duplicate update: already relayed');
   });
 
   // Market messages cannot be edited: say so once per message, and send nothing.
