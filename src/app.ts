@@ -5,6 +5,7 @@
 import type { Bot, Context } from 'grammy';
 import { GrammyError, HttpError } from 'grammy';
 import type { Config } from './config.js';
+import { getKv, setKv } from './db/kv.js';
 import { openDb, type OpenDb } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
 import { MarketClient } from './market/client.js';
@@ -19,6 +20,10 @@ import { COMMANDS } from './telegram/features/help.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
+
+/** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
+const LIMITS_KEY = 'market.limits';
+const LIMITS_SAVE_MS = 30_000;
 
 export interface BridgeOptions {
   log?: Logger;
@@ -59,9 +64,17 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     opts.log ?? createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.market.apiKey] });
   const db = openDb(config.databasePath);
   let intake: Intake | undefined;
+  let stopSavingLimits = () => undefined as void;
   let relayQueue: RelayQueue | undefined;
   try {
     const limits = new MarketLimits(opts.limits);
+    // Quota counts survive a restart: saved now and then and at stop, taken back here.
+    const savedLimits = getKv(db.db, LIMITS_KEY);
+    if (savedLimits) limits.restore(JSON.parse(savedLimits) as Parameters<MarketLimits['restore']>[0]);
+    const saveLimits = () => setKv(db.db, LIMITS_KEY, JSON.stringify(limits.snapshot()));
+    const limitsTimer = setInterval(saveLimits, LIMITS_SAVE_MS);
+    limitsTimer.unref();
+    stopSavingLimits = () => clearInterval(limitsTimer);
     const marketTimeoutMs = opts.marketTimeoutMs ?? config.market.timeoutMs;
     // Requests already on the wire get their full timeout to come back before the database closes.
     const graceMs = opts.shutdownGraceMs ?? marketTimeoutMs + 1_000;
@@ -132,6 +145,8 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           await started.stop();
           await inbound?.stop(graceMs);
           await relay.close(graceMs);
+          stopSavingLimits();
+          saveLimits();
           db.close();
           log.info('stopped');
         })()),
@@ -139,6 +154,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
   } catch (err) {
     await intake?.stop();
     await relayQueue?.close(0);
+    stopSavingLimits();
     db.close();
     throw err;
   }

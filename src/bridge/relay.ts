@@ -26,6 +26,7 @@ import {
   getRelay,
   insertRelay,
   openRelays,
+  openRelaysOfChat,
   unechoedRelays,
   relayOfMessage,
   transitionRelay,
@@ -171,6 +172,13 @@ export class RelayQueue {
     const row = insertRelay(this.deps.db, { ...ledgerRow(input), fileId: input.file?.fileId ?? null, state: 'pending' }, this.now());
     if (!row) return undefined;
     this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, tgChatId: row.tgChatId }, 'relay recorded');
+    // Behind a limit the message would wait silently in its chat's queue: say at once when it will go.
+    const blocked = this.deps.market.blocked(nextPart(row) === 'file' ? 'sendFileToChat' : 'sendMessageToChat');
+    if (blocked) {
+      this.wait(row, blocked.until, blocked.paused ? 'rate_limited' : 'quota').catch((err: unknown) =>
+        this.deps.log.error({ err, relay: row.id }, 'could not queue the relay'),
+      );
+    }
     this.enqueue(row);
     return row;
   }
@@ -431,10 +439,22 @@ export class RelayQueue {
   }
 
   private async wait(row: RelayRow, until: number, why: WaitReason): Promise<void> {
-    const updated = updateRelay(this.deps.db, row.id, { state: 'pending', notBefore: until }, this.now());
-    if (until - this.now() >= this.policy.noticeAfterMs && updated.noticeMessageId === null) {
-      const noticeMessageId = await this.deps.echo.waiting(updated, until, why).catch(() => undefined);
-      if (noticeMessageId !== undefined) updateRelay(this.deps.db, row.id, { noticeMessageId }, this.now());
+    await this.noticeWait(updateRelay(this.deps.db, row.id, { state: 'pending', notBefore: until }, this.now()), until, why);
+    // The chat's later messages wait behind this one: tell their writers too, rather than leave them silent.
+    for (const behind of openRelaysOfChat(this.deps.db, row.marketChatId, row.id)) {
+      if (this.stop.signal.aborted) return;
+      if (behind.noticeMessageId === null && (behind.notBefore === null || behind.notBefore < until)) {
+        await this.noticeWait(updateRelay(this.deps.db, behind.id, { notBefore: until }, this.now()), until, why);
+      }
+    }
+  }
+
+  private async noticeWait(row: RelayRow, until: number, why: WaitReason): Promise<void> {
+    if (until - this.now() < this.policy.noticeAfterMs || row.noticeMessageId !== null) return;
+    const noticeMessageId = await this.deps.echo.waiting(row, until, why).catch(() => undefined);
+    // Stopping: the database may be closed by now. The notice still reads right on its own (see texts).
+    if (noticeMessageId !== undefined && !this.stop.signal.aborted) {
+      updateRelay(this.deps.db, row.id, { noticeMessageId }, this.now());
     }
   }
 

@@ -2,7 +2,7 @@
  * Where each Market chat lives in Telegram: linked forum topics (`threads`) and the messages a reply can point to
  * (`anchors`). Finding the Market chat for a seller's message is one of these lookups.
  */
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { cached } from './prepared.js';
 import { anchors, threads } from './schema.js';
@@ -139,14 +139,4 @@ export function knowsChat(db: Db, tgChatId: number): boolean {
     db.select({ x: threads.tgChatId }).from(threads).where(eq(threads.tgChatId, tgChatId)).limit(1).get() !== undefined ||
     db.select({ x: anchors.tgChatId }).from(anchors).where(eq(anchors.tgChatId, tgChatId)).limit(1).get() !== undefined
   );
-}
-
-export function latestAnchorChat(db: Db, tgChatId: number): number | undefined {
-  return db
-    .select({ marketChatId: anchors.marketChatId })
-    .from(anchors)
-    .where(eq(anchors.tgChatId, tgChatId))
-    .orderBy(desc(anchors.createdAt))
-    .limit(1)
-    .get()?.marketChatId;
 }

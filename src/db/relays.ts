@@ -6,8 +6,6 @@ import { relays, type NewRelayRow, type RelayRow, type RelayState } from './sche
 
 export type { RelayRow, RelayState };
 
-/** States a relay does not leave on its own. `uncertain` waits for the seller's decision. */
-export const FINAL_STATES: readonly RelayState[] = ['delivered', 'refused', 'failed', 'cancelled'];
 /** States the relay queue works on, also after a restart. */
 export const OPEN_STATES: readonly RelayState[] = ['pending', 'sending'];
 
@@ -102,6 +100,22 @@ export function unechoedRelays(db: Db, since: number): RelayRow[] {
         inArray(relays.state, ['delivered', 'failed', 'refused', 'uncertain']),
         isNull(relays.echoedAt),
         gte(relays.updatedAt, since),
+      ),
+    )
+    .orderBy(asc(relays.id))
+    .all();
+}
+
+/** The relays of one Market chat still to go out after relay `afterId`, oldest first. */
+export function openRelaysOfChat(db: Db, marketChatId: number, afterId: number): RelayRow[] {
+  return db
+    .select()
+    .from(relays)
+    .where(
+      and(
+        eq(relays.marketChatId, marketChatId),
+        inArray(relays.state, [...OPEN_STATES]),
+        sql`${relays.id} > ${afterId}`,
       ),
     )
     .orderBy(asc(relays.id))

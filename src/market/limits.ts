@@ -59,7 +59,7 @@ export class QuotaExhausted extends Error {
   }
 }
 
-interface Window {
+export interface Window {
   limit: number;
   used: number;
   /** End of the current window, Unix ms; undefined until the first call opens one. */
@@ -157,6 +157,28 @@ export class MarketLimits {
     } catch (err) {
       if (err instanceof QuotaExhausted) return { until: err.until, paused: err.paused };
       throw err;
+    }
+  }
+
+  /** The current windows, to be kept across a restart (see restore). */
+  snapshot(): Partial<Record<OperationId, Window>> {
+    const out: Partial<Record<OperationId, Window>> = {};
+    for (const [op, w] of this.windows) if (w.end !== undefined || w.pausedUntil !== undefined) out[op] = { ...w };
+    return out;
+  }
+
+  /**
+   * Takes over windows from before a restart, so a restart does not forget that a quota is used up (and then
+   * learn it from a 420). Windows that have ended are dropped.
+   */
+  restore(saved: Partial<Record<OperationId, Partial<Window>>>): void {
+    const now = this.now();
+    for (const [op, w] of Object.entries(saved) as [OperationId, Partial<Window>][]) {
+      if (!(op in HOURLY_QUOTAS) || typeof w.used !== 'number' || typeof w.limit !== 'number') continue;
+      const end = typeof w.end === 'number' && w.end > now ? w.end : undefined;
+      const pausedUntil = typeof w.pausedUntil === 'number' && w.pausedUntil > now ? w.pausedUntil : undefined;
+      if (end === undefined && pausedUntil === undefined) continue;
+      this.windows.set(op, { limit: w.limit, used: end !== undefined ? w.used : 0, end, pausedUntil });
     }
   }
 

@@ -129,6 +129,34 @@ describe('rate limit (420)', () => {
     expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 1 });
   });
 
+  it('a burst beyond the hourly quota is queued by the bridge, never sent into a 420; it stays queued across a restart', async () => {
+    // Market's quota for sends is 3 here; the bridge learns it from X-RateLimit-Resource-Limit/-Remaining.
+    h = await Harness.create({ market: { quotas: { sendMessageToChat: 3 } } });
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    const msgs = ['one', 'two', 'three', 'four', 'five'].map((text) => x.says(chatId, threadId, text));
+    for (const m of msgs.slice(0, 3)) expect(await x.reacted(chatId, m.message_id)).toEqual(['👍']);
+    const notice = await x.replyTo(chatId, msgs[3]!.message_id);
+    expect(notice.text).toMatch(/^⏳ Queued: the shop’s hourly Market limit for messages is used up\. It will be sent automatically/);
+    await x.until(() => x.relayRow(chatId, msgs[4]!.message_id)?.not_before !== null, 5000, 'the fifth queued too');
+
+    expect(x.market.partnerTexts(market.chatId)).toEqual(['one', 'two', 'three']);
+    expect(x.sends().map((r) => r.status)).toEqual([200, 200, 200]); // no request into a 420
+    const window = x.relayRow(chatId, msgs[3]!.message_id);
+    expect(window).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(window!.not_before!).toBeGreaterThan(Date.now() + 30 * 60_000); // the end of Market's hourly window
+    expect(x.relayRow(chatId, msgs[4]!.message_id)).toMatchObject({ state: 'pending' });
+
+    // After a restart the bridge still knows the quota is used up: a new message queues too, without a request.
+    await x.restart();
+    const sixth = x.says(chatId, threadId, 'six');
+    const sixthNotice = await x.replyTo(chatId, sixth.message_id);
+    expect(sixthNotice.text).toMatch(/^⏳ Queued/);
+    expect(x.sends()).toHaveLength(3);
+    expect(x.relayRow(chatId, msgs[3]!.message_id)).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(x.repliesTo(chatId, msgs[3]!.message_id)).toHaveLength(1); // told once, not again after the restart
+  });
+
   it('a 420 for the 4-parallel-requests rule is retried within seconds, not at the end of the hourly window', async () => {
     const { x, market, chatId, threadId } = await setup();
     const hourAway = new Date(Date.now() + 3_600_000).toUTCString();
