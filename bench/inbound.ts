@@ -23,6 +23,7 @@ import { inboundMessages, kv, marketChats, threads } from '../src/db/schema.js';
 import { createLogger } from '../src/logger.js';
 import { FakeMarket, type ChatInfo } from '../test/fakes/market.js';
 import { FakeTelegram } from '../test/fakes/telegram.js';
+import { fakesEnv } from '../test/helpers/env.js';
 import { BridgeProcess, buildDist } from '../test/helpers/process.js';
 import { percentile, printRows, type Row } from './table.js';
 
@@ -58,17 +59,11 @@ async function rig(p: { intervalMs: number; seed?: (market: FakeMarket) => void 
   tg.addGroup({ id: GROUP_ID, title: 'Bench shop', forum: true });
   p.seed?.(market);
   const dir = mkdtempSync(join(tmpdir(), 'bench-inbound-'));
-  const parsed = parseConfig({
-    TELEGRAM_BOT_TOKEN: tg.token,
-    TELEGRAM_API_ROOT: tg.apiRoot,
-    TELEGRAM_ADMIN_IDS: String(ADMIN_ID),
-    TELEGRAM_CHAT_ID: String(GROUP_ID),
-    MARKET_API_KEY: market.apiKey,
-    MARKET_BUSINESS_ID: String(market.businessId),
-    MARKET_API_URL: market.url,
-    DATABASE_PATH: join(dir, 'bridge.sqlite'),
-    LOG_LEVEL: 'silent',
-  });
+  const parsed = parseConfig(
+    fakesEnv(tg, market, { adminIds: [ADMIN_ID], databasePath: join(dir, 'bridge.sqlite'), logLevel: 'silent' }, {
+      TELEGRAM_CHAT_ID: String(GROUP_ID),
+    }),
+  );
   if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
   const log = createLogger({ level: 'silent', secrets: [tg.token, market.apiKey] });
   const bridge = await startBridge(parsed.config, {
@@ -231,18 +226,12 @@ async function memory(total: number, perChat: number, changed: number, build: bo
     for (const c of chats.slice(0, changed)) market.addMessage(c.chatId, { message: `new question in ${c.chatId}` });
 
     bridge = BridgeProcess.spawn(
-      {
-        TELEGRAM_BOT_TOKEN: tg.token,
-        TELEGRAM_API_ROOT: tg.apiRoot,
-        TELEGRAM_ADMIN_IDS: String(ADMIN_ID),
-        TELEGRAM_CHAT_ID: String(GROUP_ID),
-        MARKET_API_KEY: market.apiKey,
-        MARKET_BUSINESS_ID: String(market.businessId),
-        MARKET_API_URL: market.url,
-        MARKET_POLL_INTERVAL_SECONDS: '3600',
-        DATABASE_PATH: dbPath,
-        LOG_LEVEL: process.env.BENCH_BRIDGE_LOG_LEVEL ?? 'warn',
-      },
+      fakesEnv(
+        tg,
+        market,
+        { adminIds: [ADMIN_ID], databasePath: dbPath, logLevel: process.env.BENCH_BRIDGE_LOG_LEVEL ?? 'warn' },
+        { TELEGRAM_CHAT_ID: String(GROUP_ID), MARKET_POLL_INTERVAL_SECONDS: '3600' },
+      ),
       dir,
     );
     // The first full scan reads every page and syncs the changed chats; Telegram pacing (20 a minute per group)

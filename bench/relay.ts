@@ -19,6 +19,7 @@ import axios from 'axios';
 import { FakeMarket } from '../test/fakes/market.js';
 import { FakeTelegram, type Call } from '../test/fakes/telegram.js';
 import { BridgeProcess, buildDist } from '../test/helpers/process.js';
+import { fakesEnv } from '../test/helpers/env.js';
 import { percentile, printRows, type Row } from './table.js';
 
 const ADMIN = { id: 111, is_bot: false, first_name: 'Bench' };
@@ -63,16 +64,7 @@ export async function benchRelay(opts: { relays?: number; build?: boolean } = {}
 
     // ---- the bridge, its topics linked ----
     bridge = BridgeProcess.spawn(
-      {
-        TELEGRAM_BOT_TOKEN: tg.token,
-        TELEGRAM_API_ROOT: tg.apiRoot,
-        TELEGRAM_ADMIN_IDS: String(ADMIN.id),
-        MARKET_API_KEY: market.apiKey,
-        MARKET_BUSINESS_ID: String(market.businessId),
-        MARKET_API_URL: market.url,
-        DATABASE_PATH: join(dir, 'bridge.sqlite'),
-        LOG_LEVEL: 'info',
-      },
+      fakesEnv(tg, market, { adminIds: [ADMIN.id], databasePath: join(dir, 'bridge.sqlite'), logLevel: 'info' }),
       dir,
     );
     await tg.waitForCall('setMyCommands', undefined, 30_000);

@@ -15,13 +15,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** The sequence of sends (S) and history reads (H) Market saw, e.g. "S H S H S H". */
-function sendAndHistory(x: Harness): string {
-  return x.market.requests
-    .filter((r) => r.operationId === 'sendMessageToChat' || r.operationId === 'getChatHistory')
-    .map((r) => (r.operationId === 'sendMessageToChat' ? 'S' : 'H'))
-    .join(' ');
-}
 
 /** The bot's failure reply to `m`: in the same topic, attached to the seller's message. */
 async function failureReply(x: Harness, chatId: number, threadId: number, m: Message): Promise<string> {
@@ -205,7 +198,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     const sends = x.sends();
     expect(sends.length).toBe(3);
     expect(sends.every((r) => r.status === 500)).toBe(true);
-    expect(sendAndHistory(x)).toBe('S H S H S H');
+    expect(x.sendAndHistory()).toBe('S H S H S H');
     expect(x.market.partnerTexts(market.chatId)).toEqual([]);
     expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'failed', attempts: 3, http_status: 500 });
   });
@@ -225,7 +218,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     x.market.failNext('sendMessageToChat', { kind: 'status', status: 503 });
     const m = x.says(chatId, threadId, TEXT);
     expect(await x.reacted(chatId, m.message_id)).toEqual(['👍']);
-    expect(sendAndHistory(x)).toBe('S H S');
+    expect(x.sendAndHistory()).toBe('S H S');
     expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
   });
 
@@ -236,7 +229,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
 
     expect(await x.reacted(chatId, m.message_id)).toEqual(['👍']);
     await x.settled();
-    expect(sendAndHistory(x)).toBe('S H');
+    expect(x.sendAndHistory()).toBe('S H');
     expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
     expect(x.repliesTo(chatId, m.message_id)).toEqual([]);
     expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 1 });
@@ -250,7 +243,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     const second = x.says(chatId, threadId, 'Thank you!');
     expect(await x.reacted(chatId, second.message_id)).toEqual(['👍']);
     expect(x.market.partnerTexts(market.chatId)).toEqual(['Thank you!', 'Thank you!']);
-    expect(sendAndHistory(x)).toBe('S S H S');
+    expect(x.sendAndHistory()).toBe('S S H S');
   });
 
   it('a hang (no answer in time): reconciled with the history, sent again, delivered once', async () => {
@@ -263,7 +256,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     expect(sends).toHaveLength(2);
     expect(sends[0]!.fault).toBe('hang');
     expect(sends[0]!.status).toBe(0); // never answered
-    expect(sendAndHistory(x)).toBe('S H S');
+    expect(x.sendAndHistory()).toBe('S H S');
     expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
     expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
@@ -276,7 +269,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     expect(text).toContain('Market did not answer in time (tried 3 times).');
     expect(text.split('\n').at(-1)).toMatch(/^ECONNABORTED · no answer in time$|^ETIMEDOUT · no answer in time$/);
     await x.settled();
-    expect(sendAndHistory(x)).toBe('S H S H S H');
+    expect(x.sendAndHistory()).toBe('S H S H S H');
     expect(x.market.partnerTexts(market.chatId)).toEqual([]);
     expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'failed', attempts: 3 });
   });
@@ -287,7 +280,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     const m = x.says(chatId, threadId, TEXT);
     expect(await x.reacted(chatId, m.message_id)).toEqual(['👍']);
     await x.settled();
-    expect(sendAndHistory(x)).toBe('S H');
+    expect(x.sendAndHistory()).toBe('S H');
     expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
   });
 
@@ -300,7 +293,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     expect(text).toMatch(/Send it again/);
     await x.settled();
     expect(x.sends()).toHaveLength(3);
-    expect(sendAndHistory(x)).toBe('S H S H S H');
+    expect(x.sendAndHistory()).toBe('S H S H S H');
     expect(x.market.partnerTexts(market.chatId)).toEqual([]);
   });
 
@@ -330,7 +323,7 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     x.market.failNext('sendMessageToChat', { kind: 'reset' });
     const m = x.says(chatId, threadId, TEXT);
     expect(await x.reacted(chatId, m.message_id)).toEqual(['👍']);
-    expect(sendAndHistory(x)).toBe('S H S');
+    expect(x.sendAndHistory()).toBe('S H S');
     expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
   });
 

@@ -13,13 +13,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** Sends (S) and history reads (H) at Market, in order. */
-function sendAndHistory(x: Harness): string {
-  return x.market.requests
-    .filter((r) => r.operationId === 'sendMessageToChat' || r.operationId === 'getChatHistory')
-    .map((r) => (r.operationId === 'sendMessageToChat' ? 'S' : 'H'))
-    .join(' ');
-}
 
 // A request timeout shorter than the shutdown grace: stop() lets the hung request end, and the row stays `sending`.
 const OPTIONS = { bridge: { marketTimeoutMs: 1500, shutdownGraceMs: 4000 } };
@@ -40,7 +33,7 @@ describe('restart', () => {
 
     expect(await h.reacted(chatId, m.message_id)).toEqual(['👍']);
     await h.settled();
-    expect(sendAndHistory(h)).toBe('S H S');
+    expect(h.sendAndHistory()).toBe('S H S');
     expect(h.market.partnerTexts(market.chatId)).toEqual(['Sent just before the restart']);
     expect(h.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 2 });
   });
@@ -56,7 +49,7 @@ describe('restart', () => {
 
     expect(await h.reacted(chatId, m.message_id)).toEqual(['👍']);
     await h.settled();
-    expect(sendAndHistory(h)).toBe('S H');
+    expect(h.sendAndHistory()).toBe('S H');
     expect(h.market.partnerTexts(market.chatId)).toEqual(['Market got this one']);
     expect(h.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 1 });
   });

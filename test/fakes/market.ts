@@ -711,8 +711,8 @@ function readBody(req: IncomingMessage): Promise<{ bytes: Buffer; truncated: boo
   });
 }
 
-/** mulberry32: a tiny seeded PRNG, so random fault runs are reproducible. */
-function mulberry32(seed: number): () => number {
+/** mulberry32: a tiny seeded PRNG, so random fault runs are reproducible (the fault suite uses it too). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

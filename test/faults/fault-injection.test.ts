@@ -33,10 +33,11 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
-import { FakeMarket, type Fault as MarketFault, type OperationId, type RecordedRequest } from '../fakes/market.js';
+import { FakeMarket, mulberry32 as prng, type Fault as MarketFault, type OperationId, type RecordedRequest } from '../fakes/market.js';
 import { FakeTelegram, type Fault as TelegramFault } from '../fakes/telegram.js';
 import { ADMIN } from '../helpers/harness.js';
 import { BridgeProcess } from '../helpers/process.js';
+import { fakesEnv } from '../helpers/env.js';
 import { GROUP_ID, LIFTED_PACING } from '../helpers/sync.js';
 import { t as words } from '../../src/texts.js';
 
@@ -85,17 +86,6 @@ const BRIDGE_OPTIONS = {
   inbound: { pacing: LIFTED_PACING, sync: { intervalMs: 500 } },
 };
 
-/** mulberry32 (as in the fake Market): the whole plan comes from one seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -251,17 +241,9 @@ describe('fault injection (issue 4)', () => {
       const killed = new Set<BridgeProcess>();
       /** When each SIGKILL was sent (epoch ms), to tell which findings a kill explains. */
       const killTimes: number[] = [];
-      const env = {
-        TELEGRAM_BOT_TOKEN: tg.token,
-        TELEGRAM_API_ROOT: tg.apiRoot,
-        TELEGRAM_ADMIN_IDS: String(ADMIN.id),
+      const env = fakesEnv(tg, market, { adminIds: [ADMIN.id], databasePath: dbPath, logLevel: 'debug' }, {
         TELEGRAM_CHAT_ID: String(GROUP_ID),
-        MARKET_API_KEY: market.apiKey,
-        MARKET_BUSINESS_ID: String(market.businessId),
-        MARKET_API_URL: market.url,
-        DATABASE_PATH: dbPath,
-        LOG_LEVEL: 'debug',
-      };
+      });
       const spawnBridge = (): BridgeProcess => {
         const proc = BridgeProcess.spawnSource(env, BRIDGE_OPTIONS);
         processes.push(proc);

@@ -14,6 +14,7 @@ import { startBridge, type Bridge, type BridgeOptions } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeMarket, type ChatInfo as FakeChatInfo, type FakeMarketOptions, type RecordedRequest } from '../fakes/market.js';
 import { FakeTelegram } from '../fakes/telegram.js';
+import { fakesEnv } from './env.js';
 
 export const ADMIN: User = { id: 111, is_bot: false, first_name: 'Anna', username: 'anna_shop' };
 export const TEAMMATE: User = { id: 112, is_bot: false, first_name: 'Boris' };
@@ -42,17 +43,14 @@ export class Harness {
     const tg = await FakeTelegram.start();
     const market = await FakeMarket.start(opts.market);
     const dir = mkdtempSync(join(tmpdir(), 'market-bridge-'));
-    const parsed = parseConfig({
-      TELEGRAM_BOT_TOKEN: tg.token,
-      TELEGRAM_API_ROOT: tg.apiRoot,
-      TELEGRAM_ADMIN_IDS: `${ADMIN.id},${TEAMMATE.id}`,
-      MARKET_API_KEY: market.apiKey,
-      MARKET_BUSINESS_ID: String(market.businessId),
-      MARKET_API_URL: market.url,
-      DATABASE_PATH: join(dir, 'bridge.sqlite'),
-      LOG_LEVEL: 'debug',
-      ...opts.env,
-    });
+    const parsed = parseConfig(
+      fakesEnv(
+        tg,
+        market,
+        { adminIds: [ADMIN.id, TEAMMATE.id], databasePath: join(dir, 'bridge.sqlite'), logLevel: 'debug' },
+        opts.env,
+      ),
+    );
     if (!parsed.ok) throw new Error(parsed.errors.join('\n'));
     const h = new Harness(tg, market, dir, parsed.config, {
       marketTimeoutMs: 400,
@@ -162,6 +160,14 @@ export class Harness {
   /** The relay ledger row of one Telegram message, if any. */
   relayRow(tgChatId: number, tgMessageId: number): RelayLedgerRow | undefined {
     return this.rows<RelayLedgerRow>('SELECT * FROM relays WHERE tg_chat_id = ? AND tg_message_id = ?', tgChatId, tgMessageId)[0];
+  }
+
+  /** The sequence of sends (S) and history reads (H) Market saw, e.g. "S H S H S H". */
+  sendAndHistory(): string {
+    return this.market.requests
+      .filter((r) => r.operationId === 'sendMessageToChat' || r.operationId === 'getChatHistory')
+      .map((r) => (r.operationId === 'sendMessageToChat' ? 'S' : 'H'))
+      .join(' ');
   }
 
   /** sendMessageToChat requests Market received (answered or not), optionally only those for one chat. */
