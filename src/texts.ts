@@ -129,6 +129,11 @@ const en = {
         : ['', 'You are not on this bot’s team list (TELEGRAM_ADMIN_IDS), so your messages are not sent to buyers.']),
     ].join('\n'),
 
+  'command.help': () => 'What this bot does and how to answer buyers',
+  'command.link': () => 'Link this topic to a Market chat: /link <chat id>',
+  'command.unlink': () => 'Stop sending this topic to Market',
+  'command.status': () => 'Linked chat and the latest deliveries',
+
   'auth.refused': () =>
     'Sorry, only the shop’s team can use this command. Ask the bot’s owner to add your Telegram id to TELEGRAM_ADMIN_IDS.',
   'auth.notRelayed': (p: { userId: number }) =>
@@ -172,6 +177,19 @@ const en = {
   'status.noDeliveries': () => 'No messages sent from here yet.',
   'status.line': (p: { at: number; state: string; text: string; detail?: string }) =>
     `${new Date(p.at).toISOString().slice(5, 16).replace('T', ' ')} ${p.state}: “${p.text}”${p.detail ? ` (${p.detail})` : ''}`,
+  'status.state': (p: { state: string }) =>
+    (
+      ({
+        pending: '⏳ waiting',
+        sending: '⏳ sending',
+        delivered: '✓ delivered',
+        refused: '✗ refused',
+        failed: '✗ failed',
+        uncertain: '❓ unconfirmed',
+        cancelled: '– not sent',
+      }) as Record<string, string>
+    )[p.state] ?? p.state,
+  'status.file': (p: { name: string | null }) => `📎 ${p.name ?? 'file'}`,
   'status.queue': (p: { waiting: number }) => `${p.waiting} message(s) waiting to be sent.`,
 
   // Relay echoes: always a reply to the seller's message, in the same thread.

@@ -2,12 +2,11 @@ import { Composer, type Context } from 'grammy';
 import { t } from '../../texts.js';
 import type { Services } from '../services.js';
 
-export const COMMANDS = [
-  { command: 'help', description: 'What this bot does and how to answer buyers' },
-  { command: 'link', description: 'Link this topic to a Market chat: /link <chat id>' },
-  { command: 'unlink', description: 'Stop sending this topic to Market' },
-  { command: 'status', description: 'Linked chat and the latest deliveries' },
-];
+/** The commands Telegram shows in its menu (setMyCommands). */
+export const COMMANDS = (['help', 'link', 'unlink', 'status'] as const).map((command) => ({
+  command,
+  description: t(`command.${command}`),
+}));
 
 export function help(s: Services): Composer<Context> {
   const c = new Composer<Context>();

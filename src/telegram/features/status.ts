@@ -7,15 +7,6 @@ import { t } from '../../texts.js';
 import { topicOf } from '../messages.js';
 import type { Services } from '../services.js';
 
-const STATE_WORDS: Record<string, string> = {
-  pending: '⏳ waiting',
-  sending: '⏳ sending',
-  delivered: '✓ delivered',
-  refused: '✗ refused',
-  failed: '✗ failed',
-  uncertain: '❓ unconfirmed',
-  cancelled: '– not sent',
-};
 
 export function status(s: Services): Composer<Context> {
   const c = new Composer<Context>();
@@ -32,7 +23,7 @@ export function status(s: Services): Composer<Context> {
     const lines = [t('status.header', { chatId: linked, chat })];
     if (rows.length === 0) lines.push(t('status.noDeliveries'));
     for (const r of rows) {
-      const text = r.kind === 'file' ? `📎 ${r.fileName ?? 'file'}` : (r.text ?? '');
+      const text = r.kind === 'file' ? t('status.file', { name: r.fileName }) : (r.text ?? '');
       // A delivered row keeps the status of an earlier failed attempt (a 420 it waited out, a 500 it was found
       // after): next to "delivered" that would read as an error, so only undelivered rows show it.
       const detail =
@@ -42,7 +33,7 @@ export function status(s: Services): Composer<Context> {
       lines.push(
         t('status.line', {
           at: r.createdAt,
-          state: STATE_WORDS[r.state] ?? r.state,
+          state: t('status.state', { state: r.state }),
           text: text.length > 60 ? `${text.slice(0, 57)}…` : text,
           detail,
         }),
