@@ -15,7 +15,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { parseConfig } from '../src/config.js';
 import { startBridge, type Bridge } from '../src/app.js';
 import { openDb } from '../src/db/open.js';
@@ -25,7 +24,7 @@ import { FakeMarket, type ChatInfo } from '../test/fakes/market.js';
 import { FakeTelegram } from '../test/fakes/telegram.js';
 import { fakesEnv } from '../test/helpers/env.js';
 import { BridgeProcess, buildDist } from '../test/helpers/process.js';
-import { percentile, printRows, type Row } from './table.js';
+import { fmt, percentile, runIfMain, type Row } from './table.js';
 
 const SECTION = 'inbound';
 const ADMIN_ID = 111;
@@ -346,16 +345,5 @@ async function until(check: () => boolean, timeoutMs: number, detail?: () => str
   }
 }
 
-function fmt(ms: number): string {
-  return ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
-}
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchInbound().then(
-    (rows) => printRows(rows),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, benchInbound);

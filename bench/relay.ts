@@ -14,13 +14,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import axios from 'axios';
 import { FakeMarket } from '../test/fakes/market.js';
 import { FakeTelegram, type Call } from '../test/fakes/telegram.js';
 import { BridgeProcess, buildDist } from '../test/helpers/process.js';
 import { fakesEnv } from '../test/helpers/env.js';
-import { percentile, printRows, type Row } from './table.js';
+import { fmt, percentile, runIfMain, type Row } from './table.js';
 
 const ADMIN = { id: 111, is_bot: false, first_name: 'Bench' };
 const TOPICS = 50;
@@ -201,16 +200,5 @@ function row(section: string, metric: string, ms: number, targetMs: number): Row
   return { section, metric, value: `${fmt(ms)} ms`, target: `< ${targetMs} ms`, ok: ms < targetMs };
 }
 
-function fmt(ms: number): string {
-  return ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
-}
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  benchRelay().then(
-    (rows) => printRows(rows),
-    (err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+runIfMain(import.meta.url, benchRelay);

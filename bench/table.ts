@@ -1,3 +1,5 @@
+import { pathToFileURL } from 'node:url';
+
 /** The benchmark's output: one row per figure, printed as a table with the target next to it. */
 export interface Row {
   section: string;
@@ -22,4 +24,21 @@ export function printRows(rows: Row[]): void {
   console.log(line(head));
   console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
   for (const c of cells) console.log(line(c));
+}
+
+/** Milliseconds with two decimals below 10, one above. */
+export function fmt(ms: number): string {
+  return ms < 10 ? ms.toFixed(2) : ms.toFixed(1);
+}
+
+/** Runs one section on its own when its file is the entry point (npx tsx bench/<section>.ts). */
+export function runIfMain(moduleUrl: string, section: () => Promise<Row[]>): void {
+  if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  section().then(
+    (rows) => printRows(rows),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
 }

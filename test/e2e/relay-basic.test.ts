@@ -222,12 +222,7 @@ describe('commands', () => {
   it('/status shows a message that had to wait for a 420 as delivered, without the old error next to it', async () => {
     h = await Harness.create();
     const { chatId, threadId } = await h.linkedTopic();
-    const until = Math.ceil((Date.now() + 1200) / 1000) * 1000;
-    h.market.failNext('sendMessageToChat', {
-      kind: 'status',
-      status: 420,
-      headers: { 'X-RateLimit-Resource-Until': new Date(until).toUTCString() },
-    });
+    h.rateLimitNextSend(1200);
     const m = h.says(chatId, threadId, 'Waited a little');
     await h.reacted(chatId, m.message_id, 8000);
     await h.settled();

@@ -99,12 +99,7 @@ describe('Market refuses the message (no retry)', () => {
 describe('rate limit (420)', () => {
   it('says it will be retried, waits until X-RateLimit-Resource-Until, then delivers once: 👍 and the notice is updated', async () => {
     const { x, market, chatId, threadId } = await setup();
-    const until = Math.ceil((Date.now() + 1500) / 1000) * 1000; // RFC 822 dates have whole seconds
-    x.market.failNext('sendMessageToChat', {
-      kind: 'status',
-      status: 420,
-      headers: { 'X-RateLimit-Resource-Until': new Date(until).toUTCString() },
-    });
+    const until = x.rateLimitNextSend(1500);
     const m = x.says(chatId, threadId, TEXT);
 
     const notice = await x.replyTo(chatId, m.message_id);
@@ -169,12 +164,7 @@ describe('rate limit (420)', () => {
 
   it('the next message after a 420 also goes out once the limit frees up', async () => {
     const { x, market, chatId, threadId } = await setup();
-    const until = Math.ceil((Date.now() + 1500) / 1000) * 1000;
-    x.market.failNext('sendMessageToChat', {
-      kind: 'status',
-      status: 420,
-      headers: { 'X-RateLimit-Resource-Until': new Date(until).toUTCString() },
-    });
+    x.rateLimitNextSend(1500);
     const first = x.says(chatId, threadId, 'first');
     await x.reacted(chatId, first.message_id, 8000);
     const second = x.says(chatId, threadId, 'second');

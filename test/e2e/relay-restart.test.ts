@@ -57,12 +57,7 @@ describe('restart', () => {
   it('stopped while messages wait for a 420 to pass: after the start they go out after the wait, in order, once each', async () => {
     h = await Harness.create();
     const { market, chatId, threadId } = await h.linkedTopic();
-    const until = Math.ceil((Date.now() + 1500) / 1000) * 1000;
-    h.market.failNext('sendMessageToChat', {
-      kind: 'status',
-      status: 420,
-      headers: { 'X-RateLimit-Resource-Until': new Date(until).toUTCString() },
-    });
+    const until = h.rateLimitNextSend(1500);
     const first = h.says(chatId, threadId, 'first');
     const notice = await h.replyTo(chatId, first.message_id);
     const second = h.says(chatId, threadId, 'second');

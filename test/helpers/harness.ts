@@ -162,6 +162,20 @@ export class Harness {
     return this.rows<RelayLedgerRow>('SELECT * FROM relays WHERE tg_chat_id = ? AND tg_message_id = ?', tgChatId, tgMessageId)[0];
   }
 
+  /**
+   * The next send gets Market's 420 with X-RateLimit-Resource-Until about `ms` ahead (rounded up to a whole
+   * second: RFC 822 dates have no fractions); returns that time.
+   */
+  rateLimitNextSend(ms: number): number {
+    const until = Math.ceil((Date.now() + ms) / 1000) * 1000;
+    this.market.failNext('sendMessageToChat', {
+      kind: 'status',
+      status: 420,
+      headers: { 'X-RateLimit-Resource-Until': new Date(until).toUTCString() },
+    });
+    return until;
+  }
+
   /** The sequence of sends (S) and history reads (H) Market saw, e.g. "S H S H S H". */
   sendAndHistory(): string {
     return this.market.requests
