@@ -13,6 +13,9 @@ import { MarketError } from './market/errors.js';
 import { MarketLimits, type LimitsOptions } from './market/limits.js';
 import { partnerMessagesSince } from './bridge/history.js';
 import { RelayQueue, type RelayPolicy } from './bridge/relay.js';
+import { MarketChats } from './bridge/chats.js';
+import { GroupChatId } from './bridge/group.js';
+import { followGroupUpgrade } from './telegram/features/migration.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
 import { TelegramFiles } from './telegram/files.js';
@@ -100,19 +103,29 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         blocked: (op) => limits.blocked(op, 'relay'),
       },
     }));
+    // TELEGRAM_CHAT_ID followed through an upgrade to a supergroup (which gives the group a new id).
+    const group = new GroupChatId(db.db, config.telegram.chatId);
+    const moved = group.pendingConfigChange();
+    if (moved) {
+      log.warn(moved, `TELEGRAM_CHAT_ID ${moved.from} became a supergroup with a new id; posting there. Put TELEGRAM_CHAT_ID=${moved.to} in the settings`);
+    }
     const services: Services = {
       config,
       db: db.db,
       log,
       market,
       relay,
+      chats: new MarketChats({ getChat: (chatId) => market.getChat(chatId, 'relay') }),
+      group,
       isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
       secrets: [config.telegram.token, config.market.apiKey],
     };
     mountFeatures(bot, services);
+    bot.api.config.use(followGroupUpgrade(services, () => bot.api));
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
-    const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound });
+    const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group });
+    if (inbound) services.onGroupMoved = () => inbound.groupMoved();
 
     await checkTelegram(bot, config, log);
     await checkMarket(market, config, log);

@@ -11,6 +11,7 @@ import { DEFAULT_BUYER_FILE_OPTIONS, fetchBuyerFile, type BuyerFileOptions } fro
 import type { MarketClient } from './market/client.js';
 import type { MarketLimits } from './market/limits.js';
 import { InboundSync, type SyncOptions } from './bridge/sync.js';
+import type { GroupChatId } from './bridge/group.js';
 import { TelegramInbound } from './telegram/inbound.js';
 import { TelegramOutbox, type PacingOptions } from './telegram/outbox.js';
 
@@ -30,6 +31,8 @@ export interface Inbound {
   syncChat(chatId: number, reason: string): Promise<void>;
   start(): Promise<void>;
   stop(graceMs: number): Promise<void>;
+  /** The group got a new id (an upgrade to a supergroup): ask Telegram what kind of chat it is now. */
+  groupMoved(): Promise<void>;
 }
 
 export function createInbound(deps: {
@@ -40,8 +43,10 @@ export function createInbound(deps: {
   market: MarketClient;
   limits: MarketLimits;
   options?: InboundOptions;
+  /** The group's current id; without it TELEGRAM_CHAT_ID as configured. */
+  group?: GroupChatId;
 }): Inbound | undefined {
-  const { config, db, log, api, market, limits, options } = deps;
+  const { config, db, log, api, market, limits, options, group } = deps;
   const tgChatId = config.telegram.chatId;
   if (tgChatId === undefined) {
     log.info('TELEGRAM_CHAT_ID is not set: buyer messages are not brought into Telegram (/link and replies still work)');
@@ -57,7 +62,10 @@ export function createInbound(deps: {
     api,
     db,
     log,
-    tgChatId,
+    // Read at every use, so posting follows the group to its new id after an upgrade to a supergroup.
+    get tgChatId() {
+      return group?.current() ?? tgChatId;
+    },
     outbox,
     fetchFile: (f) => fetchBuyerFile(f, fileOptions),
     topicRetryMs: options?.topicRetryMs,
@@ -83,6 +91,7 @@ export function createInbound(deps: {
       await target.init();
       sync.start();
     },
+    groupMoved: () => target.init(),
     stop: async (graceMs) => {
       outbox.close();
       await sync.stop(graceMs);

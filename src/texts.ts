@@ -291,6 +291,37 @@ const en = {
       'To get a topic per chat, turn on Topics in the group’s settings and make me an administrator with the “Manage topics” right.',
     ].join('\n'),
 
+
+  // Issue 7, items 11, 12, 14: moving a linked topic, the group's new id after an upgrade, anonymous admins.
+  'auth.anonymous': () =>
+    'Not sent: this was sent anonymously, as the group. Anonymous admins cannot be identified, so the bot never sends their messages to buyers or takes their commands. To write to buyers, turn off “Remain anonymous” in your administrator rights (group settings → Administrators).',
+  'link.relinkAsk': (p: { current: number; currentChat?: ChatInfo; next: ChatInfo; nextHome?: number }) =>
+    [
+      `⚠️ This topic is already linked to Market chat ${p.current}${p.currentChat ? ` (${chatSubject(p.currentChat)} · ${buyerName(p.currentChat)})` : ''}.`,
+      'Messages written here keep going to that buyer until you confirm the move.',
+      '',
+      `Move this topic to Market chat ${p.next.chatId} (${chatSubject(p.next)} · ${buyerName(p.next)}, ${statusWords(p.next.status)})?`,
+      ...(p.nextHome !== undefined
+        ? [`Market chat ${p.next.chatId} has its own topic (#${p.nextHome}): after the move that topic no longer sends to the buyer.`]
+        : []),
+      `Market chat ${p.current} then gets a new topic with its next message; replies to its messages above still reach that buyer.`,
+    ].join('\n'),
+  'link.moveButton': (p: { chatId: number }) => `Move to chat ${p.chatId}`,
+  'link.keepButton': (p: { chatId: number }) => `Keep chat ${p.chatId}`,
+  'link.moved': (p: { from: number; to: number }) =>
+    `→ Moved to Market chat ${p.to}: messages here now go to that buyer. Market chat ${p.from} gets a new topic with its next message.`,
+  'link.kept': (p: { chatId: number }) => `→ Kept: this topic still goes to Market chat ${p.chatId}.`,
+  'link.stale': () => 'This question is out of date: the topic’s link changed meanwhile. Nothing was moved; use /link again.',
+  'link.homeLeft': (p: { chatId: number; threadId: number }) =>
+    `Market chat ${p.chatId} was moved to another topic (#${p.threadId}). Messages written here are no longer sent to Market chat ${p.chatId}; replies to its messages above still reach that buyer.`,
+  'link.leftTitle': (p: { title: string; threadId: number }) => `↪ moved to #${p.threadId}: ${p.title}`,
+  'group.upgraded': (p: { from: number; to: number }) =>
+    [
+      `This group was upgraded to a supergroup, and Telegram gave it a new id: ${p.to} (it was ${p.from}).`,
+      'The bot follows it: buyer messages now arrive here.',
+      `Put TELEGRAM_CHAT_ID=${p.to} in the bot’s settings (.env) so that the configuration says so too.`,
+      'Messages from before the upgrade can no longer be answered by replying to them: wait for the buyer’s next message, or use /link <chat id> in a topic.',
+    ].join('\n'),
 } as const;
 
 export type TextKey = keyof typeof en;

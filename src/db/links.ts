@@ -68,6 +68,25 @@ export function linkThread(
 }
 
 /**
+ * Moves a linked topic from Market chat `from` to `to`, confirmed by a person, only if the topic still belongs to
+ * `from` (a question answered late must not undo a later change). `to` leaves its previous topic here, if any
+ * (one topic per chat); `from` keeps its reply anchors, so a reply to one of its messages still reaches its buyer.
+ */
+export function moveThread(
+  db: Db,
+  key: ThreadKey,
+  from: number,
+  to: number,
+  movedBy: number,
+  now = Date.now(),
+): { moved: false } | { moved: true; leftThread: number | undefined } {
+  return db.transaction(() => {
+    if (threadChat(db, key) !== from) return { moved: false as const };
+    return { moved: true as const, leftThread: linkThread(db, key, to, movedBy, now).movedFrom };
+  });
+}
+
+/**
  * Links a topic the inbound sync just created, unless the chat already has a home in this Telegram chat: the unique
  * index threads_market_chat has the last word in a race. Returns the chat's topic (this one, or the winner).
  */

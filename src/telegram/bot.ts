@@ -13,6 +13,7 @@ import { decisions } from './features/decisions.js';
 import { gate } from './features/gate.js';
 import { help } from './features/help.js';
 import { link } from './features/link.js';
+import { migration } from './features/migration.js';
 import { relay } from './features/relay.js';
 import { status } from './features/status.js';
 import type { Services } from './services.js';
@@ -76,6 +77,7 @@ export function createBot(config: Config, log: Logger): Bot<Context> {
 /** The feature tree, in the order an update meets it. */
 export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  bot.use(migration(s)); // before the gate: a new supergroup id is unknown to it until the move is recorded
   bot.use(gate(s));
   bot.use(help(s), link(s), status(s), decisions(s), relay(s));
 }

@@ -4,6 +4,8 @@ import type { Db } from '../db/open.js';
 import type { Logger } from '../logger.js';
 import type { MarketClient } from '../market/client.js';
 import type { RelayQueue } from '../bridge/relay.js';
+import type { MarketChats } from '../bridge/chats.js';
+import type { GroupChatId } from '../bridge/group.js';
 
 export interface Services {
   config: Config;
@@ -11,6 +13,12 @@ export interface Services {
   log: Logger;
   market: MarketClient;
   relay: RelayQueue;
+  /** Market chat look-ups for commands (/link), through the core. */
+  chats: MarketChats;
+  /** The team group's id now (TELEGRAM_CHAT_ID followed through upgrades to a supergroup). */
+  group: GroupChatId;
+  /** After the team group got a new id: the inbound sync looks at the new chat again (set when it runs). */
+  onGroupMoved?(): Promise<void>;
   isAdmin(userId: number | undefined): boolean;
   /** The bot token and Api-Key: never relayed, logged or stored. */
   secrets: readonly string[];

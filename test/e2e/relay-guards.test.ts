@@ -72,6 +72,30 @@ describe('who may relay', () => {
     }
   });
 
+  it('an anonymous group admin (sent as the group): never relayed, told plainly to turn anonymity off, never told to add 1087968824', async () => {
+    h = await Harness.create();
+    const { market, chatId, threadId } = await h.linkedTopic();
+    const m1 = h.tg.userSends({ chatId, threadId, from: ADMIN, asGroup: true, text: 'Hello from the shop' });
+    const m2 = h.tg.userSends({ chatId, threadId, from: ADMIN, asGroup: true, text: 'second' });
+    const notice = await h.replyTo(chatId, m1.message_id);
+    await h.settled();
+    expect(notice.text).toContain('anonymous');
+    expect(notice.text).toContain('cannot be identified');
+    expect(notice.text).toContain('Remain anonymous');
+    expect(notice.text).not.toContain('1087968824');
+    expect(notice.text).not.toContain('TELEGRAM_ADMIN_IDS');
+    expect(h.repliesTo(chatId, m2.message_id)).toEqual([]); // told once
+    expect(h.sends()).toEqual([]);
+    expect(h.market.partnerTexts(market.chatId)).toEqual([]);
+    expect(h.relayRow(chatId, m1.message_id)).toBeUndefined();
+
+    // Their /link is refused with the same explanation.
+    const cmd = h.tg.userSends({ chatId, threadId, from: ADMIN, asGroup: true, text: '/link 42', entities: [cmd0('/link')] });
+    const refusal = await h.replyTo(chatId, cmd.message_id);
+    expect(refusal.text).toContain('anonymous');
+    expect(refusal.text).not.toContain('1087968824');
+  });
+
   it('the second admin on TELEGRAM_ADMIN_IDS is relayed like the first', async () => {
     h = await Harness.create();
     const { market, chatId, threadId } = await h.linkedTopic();

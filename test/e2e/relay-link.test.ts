@@ -3,7 +3,7 @@
  * bad id, an unknown chat or a refused key gets a clear answer and nothing is stored.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, Harness, cmd0 } from '../helpers/harness.js';
+import { ADMIN, Harness, OUTSIDER, cmd0 } from '../helpers/harness.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -127,5 +127,91 @@ describe('/link in a forum topic', () => {
     expect(answer.text).toContain('MARKET_API_KEY');
     expect(answer.text).toContain('HTTP 401 · UNAUTHORIZED · Api-Key token is invalid');
     expect(linkRows(h)).toEqual({ threads: [], anchors: [] });
+  });
+});
+
+/** The inline button of a bot message whose label contains `label`. */
+function button(m: { reply_markup?: unknown }, label: string): { text: string; callback_data: string } {
+  const rows = (m.reply_markup as { inline_keyboard?: { text: string; callback_data?: string }[][] } | undefined)?.inline_keyboard ?? [];
+  const b = rows.flat().find((x) => x.text.includes(label));
+  if (!b?.callback_data) throw new Error(`no button "${label}" on ${JSON.stringify(m.reply_markup)}`);
+  return { text: b.text, callback_data: b.callback_data };
+}
+
+describe('/link in a topic that is already linked to another chat (issue 7, item 11)', () => {
+  async function relinkAsked(x: Harness) {
+    const first = x.market.addChat({ customerName: 'Ivan' });
+    const second = x.market.addChat({ customerName: 'Olga' });
+    const { chatId, threadId } = x.forum('Ivan’s order');
+    await x.linkTopic(chatId, threadId, first.chatId);
+    const { cmd, answer } = await linkCommand(x, chatId, threadId, String(second.chatId));
+    return { first, second, chatId, threadId, cmd, question: answer };
+  }
+
+  it('asks before moving: names the buyer the topic belongs to now, with buttons; messages keep going to that buyer', async () => {
+    h = await Harness.create();
+    const { first, second, chatId, threadId, question } = await relinkAsked(h);
+    expect(question.text).toContain(`already linked to Market chat ${first.chatId}`);
+    expect(question.text).toContain('Ivan');
+    expect(question.text).toContain(String(second.chatId));
+    expect(question.text).toContain('Olga');
+    button(question, 'Move');
+    button(question, 'Keep');
+    expect(h.rows('SELECT tg_thread_id, market_chat_id FROM threads')).toEqual([{ tg_thread_id: threadId, market_chat_id: first.chatId }]);
+
+    const m = h.says(chatId, threadId, 'Still for Ivan');
+    expect(await h.reacted(chatId, m.message_id)).toEqual(['👍']);
+    expect(h.market.partnerTexts(first.chatId)).toEqual(['Still for Ivan']);
+    expect(h.market.partnerTexts(second.chatId)).toEqual([]);
+  });
+
+  it('only the team may press the buttons: anyone else gets an alert and nothing moves', async () => {
+    h = await Harness.create();
+    const { first, chatId, threadId, question } = await relinkAsked(h);
+    const id = h.tg.userPressesButton({ chatId, messageId: question.message_id, from: OUTSIDER, data: button(question, 'Move').callback_data });
+    const answer = await h.tg.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === id);
+    expect(answer.params.show_alert).toBe(true);
+    expect(String(answer.params.text)).toContain('only the shop’s team');
+    await h.settled();
+    expect(h.rows('SELECT tg_thread_id, market_chat_id FROM threads')).toEqual([{ tg_thread_id: threadId, market_chat_id: first.chatId }]);
+  });
+
+  it('“Keep” leaves the link as it was and says so', async () => {
+    h = await Harness.create();
+    const { first, chatId, threadId, question } = await relinkAsked(h);
+    h.tg.userPressesButton({ chatId, messageId: question.message_id, from: ADMIN, data: button(question, 'Keep').callback_data });
+    await h.settled();
+    const edited = h.tg.message(chatId, question.message_id)!;
+    expect(edited.text).toContain(`still goes to Market chat ${first.chatId}`);
+    expect((edited.reply_markup?.inline_keyboard ?? []).flat()).toEqual([]);
+    expect(h.rows('SELECT tg_thread_id, market_chat_id FROM threads')).toEqual([{ tg_thread_id: threadId, market_chat_id: first.chatId }]);
+  });
+
+  it('a confirmed move links the topic to the new chat, renames it after that chat, and the old buyer gets nothing more', async () => {
+    h = await Harness.create();
+    const { first, second, chatId, threadId, question } = await relinkAsked(h);
+    h.tg.userPressesButton({ chatId, messageId: question.message_id, from: ADMIN, data: button(question, 'Move').callback_data });
+    await h.settled();
+    expect(h.rows('SELECT tg_thread_id, market_chat_id FROM threads')).toEqual([{ tg_thread_id: threadId, market_chat_id: second.chatId }]);
+    const topic = h.tg.topics(chatId).find((x) => x.message_thread_id === threadId)!;
+    expect(topic.name).toBe(`Order ${second.context.orderId} · Olga`);
+    expect(h.tg.message(chatId, question.message_id)!.text).toContain(`Moved to Market chat ${second.chatId}`);
+
+    const m = h.says(chatId, threadId, 'Now for Olga');
+    expect(await h.reacted(chatId, m.message_id)).toEqual(['👍']);
+    expect(h.market.partnerTexts(second.chatId)).toEqual(['Now for Olga']);
+    expect(h.market.partnerTexts(first.chatId)).toEqual([]);
+  });
+
+  it('a question that is out of date (the topic changed meanwhile) moves nothing', async () => {
+    h = await Harness.create();
+    const { chatId, threadId, question } = await relinkAsked(h);
+    const un = h.tg.userSends({ chatId, threadId, from: ADMIN, text: '/unlink', entities: [cmd0('/unlink')] });
+    await h.answerAfter(chatId, un.message_id, threadId);
+    const id = h.tg.userPressesButton({ chatId, messageId: question.message_id, from: ADMIN, data: button(question, 'Move').callback_data });
+    const answer = await h.tg.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === id);
+    expect(String(answer.params.text)).toContain('out of date');
+    await h.settled();
+    expect(h.rows('SELECT * FROM threads')).toEqual([]);
   });
 });

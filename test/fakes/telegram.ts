@@ -98,7 +98,15 @@ export interface UserSendOptions {
   document?: { bytes: Buffer; fileName: string; mimeType?: string; caption?: string };
   /** Explicit entities; when omitted Telegram's own detection (commands, mentions, URLs ...) is applied. */
   entities?: unknown[];
+  /**
+   * An anonymous group admin ("Remain anonymous" on): Telegram shows the message as sent by the group, with
+   * `sender_chat` = the group and `from` = @GroupAnonymousBot (1087968824); the person cannot be identified.
+   */
+  asGroup?: boolean;
 }
+
+/** The placeholder user Telegram puts in `from` of messages sent on behalf of a group (anonymous admins). */
+export const GROUP_ANONYMOUS_BOT: User = { id: 1087968824, is_bot: true, first_name: 'Group', username: 'GroupAnonymousBot' };
 
 export interface TopicInfo {
   message_thread_id: number;
@@ -191,6 +199,8 @@ interface ChatState {
   members: Map<number, { user: User; status: MemberStatus }>;
   bot: Required<BotRights>;
   blocked: boolean;
+  /** Upgraded to this supergroup: sends here fail 400 with parameters.migrate_to_chat_id. */
+  migratedTo?: number;
 }
 
 interface StoredFile {
@@ -660,7 +670,9 @@ export class FakeTelegram {
       cs = this.chats.get(opts.chatId);
     }
     if (!cs) throw new Error(`FakeTelegram.userSends: unknown chat ${opts.chatId} (addPrivateChat/addGroup first)`);
+    if (cs.migratedTo !== undefined) throw new Error(`FakeTelegram.userSends: chat ${cs.id} was upgraded to ${cs.migratedTo}`);
     if (cs.kind !== 'private' && !cs.members.has(from.id)) cs.members.set(from.id, { user: from, status: 'member' });
+    if (opts.asGroup && cs.kind === 'private') throw new Error('FakeTelegram.userSends: asGroup needs a group');
 
     let threadId = opts.threadId;
     let replyTo: Stored | undefined;
@@ -719,10 +731,46 @@ export class FakeTelegram {
       throw new Error('FakeTelegram.userSends: give text, photo, document, sticker, voice or videoNote');
     }
 
-    const msg = this.compose(cs, from, { threadId, replyTo }, content);
+    const msg = opts.asGroup
+      ? this.compose(cs, this.user(GROUP_ANONYMOUS_BOT), { threadId, replyTo }, { sender_chat: clone(cs.chat), ...content })
+      : this.compose(cs, from, { threadId, replyTo }, content);
     this.store(cs, msg, false);
     this.deliverUserMessage(cs, msg, 'message', false);
     return clone(msg) as unknown as Message;
+  }
+
+  /**
+   * The owner upgrades a basic group to a supergroup (turning on Topics does this). As in the Bot API: the
+   * supergroup is a NEW chat with a new -100… id and its own message numbering (its first message is the
+   * migrate_from_chat_id service message); the old group stays, but every send to it fails 400 "group chat was
+   * upgraded to a supergroup chat" with parameters.migrate_to_chat_id. The bot gets a message with
+   * migrate_to_chat_id in the old group, then one with migrate_from_chat_id in the new one. Members and the bot's
+   * rights carry over. `silent`: the bot gets neither message (it missed them). Returns the new chat.
+   */
+  upgradeToSupergroup(chatId: number, opts: { forum?: boolean; id?: number; by?: UserInput; silent?: boolean } = {}): Chat {
+    const old = this.mustChat(chatId, 'upgradeToSupergroup');
+    if (old.kind !== 'group') throw new Error(`FakeTelegram.upgradeToSupergroup: chat ${chatId} is not a basic group`);
+    if (old.migratedTo !== undefined) throw new Error(`FakeTelegram.upgradeToSupergroup: chat ${chatId} was upgraded already`);
+    const id = opts.id ?? -(1002000000000 + ++this.groupSeq * 41);
+    if (this.chats.has(id)) throw new Error(`FakeTelegram.upgradeToSupergroup: chat ${id} already exists`);
+    const forum = opts.forum ?? true;
+    const chat = { id, title: old.title, type: 'supergroup', ...(forum ? { is_forum: true } : {}) } as Chat;
+    const cs = this.newChatState(id, 'supergroup', chat, forum);
+    cs.title = old.title;
+    cs.owner = old.owner;
+    for (const [uid, m] of old.members) cs.members.set(uid, { ...m });
+    cs.bot = { ...old.bot };
+    this.chats.set(id, cs);
+    const by = opts.by ? this.user(opts.by) : (old.owner ?? this.bot);
+    const to = this.serviceMessage(old, by, undefined, { migrate_to_chat_id: id });
+    old.migratedTo = id;
+    const from = this.serviceMessage(cs, by, undefined, { migrate_from_chat_id: old.id });
+    // silent: the bot missed both (it was stopped longer than Telegram keeps updates).
+    if (!opts.silent) {
+      this.deliverUserMessage(old, to, 'message', true);
+      this.deliverUserMessage(cs, from, 'message', true);
+    }
+    return clone(chat);
   }
 
   /** A person edits their message; queues `edited_message` with `edit_date`. */
@@ -1604,6 +1652,9 @@ export class FakeTelegram {
 
   private sendTarget(p: Params): ChatState {
     const cs = this.chatParam(p);
+    if (cs.migratedTo !== undefined) {
+      throw new ApiError(400, 'Bad Request: group chat was upgraded to a supergroup chat', { migrate_to_chat_id: cs.migratedTo });
+    }
     this.assertCanWrite(cs);
     return cs;
   }

@@ -29,7 +29,7 @@ export function gate(s: Services): Composer<Context> {
     if (!chat) return; // inline queries, polls and the like: nothing for a bridge
     const admin = s.isAdmin(ctx.from?.id);
     const ours =
-      chat.id === s.config.telegram.chatId ||
+      s.group.isGroup(chat.id) ||
       (chat.type === 'private' ? admin : admin || knowsChat(s.db, chat.id));
     if (ours) return next();
     // An outsider's command in private gets one clear refusal; anything else from a chat we have no business in

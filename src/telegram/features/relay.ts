@@ -23,6 +23,15 @@ export function targetChat(s: Services, m: Message): number | undefined {
   return topic !== null ? threadChat(s.db, { tgChatId: m.chat.id, tgThreadId: topic }) : undefined;
 }
 
+/**
+ * Sent on behalf of a chat (an anonymous group admin, or someone writing as a channel): `from` is then Telegram's
+ * placeholder (@GroupAnonymousBot, 1087968824), not a person, so nobody can be identified and nothing is relayed,
+ * even if that placeholder's id were on TELEGRAM_ADMIN_IDS.
+ */
+export function sentAsChat(m: Message): boolean {
+  return m.sender_chat !== undefined;
+}
+
 type Refusal = { code: string; reply: string } | undefined;
 
 function textRefusal(text: string): Refusal {
@@ -95,6 +104,16 @@ export function relay(s: Services): Composer<Context> {
       return;
     }
     const userId = ctx.from?.id;
+    if (sentAsChat(m)) {
+      const key = `${m.chat.id}:as:${m.sender_chat!.id}`;
+      if (!toldOutsiders.has(key)) {
+        if (toldOutsiders.size >= OUTSIDER_NOTICE_MEMORY) toldOutsiders.clear();
+        toldOutsiders.add(key);
+        await ctx.reply(t('auth.anonymous'), { reply_parameters: { message_id: m.message_id } });
+      }
+      s.log.info({ tgChatId: m.chat.id, senderChat: m.sender_chat!.id }, 'not relayed: sent anonymously, as a chat');
+      return;
+    }
     if (userId === undefined || !s.isAdmin(userId)) {
       const key = `${m.chat.id}:${userId}`;
       if (userId !== undefined && !toldOutsiders.has(key)) {
