@@ -48,11 +48,20 @@ const httpUrl = z
   }, 'must be an http(s) URL')
   .transform((v) => v.replace(/\/+$/, ''));
 
+/** Ids Telegram puts in `from` for messages that are not from a person. */
+const NOT_PEOPLE = new Set([1087968824, 136817688, 777000]);
+
 const adminIds = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
   .refine((ids) => ids.length > 0, 'must list at least one Telegram user id')
   .refine((ids) => ids.every((id) => /^[1-9][0-9]*$/.test(id)), 'must be comma-separated numeric Telegram user ids')
+  // Telegram's placeholders in `from` (@GroupAnonymousBot, @Channel_Bot, Telegram's service account) are nobody:
+  // listing one would let anyone who writes anonymously act as the team.
+  .refine(
+    (ids) => !ids.some((id) => NOT_PEOPLE.has(Number(id))),
+    'must list people: 1087968824 is Telegram’s stand-in for anonymous group admins (and 136817688 for channels, 777000 for Telegram itself), who cannot be identified; remove it, and have admins turn off “Remain anonymous” to write to buyers',
+  )
   .transform((ids) => new Set(ids.map(Number)));
 
 const ipList = z

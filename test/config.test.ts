@@ -39,6 +39,11 @@ describe('parseConfig', () => {
     ['MARKET_BUSINESS_ID', '99999999999999999999', 'MARKET_BUSINESS_ID is too large'],
     ['TELEGRAM_ADMIN_IDS', '111,bob', 'TELEGRAM_ADMIN_IDS must be comma-separated numeric Telegram user ids'],
     ['TELEGRAM_ADMIN_IDS', ' , ', 'TELEGRAM_ADMIN_IDS must list at least one Telegram user id'],
+    [
+      'TELEGRAM_ADMIN_IDS',
+      '111,1087968824',
+      'TELEGRAM_ADMIN_IDS must list people: 1087968824 is Telegram’s stand-in for anonymous group admins (and 136817688 for channels, 777000 for Telegram itself), who cannot be identified; remove it, and have admins turn off “Remain anonymous” to write to buyers',
+    ],
     ['MARKET_API_URL', 'ftp://x', 'MARKET_API_URL must be an http(s) URL'],
     ['TELEGRAM_API_ROOT', 'not a url', 'TELEGRAM_API_ROOT must be an http(s) URL'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],

@@ -37,10 +37,17 @@ export class MarketChats {
  * status marks (a topic a person linked keeps its look, so marks would go stale).
  */
 export function topicTitleOf(chat: ChatInfo): string {
-  const title = t('inbound.title', { chat: { ...factsOf(chat), skippedMessages: 0 }, waiting: false, dispute: false });
-  const chars = Array.from(title);
-  return chars.length <= TOPIC_TITLE_MAX ? title : `${chars.slice(0, TOPIC_TITLE_MAX - 1).join('')}…`;
+  return fitTopicTitle(t('inbound.title', { chat: { ...factsOf(chat), skippedMessages: 0 }, waiting: false, dispute: false }));
 }
 
-/** Telegram's limit on a topic's name. */
+/** Telegram's limit on a topic's name, in UTF-16 code units as Telegram counts them. */
 const TOPIC_TITLE_MAX = 128;
+
+/** A topic name Telegram accepts: cut with an ellipsis, never through a surrogate pair. */
+export function fitTopicTitle(title: string): string {
+  if (title.length <= TOPIC_TITLE_MAX) return title;
+  let cut = TOPIC_TITLE_MAX - 1;
+  const code = title.charCodeAt(cut - 1);
+  if (code >= 0xd800 && code <= 0xdbff) cut--;
+  return `${title.slice(0, cut)}…`;
+}

@@ -1,6 +1,14 @@
-/** parseChatId: what `/link <chat id>` accepts as a Market chat id (a positive int64 that is safe in JS). */
+/**
+ * parseChatId: what `/link <chat id>` accepts as a Market chat id (a positive int64 that is safe in JS); moveThread:
+ * the store side of a confirmed move.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { addAnchor, anchorChat, chatThread, linkThread, moveThread, threadChat } from '../../src/db/links.js';
+import { openDb, type OpenDb } from '../../src/db/open.js';
 import { parseChatId } from '../../src/telegram/features/link.js';
 
 describe('parseChatId', () => {
@@ -39,5 +47,46 @@ describe('parseChatId', () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe('moveThread (a confirmed /link move, issue 7 item 11)', () => {
+  const key = { tgChatId: -1001, tgThreadId: 10 };
+  let dir: string | undefined;
+  let o: OpenDb | undefined;
+  afterEach(() => {
+    o?.close();
+    o = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+  function fresh(): OpenDb {
+    dir = mkdtempSync(join(tmpdir(), 'move-thread-'));
+    o = openDb(join(dir, 'bridge.sqlite'));
+    return o;
+  }
+
+  it('moves only while the topic still belongs to the chat the question named', () => {
+    const { db } = fresh();
+    linkThread(db, key, 1, 111);
+    expect(moveThread(db, key, 2, 3, 111)).toEqual({ moved: false }); // the question named another chat
+    expect(threadChat(db, key)).toBe(1);
+    expect(moveThread(db, key, 1, 3, 112)).toEqual({ moved: true, leftThread: undefined });
+    expect(threadChat(db, key)).toBe(3);
+    expect(moveThread(db, key, 1, 4, 111)).toEqual({ moved: false }); // pressed again, late
+    expect(threadChat(db, key)).toBe(3);
+  });
+
+  it('keeps one topic per chat: the new chat leaves its old topic, the old chat keeps its reply anchors', () => {
+    const { db } = fresh();
+    linkThread(db, key, 1, null);
+    linkThread(db, { tgChatId: key.tgChatId, tgThreadId: 20 }, 2, null);
+    addAnchor(db, { tgChatId: key.tgChatId, tgMessageId: 11, marketChatId: 1, kind: 'buyer' });
+    expect(moveThread(db, key, 1, 2, 111)).toEqual({ moved: true, leftThread: 20 });
+    expect(threadChat(db, key)).toBe(2);
+    expect(threadChat(db, { tgChatId: key.tgChatId, tgThreadId: 20 })).toBeUndefined();
+    expect(chatThread(db, key.tgChatId, 1)).toBeUndefined();
+    // A reply to chat 1's buyer message in the moved topic still reaches chat 1, not the topic's new chat.
+    expect(anchorChat(db, key.tgChatId, 11)).toBe(1);
   });
 });

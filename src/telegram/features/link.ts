@@ -5,7 +5,7 @@
  */
 import { Composer, type Context } from 'grammy';
 import type { Message } from 'grammy/types';
-import { topicTitleOf } from '../../bridge/chats.js';
+import { fitTopicTitle, topicTitleOf } from '../../bridge/chats.js';
 import {
   addAnchor,
   anchorChat,
@@ -150,7 +150,7 @@ export function link(s: Services): Composer<Context> {
     const chatId = typeof chat === 'number' ? chat : chat.chatId;
     if (typeof chat !== 'number') {
       await ctx.api
-        .editForumTopic(tgChatId, left, { name: Array.from(t('link.leftTitle', { title: topicTitleOf(chat), threadId: now })).slice(0, 128).join('') })
+        .editForumTopic(tgChatId, left, { name: fitTopicTitle(t('link.leftTitle', { title: topicTitleOf(chat), threadId: now })) })
         .catch((err: unknown) => s.log.warn({ err: describe(err), left }, 'link: could not rename the topic the chat left'));
     }
     await ctx.api
