@@ -196,6 +196,10 @@ describe('/link in a topic that is already linked to another chat (issue 7, item
     const topic = h.tg.topics(chatId).find((x) => x.message_thread_id === threadId)!;
     expect(topic.name).toBe(`Order ${second.context.orderId} · Olga`);
     expect(h.tg.message(chatId, question.message_id)!.text).toContain(`Moved to Market chat ${second.chatId}`);
+    const card = h.tg.botMessages(chatId, threadId).at(-1)!;
+    expect(card.text).toContain(`Linked to Market chat ${second.chatId}`);
+    expect(card.text).toContain('Olga');
+    expect(h.rows('SELECT market_chat_id FROM anchors WHERE tg_message_id = ?', card.message_id)).toEqual([{ market_chat_id: second.chatId }]);
 
     const m = h.says(chatId, threadId, 'Now for Olga');
     expect(await h.reacted(chatId, m.message_id)).toEqual(['👍']);

@@ -596,3 +596,35 @@ describe('FakeTelegram', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
   });
 });
+
+describe('a basic group upgraded to a supergroup (Bot API: migrate_to_chat_id / migrate_from_chat_id)', () => {
+  it('makes a new chat with its own numbering; the old id refuses sends with 400 and parameters.migrate_to_chat_id', async () => {
+    const group = fake.addGroup({ type: 'group', title: 'Team' });
+    fake.userSends({ chatId: group.id, from: { id: 5 }, text: 'before' });
+    const sg = fake.upgradeToSupergroup(group.id, { forum: true });
+    expect(sg.id).not.toBe(group.id);
+    expect(sg).toMatchObject({ type: 'supergroup', is_forum: true, title: 'Team' });
+
+    const updates = fake.allUpdates().map((u) => u.message).filter((m) => m?.migrate_to_chat_id || m?.migrate_from_chat_id);
+    expect(updates.map((m) => [m!.chat.id, m!.migrate_to_chat_id, m!.migrate_from_chat_id])).toEqual([
+      [group.id, sg.id, undefined],
+      [sg.id, undefined, group.id],
+    ]);
+    expect(updates[1]!.message_id).toBe(1); // the supergroup numbers its messages afresh
+
+    const r = await raw('sendMessage', { chat_id: group.id, text: 'hello' });
+    expect(r.status).toBe(400);
+    expect(r.body.description).toBe('Bad Request: group chat was upgraded to a supergroup chat');
+    expect((r.body.parameters as Record<string, unknown>).migrate_to_chat_id).toBe(sg.id);
+    const ok = await raw('sendMessage', { chat_id: sg.id, text: 'hello' });
+    expect(ok.body.ok).toBe(true);
+    expect(() => fake.userSends({ chatId: group.id, from: { id: 5 }, text: 'after' })).toThrow(/upgraded/);
+  });
+
+  it('an anonymous admin’s message comes from @GroupAnonymousBot with sender_chat = the group', () => {
+    const group = fake.addGroup({ title: 'Team' });
+    const m = fake.userSends({ chatId: group.id, from: { id: 5 }, asGroup: true, text: 'hi' });
+    expect(m.from).toMatchObject({ id: 1087968824, is_bot: true, username: 'GroupAnonymousBot' });
+    expect(m.sender_chat?.id).toBe(group.id);
+  });
+});

@@ -136,6 +136,11 @@ export function link(s: Services): Composer<Context> {
       await ctx.api
         .editForumTopic(key.tgChatId, topic, { name: topicTitleOf(found.chat) })
         .catch((err: unknown) => s.log.warn({ err: describe(err) }, 'link: could not rename the moved topic'));
+      // The new chat's card, as /link gives it, and a message to reply to.
+      const card = await ctx.api
+        .sendMessage(key.tgChatId, t('link.card', { chat: found.chat, mode: 'topic' }), { message_thread_id: topic })
+        .catch((err: unknown) => void s.log.warn({ err: describe(err) }, 'link: could not post the card of the moved topic'));
+      if (card) addAnchor(s.db, { tgChatId: key.tgChatId, tgMessageId: card.message_id, marketChatId: to, kind: 'link_card' });
     }
     if (result.leftThread !== undefined) {
       await tellLeftThread(ctx, key.tgChatId, result.leftThread, found.ok ? found.chat : to, topic);
