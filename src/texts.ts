@@ -314,6 +314,7 @@ const en = {
   'link.stale': () => 'This question is out of date: the topic’s link changed meanwhile. Nothing was moved; use /link again.',
   'link.homeLeft': (p: { chatId: number; threadId: number }) =>
     `Market chat ${p.chatId} was moved to another topic (#${p.threadId}). Messages written here are no longer sent to Market chat ${p.chatId}; replies to its messages above still reach that buyer.`,
+  'link.plainTitle': (p: { chatId: number }) => `Market chat ${p.chatId}`,
   'link.leftTitle': (p: { title: string; threadId: number }) => `↪ moved to #${p.threadId}: ${p.title}`,
   'group.upgraded': (p: { from: number; to: number }) =>
     [

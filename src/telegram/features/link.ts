@@ -132,10 +132,11 @@ export function link(s: Services): Composer<Context> {
     await done(t('link.moved', { from, to }));
     // The topic carries the new chat's name, so the old chat's next topic does not share it.
     const found = await s.chats.lookUp(to);
+    const title = found.ok ? topicTitleOf(found.chat) : fitTopicTitle(t('link.plainTitle', { chatId: to }));
+    await ctx.api
+      .editForumTopic(key.tgChatId, topic, { name: title })
+      .catch((err: unknown) => s.log.warn({ err: describe(err) }, 'link: could not rename the moved topic'));
     if (found.ok) {
-      await ctx.api
-        .editForumTopic(key.tgChatId, topic, { name: topicTitleOf(found.chat) })
-        .catch((err: unknown) => s.log.warn({ err: describe(err) }, 'link: could not rename the moved topic'));
       // The new chat's card, as /link gives it, and a message to reply to.
       const card = await ctx.api
         .sendMessage(key.tgChatId, t('link.card', { chat: found.chat, mode: 'topic' }), { message_thread_id: topic })
