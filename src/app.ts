@@ -113,7 +113,6 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       config,
       db: db.db,
       log,
-      market,
       relay,
       chats: new MarketChats({ getChat: (chatId) => market.getChat(chatId, 'relay') }),
       group,

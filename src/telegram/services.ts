@@ -1,8 +1,10 @@
-/** What the Telegram features share: built once in app.ts and handed to each feature factory. */
+/**
+ * What the Telegram features share: built once in app.ts and handed to each feature factory. No Market client here:
+ * features reach Market through the core (relay, chats), never directly.
+ */
 import type { Config } from '../config.js';
 import type { Db } from '../db/open.js';
 import type { Logger } from '../logger.js';
-import type { MarketClient } from '../market/client.js';
 import type { RelayQueue } from '../bridge/relay.js';
 import type { MarketChats } from '../bridge/chats.js';
 import type { GroupChatId } from '../bridge/group.js';
@@ -11,7 +13,6 @@ export interface Services {
   config: Config;
   db: Db;
   log: Logger;
-  market: MarketClient;
   relay: RelayQueue;
   /** Market chat look-ups for commands (/link), through the core. */
   chats: MarketChats;

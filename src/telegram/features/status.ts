@@ -7,7 +7,6 @@ import { t } from '../../texts.js';
 import { topicOf } from '../messages.js';
 import type { Services } from '../services.js';
 
-
 export function status(s: Services): Composer<Context> {
   const c = new Composer<Context>();
   c.command('status', async (ctx) => {
@@ -18,7 +17,10 @@ export function status(s: Services): Composer<Context> {
     if (topic !== null && linked === undefined) return void (await ctx.reply(t('status.none')));
 
     let chat: ChatInfo | undefined;
-    if (linked !== undefined) chat = await s.market.getChat(linked, 'relay').catch(() => undefined);
+    if (linked !== undefined) {
+      const found = await s.chats.lookUp(linked);
+      if (found.ok) chat = found.chat;
+    }
     const rows = recentRelays(s.db, msg.chat.id, topic, 5);
     const lines = [t('status.header', { chatId: linked, chat })];
     if (rows.length === 0) lines.push(t('status.noDeliveries'));
