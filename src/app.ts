@@ -4,7 +4,7 @@
  */
 import type { Bot, Context } from 'grammy';
 import { GrammyError, HttpError } from 'grammy';
-import type { Config } from './config.js';
+import { secretValues, type Config } from './config.js';
 import { getKv, setKv } from './db/kv.js';
 import { openDb, type OpenDb } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
@@ -61,7 +61,7 @@ export class StartupError extends Error {
 
 export async function startBridge(config: Config, opts: BridgeOptions = {}): Promise<Bridge> {
   const log =
-    opts.log ?? createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.market.apiKey] });
+    opts.log ?? createLogger({ level: config.logLevel, secrets: secretValues(config) });
   const db = openDb(config.databasePath);
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
@@ -107,7 +107,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       market,
       relay,
       isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
-      secrets: [config.telegram.token, config.market.apiKey],
+      secrets: secretValues(config),
     };
     mountFeatures(bot, services);
 

@@ -46,6 +46,7 @@ export async function startIntake(deps: {
         businessId: config.market.businessId,
         log,
         allowIps: config.market.notifyAllowIps,
+        pathSecret: config.market.notifySecret,
         // The answer goes out first; the chat is brought up to date right after (polling stays the safety net).
         onEvent: (e) => void inbound?.syncChat(e.chatId, `notification:${e.kind}`),
       });
@@ -53,6 +54,11 @@ export async function startIntake(deps: {
       throw new IntakeError(err instanceof Error ? err.message : String(err));
     }
     notify = notificationRoute(handler);
+    if (config.market.notifySecret === undefined && !config.market.notifyAllowIps?.length) {
+      log.warn(
+        'Market notifications: neither MARKET_NOTIFY_SECRET nor MARKET_NOTIFY_ALLOW_IPS is set, so anyone who finds the port can post notifications (each costs Market requests). Set MARKET_NOTIFY_SECRET and register https://<host>/<secret> in the Market cabinet.',
+      );
+    }
   }
 
   try {
