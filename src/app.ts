@@ -12,7 +12,9 @@ import { MarketClient } from './market/client.js';
 import { MarketError } from './market/errors.js';
 import { MarketLimits, type LimitsOptions } from './market/limits.js';
 import { partnerMessagesSince } from './bridge/history.js';
+import { NotifyGate, type NotifyGateOptions } from './bridge/notify-gate.js';
 import { RelayQueue, type RelayPolicy } from './bridge/relay.js';
+import { isKnownMarketChat } from './db/known-chats.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
 import { TelegramFiles } from './telegram/files.js';
@@ -35,6 +37,8 @@ export interface BridgeOptions {
   shutdownGraceMs?: number;
   /** Inbound sync (buyer -> Telegram) tuning: intervals, Telegram pacing, file limits. */
   inbound?: InboundOptions;
+  /** Bounds on the work Market's push notifications cause (tests lower them). */
+  notifyGate?: Partial<NotifyGateOptions>;
 }
 
 export interface Bridge {
@@ -45,6 +49,8 @@ export interface Bridge {
   relay: RelayQueue;
   /** Buyer -> Telegram sync; undefined when TELEGRAM_CHAT_ID is not set. */
   inbound: Inbound | undefined;
+  /** Between push notifications and the sync; undefined without notifications or without the inbound sync. */
+  notifyGate: NotifyGate | undefined;
   /** Ports the webhook and notification servers listen on, when they run. */
   ports: Intake['ports'];
   log: Logger;
@@ -113,6 +119,15 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
     const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound });
+    const notifyGate =
+      inbound && config.market.notifyPort !== undefined
+        ? new NotifyGate({
+            sync: (chatId, reason) => inbound.syncChat(chatId, reason),
+            isKnown: (chatId) => isKnownMarketChat(db.db, chatId),
+            log,
+            options: opts.notifyGate,
+          })
+        : undefined;
 
     await checkTelegram(bot, config, log);
     await checkMarket(market, config, log);
@@ -120,7 +135,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
 
     relay.resume();
     try {
-      intake = await startIntake({ bot, config, log, inbound, pollTimeoutSeconds: opts.pollTimeoutSeconds });
+      intake = await startIntake({ bot, config, log, inbound, notifyGate, pollTimeoutSeconds: opts.pollTimeoutSeconds });
     } catch (err) {
       if (err instanceof IntakeError) throw new StartupError([err.message]);
       throw err;
@@ -137,12 +152,14 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       limits,
       relay,
       inbound,
+      notifyGate,
       ports: intake.ports,
       log,
       stop: () =>
         (stopping ??= (async () => {
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop();
+          notifyGate?.close();
           await inbound?.stop(graceMs);
           await relay.close(graceMs);
           stopSavingLimits();
