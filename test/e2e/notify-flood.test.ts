@@ -45,16 +45,14 @@ async function flood(url: string, bodies: unknown[], parallel = 50): Promise<num
 const lookupOps = new Set(['getChat', 'getChatHistory']);
 
 describe('a flood of forged notifications', () => {
-  it('1,000 of them: the seller reply goes out first, ≤ 60 unknown look-ups, one or two syncs of the known chat, bounded queue', async () => {
+  it('1,000 of them: the seller reply goes out first, ≤ 60 unknown look-ups, two syncs of the known chat, bounded queue', async () => {
     const { h: x } = await syncHarness({
       intervalMs: 3_600_000, // polling off: every look-up Market sees comes from a notification
       // Market's answers are slowed below; the harness's usual 400 ms timeout would cut them off.
       bridge: { notifyGate: { maxPending: 100 }, marketTimeoutMs: 5_000 },
+      env: { MARKET_NOTIFY_PORT: '0', MARKET_NOTIFY_SECRET: SECRET },
     });
     h = x;
-    // syncHarness has no env hook for these: restart with the notification endpoint on.
-    Object.assign(x.config.market, { notifyPort: 0, notifySecret: SECRET });
-    await x.restart();
     const url = `http://127.0.0.1:${x.bridge!.ports.notify!}/${SECRET}`;
     const gate = x.bridge!.notifyGate!;
 
@@ -66,7 +64,7 @@ describe('a flood of forged notifications', () => {
 
     // The known chat's sync holds its history read for a while, so the duplicates below all arrive while it runs;
     // every other read is slow too, so the flood's look-ups are still queued when the seller writes.
-    x.market.failNext('getChatHistory', { kind: 'delay', ms: 2_500 });
+    x.market.failNext('getChatHistory', { kind: 'delay', ms: 4_000 });
     x.market.failNext('getChatHistory', { kind: 'delay', ms: 150 }, 500);
     x.market.failNext('getChat', { kind: 'delay', ms: 150 }, 500);
     const floodStart = x.market.requests.length;
@@ -122,10 +120,12 @@ describe('a flood of forged notifications', () => {
   }, 60_000);
 
   it('notifications for many chats the bridge knows never hold more than maxPending waiting; the rest wait for polling', async () => {
-    const { h: x } = await syncHarness({ intervalMs: 3_600_000, bridge: { notifyGate: { maxPending: 20, concurrency: 2 } } });
+    const { h: x } = await syncHarness({
+      intervalMs: 3_600_000,
+      bridge: { notifyGate: { maxPending: 20, concurrency: 2 } },
+      env: { MARKET_NOTIFY_PORT: '0', MARKET_NOTIFY_SECRET: SECRET },
+    });
     h = x;
-    Object.assign(x.config.market, { notifyPort: 0, notifySecret: SECRET });
-    await x.restart();
     const url = `http://127.0.0.1:${x.bridge!.ports.notify!}/${SECRET}`;
     const gate = x.bridge!.notifyGate!;
     // 300 chats the database knows (as if synced before); Market no longer has them, so each sync is a 404.
