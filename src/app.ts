@@ -4,7 +4,7 @@
  */
 import type { Bot, Context } from 'grammy';
 import { GrammyError, HttpError } from 'grammy';
-import type { Config } from './config.js';
+import { secretValues, type Config } from './config.js';
 import { getKv, setKv } from './db/kv.js';
 import { openDb, type OpenDb } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
@@ -12,10 +12,12 @@ import { MarketClient } from './market/client.js';
 import { MarketError } from './market/errors.js';
 import { MarketLimits, type LimitsOptions } from './market/limits.js';
 import { partnerMessagesSince } from './bridge/history.js';
+import { NotifyGate, type NotifyGateOptions } from './bridge/notify-gate.js';
 import { RelayQueue, type RelayPolicy } from './bridge/relay.js';
 import { MarketChats } from './bridge/chats.js';
 import { GroupChatId } from './bridge/group.js';
 import { followGroupUpgrade } from './telegram/features/migration.js';
+import { isKnownMarketChat } from './db/known-chats.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
 import { TelegramFiles } from './telegram/files.js';
@@ -38,6 +40,8 @@ export interface BridgeOptions {
   shutdownGraceMs?: number;
   /** Inbound sync (buyer -> Telegram) tuning: intervals, Telegram pacing, file limits. */
   inbound?: InboundOptions;
+  /** Bounds on the work Market's push notifications cause (tests lower them). */
+  notifyGate?: Partial<NotifyGateOptions>;
 }
 
 export interface Bridge {
@@ -48,6 +52,8 @@ export interface Bridge {
   relay: RelayQueue;
   /** Buyer -> Telegram sync; undefined when TELEGRAM_CHAT_ID is not set. */
   inbound: Inbound | undefined;
+  /** Between push notifications and the sync; undefined without notifications or without the inbound sync. */
+  notifyGate: NotifyGate | undefined;
   /** Ports the webhook and notification servers listen on, when they run. */
   ports: Intake['ports'];
   log: Logger;
@@ -64,7 +70,7 @@ export class StartupError extends Error {
 
 export async function startBridge(config: Config, opts: BridgeOptions = {}): Promise<Bridge> {
   const log =
-    opts.log ?? createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.market.apiKey] });
+    opts.log ?? createLogger({ level: config.logLevel, secrets: secretValues(config) });
   const db = openDb(config.databasePath);
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
@@ -117,7 +123,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       chats: new MarketChats({ getChat: (chatId) => market.getChat(chatId, 'relay') }),
       group,
       isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
-      secrets: [config.telegram.token, config.market.apiKey],
+      secrets: secretValues(config),
     };
     mountFeatures(bot, services);
     bot.api.config.use(followGroupUpgrade(services, () => bot.api));
@@ -125,6 +131,15 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
     const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group });
     if (inbound) services.onGroupMoved = () => inbound.groupMoved();
+    const notifyGate =
+      inbound && config.market.notifyPort !== undefined
+        ? new NotifyGate({
+            sync: (chatId, reason) => inbound.syncChat(chatId, reason),
+            isKnown: (chatId) => isKnownMarketChat(db.db, chatId),
+            log,
+            options: opts.notifyGate,
+          })
+        : undefined;
 
     await checkTelegram(bot, config, log);
     await checkMarket(market, config, log);
@@ -132,7 +147,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
 
     relay.resume();
     try {
-      intake = await startIntake({ bot, config, log, inbound, pollTimeoutSeconds: opts.pollTimeoutSeconds });
+      intake = await startIntake({ bot, config, log, inbound, notifyGate, pollTimeoutSeconds: opts.pollTimeoutSeconds });
     } catch (err) {
       if (err instanceof IntakeError) throw new StartupError([err.message]);
       throw err;
@@ -149,12 +164,14 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       limits,
       relay,
       inbound,
+      notifyGate,
       ports: intake.ports,
       log,
       stop: () =>
         (stopping ??= (async () => {
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop();
+          notifyGate?.close();
           await inbound?.stop(graceMs);
           await relay.close(graceMs);
           stopSavingLimits();

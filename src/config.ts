@@ -81,6 +81,10 @@ const envSchema = z.object({
   MARKET_API_URL: optional(httpUrl).default(DEFAULT_MARKET_API_URL),
   MARKET_NOTIFY_PORT: optional(port),
   MARKET_NOTIFY_ALLOW_IPS: optional(ipList),
+  // A path segment of the URL registered in the cabinet: URL-safe and long enough not to be guessed.
+  MARKET_NOTIFY_SECRET: optional(
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -'),
+  ),
   MARKET_POLL_INTERVAL_SECONDS: optional(positiveInt).default(60),
   MARKET_TIMEOUT_SECONDS: optional(positiveInt).default(15),
   DATABASE_PATH: optional(z.string().trim()).default('data/bridge.sqlite'),
@@ -109,6 +113,8 @@ export interface Config {
     apiUrl: string;
     notifyPort: number | undefined;
     notifyAllowIps: string[] | undefined;
+    /** Notifications are accepted only at /<secret> and /<secret>/notification. A secret: never logged. */
+    notifySecret: string | undefined;
     pollIntervalMs: number;
     /** Per-request timeout; a send that times out is reconciled with the chat history, never resent blindly. */
     timeoutMs: number;
@@ -164,6 +170,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         apiUrl: e.MARKET_API_URL,
         notifyPort: e.MARKET_NOTIFY_PORT,
         notifyAllowIps: e.MARKET_NOTIFY_ALLOW_IPS,
+        notifySecret: e.MARKET_NOTIFY_SECRET,
         pollIntervalMs: e.MARKET_POLL_INTERVAL_SECONDS * 1000,
         timeoutMs: e.MARKET_TIMEOUT_SECONDS * 1000,
       },
@@ -179,6 +186,11 @@ function describeInvalid(name: string): string {
     : name === 'BOT_MODE'
       ? 'must be polling or webhook'
       : 'is invalid';
+}
+
+/** Every secret value of the configuration, for the logger and the leak checks to scrub. */
+export function secretValues(config: Config): string[] {
+  return [config.telegram.token, config.market.apiKey, config.market.notifySecret, config.telegram.webhook?.secret].filter((s): s is string => !!s);
 }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */

@@ -6,6 +6,7 @@ import type { Bot, Context } from 'grammy';
 import type { RunnerHandle } from '@grammyjs/runner';
 import type { Config } from './config.js';
 import { startHttpServer, type Route, type RunningServer } from './http-server.js';
+import type { NotifyGate } from './bridge/notify-gate.js';
 import type { Inbound } from './inbound.js';
 import type { Logger } from './logger.js';
 import { createNotificationHandler, notificationRoute } from './market/notifications.js';
@@ -29,6 +30,8 @@ export async function startIntake(deps: {
   config: Config;
   log: Logger;
   inbound: Inbound | undefined;
+  /** Where chat notifications go (coalesced and bounded); undefined when the inbound sync is off. */
+  notifyGate?: NotifyGate;
   pollTimeoutSeconds?: number;
 }): Promise<Intake> {
   const { bot, config, log, inbound } = deps;
@@ -46,13 +49,20 @@ export async function startIntake(deps: {
         businessId: config.market.businessId,
         log,
         allowIps: config.market.notifyAllowIps,
-        // The answer goes out first; the chat is brought up to date right after (polling stays the safety net).
-        onEvent: (e) => void inbound?.syncChat(e.chatId, `notification:${e.kind}`),
+        pathSecret: config.market.notifySecret,
+        // The answer goes out first; the gate then brings the chat up to date, with bounded work whatever arrives
+        // (polling stays the safety net for what it drops).
+        onEvent: (e) => void deps.notifyGate?.offer(e.chatId, e.kind),
       });
     } catch (err) {
       throw new IntakeError(err instanceof Error ? err.message : String(err));
     }
     notify = notificationRoute(handler);
+    if (config.market.notifySecret === undefined && !config.market.notifyAllowIps?.length) {
+      log.warn(
+        'Market notifications: neither MARKET_NOTIFY_SECRET nor MARKET_NOTIFY_ALLOW_IPS is set, so anyone who finds the port can post notifications (each costs Market requests). Set MARKET_NOTIFY_SECRET and register https://<host>/<secret> in the Market cabinet.',
+      );
+    }
   }
 
   try {

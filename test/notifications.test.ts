@@ -5,6 +5,7 @@
 import type { RunningServer } from '../src/http-server.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { parseConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import {
   createNotificationHandler,
@@ -34,7 +35,8 @@ interface Endpoint {
 async function endpoint(opts: Partial<NotificationHandlerOptions> = {}): Promise<Endpoint> {
   const events: ChatEvent[] = [];
   const logs: string[] = [];
-  const log = createLogger({ level: 'debug', secrets: [], destination: { write: (l: string) => void logs.push(l) } });
+  // No scrubbing here, so a test sees any secret the handler would write.
+  const log = createLogger({ level: 'trace', secrets: [], destination: { write: (l: string) => void logs.push(l) } });
   const handler = createNotificationHandler({ businessId: BUSINESS_ID, log, onEvent: (e) => events.push(e), ...opts });
   server = await startNotificationServer(0, handler);
   const url = `http://127.0.0.1:${server.port}`;
@@ -271,6 +273,68 @@ describe('notification endpoint', () => {
       expect(Number.isSafeInteger(e.chatId) && e.chatId > 0).toBe(true);
       if (e.kind === 'message') expect(Number.isSafeInteger(e.messageId) && e.messageId > 0).toBe(true);
     }
+  });
+});
+
+describe('MARKET_NOTIFY_SECRET: the secret path', () => {
+  const SECRET = 'n0tify_Secret-4f9c2a7e';
+
+  it('accepts notifications only at /<secret> and /<secret>/notification', async () => {
+    const ep = await endpoint({ pathSecret: SECRET });
+    const a = await ep.post(messageSent({ messageId: '1' }), `/${SECRET}`);
+    expect(a.status).toBe(200);
+    expectOkBody(a.json);
+    expect((await ep.post(messageSent({ messageId: '2' }), `/${SECRET}/notification`)).status).toBe(200);
+    expect((await ep.post({ notificationType: 'PING', time: '2026-07-17T10:00:00Z' }, `/${SECRET}`)).status).toBe(200);
+    await ep.flushed();
+    expect(ep.events.map((e) => (e.kind === 'message' ? e.messageId : 0))).toEqual([1, 2]);
+  });
+
+  it.each([
+    ['the root', '/'],
+    ['the spec path alone', '/notification'],
+    ['a wrong secret', '/n0tify_Secret-4f9c2a7X'],
+    ['the secret with a suffix', `/${SECRET}x`],
+    ['a prefix of the secret', `/${SECRET.slice(0, -1)}`],
+    ['another path under the secret', `/${SECRET}/other`],
+    ['a deeper path', `/${SECRET}/notification/x`],
+    ['the secret further down', `/hook/${SECRET}`],
+  ])('answers 404 at %s, emits nothing and never writes the secret to the log', async (_what, path) => {
+    const ep = await endpoint({ pathSecret: SECRET });
+    const r = await ep.post(messageSent(), path);
+    expect(r.status).toBe(404);
+    expect(r.type).toBe('application/json');
+    // A PING at a wrong path is refused too: only the secret path answers at all.
+    expect((await ep.post({ notificationType: 'PING' }, path)).status).toBe(404);
+    await ep.flushed();
+    expect(ep.events).toEqual([]);
+    expect(ep.logs.join('').includes(SECRET)).toBe(false);
+    expect(ep.logs.join('').includes(SECRET.slice(0, 12))).toBe(false);
+  });
+
+  it('does not write the secret to the log when notifications come in at the right path', async () => {
+    const ep = await endpoint({ pathSecret: SECRET, allowIps: ['127.0.0.0/8', '::1'] });
+    expect((await ep.post(messageSent(), `/${SECRET}`)).status).toBe(200);
+    expect((await ep.post('not json', `/${SECRET}/notification`)).status).toBe(400);
+    await ep.flushed();
+    expect(ep.logs.length).toBeGreaterThan(0);
+    expect(ep.logs.join('').includes(SECRET)).toBe(false);
+  });
+
+  it('is validated with one line naming MARKET_NOTIFY_SECRET, never echoing the value', () => {
+    const base = { TELEGRAM_BOT_TOKEN: '123:abc', TELEGRAM_ADMIN_IDS: '1', MARKET_API_KEY: 'k', MARKET_BUSINESS_ID: '1' };
+    for (const bad of ['short-secret', 'has/a/slash-in-it-0123', 'has space in it 0123456', 'ümlaut-secret-0123456']) {
+      const r = parseConfig({ ...base, MARKET_NOTIFY_SECRET: bad });
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors[0]).toMatch(/^MARKET_NOTIFY_SECRET /);
+      expect(r.errors[0]!.includes(bad)).toBe(false);
+    }
+    const ok = parseConfig({ ...base, MARKET_NOTIFY_SECRET: SECRET });
+    expect(ok.ok && ok.config.market.notifySecret).toBe(SECRET);
+    const unset = parseConfig({ ...base, MARKET_NOTIFY_SECRET: '' });
+    expect(unset.ok && unset.config.market.notifySecret).toBeUndefined();
   });
 });
 

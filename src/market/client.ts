@@ -8,7 +8,7 @@ import https from 'node:https';
 import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import type { z } from 'zod';
 import { secretScrubber } from '../logger.js';
-import { MarketError, kindForStatus, reachForStatus } from './errors.js';
+import { MarketError, kindForStatus, rateLimitCause, reachForStatus } from './errors.js';
 import { type MarketLimits, type OperationId, type Priority, type RateHeaders } from './limits.js';
 import {
   campaignsResultSchema,
@@ -188,8 +188,9 @@ export class MarketClient {
       code: this.scrub(e.code),
       message: e.message === undefined ? undefined : this.scrub(e.message),
     }));
-    const parallel = res.status === 420 && /parallel/i.test(errors.map((e) => e.message ?? '').join(' '));
-    permit.release(res.status, headers, parallel);
+    const cause = res.status === 420 ? rateLimitCause(errors.map((e) => e.message), headers.remaining) : undefined;
+    const parallel = cause === 'parallel';
+    permit.release(res.status, headers, cause);
 
     if (res.status < 200 || res.status >= 300) {
       const first = errors[0];
@@ -199,9 +200,18 @@ export class MarketClient {
         code: first?.code,
         detail: first ? errors.map((e) => e.message ?? e.code).join('; ') : html ? 'HTML page instead of JSON' : undefined,
         // X-RateLimit-Resource-Until is the end of the method's hourly window: right for a quota 420, far too
-        // long for the 4-parallel-requests rule, which frees up as soon as a request ends.
-        retryAt: res.status === 420 ? (parallel ? Date.now() + PARALLEL_RETRY_MS : headers.until) : undefined,
+        // long for the 4-parallel-requests rule, which frees up as soon as a request ends, and for a 420 Market
+        // did not explain (MarketLimits has paused the method briefly: its time is the one to wait for).
+        retryAt:
+          cause === undefined
+            ? undefined
+            : parallel
+              ? Date.now() + PARALLEL_RETRY_MS
+              : cause === 'unknown'
+                ? (this.opts.limits.blockedUntil(op, priority) ?? Date.now())
+                : headers.until,
         parallel,
+        cause,
       };
       if (body === undefined && res.status < 500 && res.status !== 420) {
         // A 4xx that is not Market's JSON came from something in between (a proxy); it may not be what it says.

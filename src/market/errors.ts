@@ -35,6 +35,8 @@ export class MarketError extends Error {
       retryAt?: number;
       /** 420 because of the 4-parallel-requests rule rather than an hourly quota. */
       parallel?: boolean;
+      /** For a 420: which of Market's documented answers it was (see rateLimitCause). */
+      cause?: RateLimitCause;
     } = {},
   ) {
     super(
@@ -82,4 +84,25 @@ export function kindForStatus(status: number): MarketErrorKind {
 /** Statuses where Market may have acted before failing, so a send may have gone through. */
 export function reachForStatus(status: number): Reach {
   return status >= 500 ? 'maybe' : 'no';
+}
+
+/**
+ * Why Market answered 420, from its documented answers (docs concepts/error-codes#420 and concepts/limits):
+ *  - `parallel`: "Hit rate limit of N parallel requests" (Market adds "for businessId B"): frees up as soon as a
+ *    request in flight ends.
+ *  - `resource`: "Hit rate limit of N requests per P for resource R", or any 420 whose
+ *    X-RateLimit-Resource-Remaining says the method's count is used up: wait until X-RateLimit-Resource-Until.
+ *  - `unknown`: anything else (another wording, a proxy): waited out briefly, never as a whole hourly window.
+ * The error code is not documented for either answer, so only the message and the header decide.
+ */
+export type RateLimitCause = 'parallel' | 'resource' | 'unknown';
+
+const PARALLEL_420 = /^Hit rate limit of '?\d[\d\s]*'? parallel requests?\b/i;
+const RESOURCE_420 = /^Hit rate limit of '?\d[\d\s]*'? \S+ per .+ for resource\b/i;
+
+export function rateLimitCause(messages: readonly (string | undefined)[], remaining: number | undefined): RateLimitCause {
+  const texts = messages.map((m) => (m ?? '').trim());
+  if (texts.some((m) => PARALLEL_420.test(m))) return 'parallel';
+  if (texts.some((m) => RESOURCE_420.test(m)) || remaining === 0) return 'resource';
+  return 'unknown';
 }

@@ -1,3 +1,5 @@
+import type { RateLimitCause } from './errors.js';
+
 /**
  * Market's limits, held in one place: at most 4 requests in flight per business, and an hourly quota per method.
  * Requests wait for a slot in priority order (a seller's reply before background sync), and a method whose quota
@@ -35,6 +37,13 @@ export const MAX_PARALLEL_PER_BUSINESS = 4;
 const HOUR_MS = 60 * 60 * 1000;
 /** After a "4 parallel requests" 420 (should not happen, but other tools may share the key), back off briefly. */
 const PARALLEL_BACKOFF_MS = 1000;
+
+/**
+ * After a 420 Market does not explain (neither documented answer, see rateLimitCause): the method waits this long
+ * (or until X-RateLimit-Resource-Until, if sooner), then is tried again. Never the whole hourly window: a stray 420
+ * must not hold a seller's reply for an hour.
+ */
+export const UNRECOGNISED_420_PAUSE_MS = 10_000;
 
 /** `relay`: a seller is waiting. `sync`: background work that must leave room for sellers. */
 export type Priority = 'relay' | 'sync';
@@ -75,8 +84,11 @@ interface Waiter {
 }
 
 export interface Permit {
-  /** Call once with the answer's status and rate headers (or undefined when no answer came). */
-  release(status?: number, headers?: RateHeaders, parallelLimited?: boolean): void;
+  /**
+   * Call once with the answer's status and rate headers (or undefined when no answer came); for a 420, its cause
+   * (an undefined cause counts as `unknown`).
+   */
+  release(status?: number, headers?: RateHeaders, cause?: RateLimitCause): void;
 }
 
 export interface LimitsOptions {
@@ -134,11 +146,11 @@ export class MarketLimits {
     this.count(op);
     let released = false;
     return {
-      release: (status, headers, parallelLimited) => {
+      release: (status, headers, cause) => {
         if (released) return;
         released = true;
         this.inFlight--;
-        if (status !== undefined) this.observe(op, status, headers ?? {}, parallelLimited ?? false);
+        if (status !== undefined) this.observe(op, status, headers ?? {}, cause ?? 'unknown');
         this.wake();
       },
     };
@@ -221,9 +233,9 @@ export class MarketLimits {
     w.used++;
   }
 
-  private observe(op: OperationId, status: number, h: RateHeaders, parallelLimited: boolean): void {
+  private observe(op: OperationId, status: number, h: RateHeaders, cause: RateLimitCause): void {
     const w = this.window(op);
-    if (status === 420 && parallelLimited) {
+    if (status === 420 && cause === 'parallel') {
       this.parallelPauseUntil = this.now() + PARALLEL_BACKOFF_MS;
       return;
     }
@@ -237,7 +249,11 @@ export class MarketLimits {
       // a window Market has just opened resets it.
       w.used = newWindow ? w.limit - h.remaining : Math.max(w.used, w.limit - h.remaining);
     }
-    if (status === 420) {
+    if (status === 420 && cause === 'unknown') {
+      // Not a documented answer: the count above stays Market's, and only a short pause is taken.
+      const brief = this.now() + UNRECOGNISED_420_PAUSE_MS;
+      w.pausedUntil = marketEnd !== undefined && marketEnd < brief ? marketEnd : brief;
+    } else if (status === 420) {
       // Used up until Until (or a minute without it); the window ends then, so the count starts afresh afterwards
       // instead of blocking the method until the end of our own, possibly much later, window.
       const until = marketEnd ?? this.now() + 60_000;

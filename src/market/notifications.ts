@@ -8,6 +8,7 @@
  * The notification is only a hint ("look at chat X now"); polling remains the safety net, so a lost or refused
  * notification delays a message, it never loses one.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { z } from 'zod';
@@ -32,6 +33,11 @@ export interface NotificationHandlerOptions {
   log: Logger;
   /** Called after the answer has gone out; must not throw (a throw is logged) and should not block. */
   onEvent(e: ChatEvent): void;
+  /**
+   * MARKET_NOTIFY_SECRET: when set, only POSTs to `/<secret>` and `/<secret>/notification` are notifications; any
+   * other path gets 404 before the body is read. Unset: every path (see createNotificationHandler).
+   */
+  pathSecret?: string;
   /** MARKET_NOTIFY_ALLOW_IPS: IPs or CIDR ranges (IPv4/IPv6); others get 403. Unset or empty: everyone. */
   allowIps?: readonly string[];
   /** Integration name and version in the 200 answer (1..100 characters each). */
@@ -229,6 +235,39 @@ function unmapIPv4(address: string): string {
   return m?.[1] ?? address;
 }
 
+// ------------------------------------------------------------------------------------------- secret path
+
+/**
+ * MARKET_NOTIFY_SECRET -> a predicate on the request path: `/<secret>` or `/<secret>/notification` (the query is
+ * ignored). The first segment is compared by SHA-256 digest with timingSafeEqual, so neither its content nor its
+ * length can be found by timing the answers.
+ */
+export function secretPathMatcher(secret: string): (url: string | undefined) => boolean {
+  const expected = digest(secret);
+  return (url) => {
+    const path = (url ?? '').split('?')[0] ?? '';
+    if (!path.startsWith('/')) return false;
+    const [first = '', ...rest] = path.slice(1).split('/');
+    const restOk = rest.length === 0 || (rest.length === 1 && rest[0] === 'notification');
+    // Compared whatever the rest says, so a wrong suffix costs the same time as a wrong secret.
+    const secretOk = timingSafeEqual(digest(safeDecode(first)), expected);
+    return secretOk && restOk;
+  };
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** `%2D` for `-` is still the secret; a malformed escape is simply not it. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return '';
+  }
+}
+
 // ----------------------------------------------------------------------------------------------- handler
 
 /** Remembers the most recent keys; the oldest is forgotten first. */
@@ -252,11 +291,14 @@ type ErrorType = S['NotificationApiErrorType'];
 
 /**
  * The request handler for Market's notifications. Accepts POST on any path (Market's docs say "enter the full
- * link" while the spec names `/notification`, so both the registered URL and `<url>/notification` must work).
+ * link" while the spec names `/notification`, so both the registered URL and `<url>/notification` must work), or,
+ * with `pathSecret`, only at `/<secret>` and `/<secret>/notification`: the seller registers
+ * `https://host/<secret>`, and whoever does not know it gets 404 without the bridge doing any work.
  */
 export function createNotificationHandler(opts: NotificationHandlerOptions): RequestHandler {
   const log = opts.log.child({ component: 'market-notifications' });
   const allowed = opts.allowIps && opts.allowIps.length > 0 ? parseAllowList(opts.allowIps) : undefined;
+  const atSecretPath = opts.pathSecret !== undefined ? secretPathMatcher(opts.pathSecret) : undefined;
   const maxBody = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const recent = new RecentKeys(opts.dedupCapacity ?? DEFAULT_DEDUP_CAPACITY);
   const name = opts.name ?? 'market-bridge';
@@ -280,6 +322,12 @@ export function createNotificationHandler(opts: NotificationHandlerOptions): Req
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const receivedAt = now();
     const peer = req.socket.remoteAddress;
+    if (atSecretPath && !atSecretPath(req.url)) {
+      // The path is never logged: it may be a near miss of the secret. Debug only, so a flood does not fill the log.
+      log.debug({ peer }, 'notification refused: not the secret path');
+      req.resume();
+      return refuse(res, 404, 'UNKNOWN', 'not found', { Connection: 'close' });
+    }
     if (allowed && !allowed(peer)) {
       log.warn({ peer }, 'notification refused: address not in MARKET_NOTIFY_ALLOW_IPS');
       req.resume();

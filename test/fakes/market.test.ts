@@ -365,6 +365,10 @@ describe('rate limits', () => {
       code: 'REQUEST_LIMIT_EXCEEDED',
       message: 'Hit rate limit of 4 parallel requests for businessId 777',
     });
+    // Like every answer it carries the method's window, which this rule does not use up.
+    expect(fifth.headers.get('x-ratelimit-resource-limit')).toBe('1000');
+    expect(Number(fifth.headers.get('x-ratelimit-resource-remaining'))).toBeGreaterThan(0);
+    expect(fifth.headers.get('x-ratelimit-resource-until')).toMatch(/GMT$/);
     expect(market.maxInFlightSeen).toBe(5);
     expect(market.requests[4]!.fault).toBeUndefined(); // rejected before it could take a fault
     // Other paths (not per business) are not limited.

@@ -483,7 +483,10 @@ export class FakeMarket {
       case 'status': {
         const d = defaultError(fault.status, op, this.limitOf(op));
         const reply = error(fault.status, fault.code ?? d.code, fault.message ?? d.message);
-        reply.headers = { ...(fault.status === 420 ? { 'X-RateLimit-Resource-Remaining': '0' } : {}), ...fault.headers };
+        // The default 420 is the documented resource answer, whose window is used up; a 420 with its own message
+        // (the parallel-requests answer, or one Market does not document) shows the real count, like Market does.
+        const usedUp = fault.status === 420 && fault.message === undefined;
+        reply.headers = { ...(usedUp ? { 'X-RateLimit-Resource-Remaining': '0' } : {}), ...fault.headers };
         this.send(res, rec, reply, op);
         return true;
       }

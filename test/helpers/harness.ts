@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import Database from 'better-sqlite3';
 import type { Message, Update, User } from 'grammy/types';
-import { parseConfig, type Config } from '../../src/config.js';
+import { parseConfig, secretValues, type Config } from '../../src/config.js';
 import { startBridge, type Bridge, type BridgeOptions } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeMarket, type ChatInfo as FakeChatInfo, type FakeMarketOptions, type RecordedRequest } from '../fakes/market.js';
@@ -67,7 +67,7 @@ export class Harness {
   async start(overrides: BridgeOptions = {}): Promise<Bridge> {
     const log = createLogger({
       level: 'debug',
-      secrets: [this.config.telegram.token, this.config.market.apiKey],
+      secrets: secretValues(this.config),
       destination: { write: (line: string) => void this.logs.push(line) },
     });
     this.bridge = await startBridge(this.config, { ...this.bridgeOptions, ...overrides, log });
@@ -101,6 +101,8 @@ export class Harness {
     const all = this.logs.join('');
     expect(all.includes(this.config.telegram.token), 'bot token in logs').toBe(false);
     expect(all.includes(this.config.market.apiKey), 'Api-Key in logs').toBe(false);
+    const notifySecret = this.config.market.notifySecret;
+    if (notifySecret) expect(all.includes(notifySecret), 'MARKET_NOTIFY_SECRET in logs').toBe(false);
   }
 
   /** A forum supergroup with a topic, like a team's shop group. */

@@ -20,6 +20,8 @@ export interface SyncHarnessOptions {
   intervalMs?: number;
   bridge?: BridgeOptions;
   market?: HarnessOptions['market'];
+  /** More environment (e.g. MARKET_NOTIFY_PORT for the notification tests). */
+  env?: Record<string, string>;
   /** Prepare the fakes before the bridge starts (e.g. chats that exist before the first start). */
   before?(h: Harness): void;
 }
@@ -28,7 +30,7 @@ export async function syncHarness(o: SyncHarnessOptions = {}): Promise<{ h: Harn
   const target = o.target ?? 'forum';
   const tgChatId = target === 'private' ? ADMIN.id : GROUP_ID;
   const h = await Harness.create({
-    env: { TELEGRAM_CHAT_ID: String(tgChatId) },
+    env: { TELEGRAM_CHAT_ID: String(tgChatId), ...o.env },
     market: o.market,
     start: false,
     bridge: {

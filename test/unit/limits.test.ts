@@ -1,6 +1,7 @@
 /** MarketLimits: 4 requests in flight per business, sellers before background work, hourly quotas, 420 pauses. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MarketLimits, QuotaExhausted, type Permit } from '../../src/market/limits.js';
+import { rateLimitCause } from '../../src/market/errors.js';
+import { MarketLimits, QuotaExhausted, UNRECOGNISED_420_PAUSE_MS, type Permit } from '../../src/market/limits.js';
 
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 6, 20, 10, 17, 0);
@@ -82,7 +83,7 @@ describe('parallel requests', () => {
     vi.useFakeTimers({ now: T0 });
     const limits = new MarketLimits();
     const p = await limits.acquire('getChat', 'relay');
-    p.release(420, {}, true);
+    p.release(420, {}, 'parallel');
     let started = false;
     void limits.acquire('getChat', 'relay').then(() => (started = true));
     await vi.advanceTimersByTimeAsync(900);
@@ -183,7 +184,7 @@ describe('420 from Market', () => {
     const c = clock();
     const limits = new MarketLimits({ now: c.now });
     const until = T0 + 5_000;
-    (await limits.acquire('sendMessageToChat', 'relay')).release(420, { limit: 1000, remaining: 0, until });
+    (await limits.acquire('sendMessageToChat', 'relay')).release(420, { limit: 1000, remaining: 0, until }, 'resource');
 
     const e = await rejection(limits.acquire('sendMessageToChat', 'relay'));
     expect(e.until).toBe(until);
@@ -198,9 +199,55 @@ describe('420 from Market', () => {
   it('without X-RateLimit-Resource-Until, pauses for a minute', async () => {
     const c = clock();
     const limits = new MarketLimits({ now: c.now });
-    (await limits.acquire('getChatHistory', 'relay')).release(420, {});
+    (await limits.acquire('getChatHistory', 'relay')).release(420, {}, 'resource');
     expect(limits.blockedUntil('getChatHistory', 'relay')).toBe(T0 + 60_000);
     c.t = T0 + 60_000;
     (await limits.acquire('getChatHistory', 'relay')).release(200, {});
+  });
+});
+
+describe('a 420 Market does not explain', () => {
+  it('pauses the method briefly, never until the end of the hourly window in X-RateLimit-Resource-Until', async () => {
+    const c = clock();
+    const limits = new MarketLimits({ now: c.now });
+    // Market still says 500 calls are left: this 420 is not the hourly quota, whatever Until says.
+    (await limits.acquire('sendMessageToChat', 'relay')).release(420, { limit: 1000, remaining: 500, until: T0 + HOUR }, 'unknown');
+    expect(limits.blockedUntil('sendMessageToChat', 'relay')).toBe(T0 + UNRECOGNISED_420_PAUSE_MS);
+    expect(UNRECOGNISED_420_PAUSE_MS).toBeLessThanOrEqual(60_000);
+    expect(limits.blockedUntil('getChat', 'relay')).toBeUndefined();
+    c.t = T0 + UNRECOGNISED_420_PAUSE_MS;
+    expect(limits.blockedUntil('sendMessageToChat', 'relay')).toBeUndefined();
+    expect(limits.remaining('sendMessageToChat')).toBe(500);
+    (await limits.acquire('sendMessageToChat', 'relay')).release(200, {});
+  });
+
+  it('ends the pause at Until when Market names an earlier time', async () => {
+    const c = clock();
+    const limits = new MarketLimits({ now: c.now });
+    (await limits.acquire('getChat', 'relay')).release(420, { until: T0 + 2_000 }, 'unknown');
+    expect(limits.blockedUntil('getChat', 'relay')).toBe(T0 + 2_000);
+  });
+});
+
+describe('rateLimitCause: the 420 answers of Market’s docs (concepts/error-codes#420, concepts/limits)', () => {
+  it('recognises the parallel-requests answer in each documented wording', () => {
+    expect(rateLimitCause(['Hit rate limit of 4 parallel requests for businessId 12345'], 700)).toBe('parallel');
+    expect(rateLimitCause(['Hit rate limit of 2 parallel requests'], undefined)).toBe('parallel');
+    expect(rateLimitCause(["Hit rate limit of '4' parallel requests"], undefined)).toBe('parallel');
+    // The parallel answer wins even when the hourly count happens to be at 0.
+    expect(rateLimitCause(['Hit rate limit of 4 parallel requests for businessId 1'], 0)).toBe('parallel');
+  });
+
+  it('recognises the resource answer in each documented wording, and a used-up X-RateLimit-Resource-Remaining', () => {
+    expect(rateLimitCause(["Hit rate limit of '1000' requests per '1 hour' for resource '249'"], undefined)).toBe('resource');
+    expect(rateLimitCause(['Hit rate limit of 10 000 points per 1 day for resource /regions/{regionId}.json'], 3)).toBe('resource');
+    expect(rateLimitCause(['Превышено ограничение на доступ к ресурсу'], 0)).toBe('resource');
+  });
+
+  it('does not take the word "parallel" alone, or any other text, for a documented answer', () => {
+    expect(rateLimitCause(['Too many parallel uploads for resource files'], 10)).toBe('unknown');
+    expect(rateLimitCause(['Превышено ограничение на доступ к ресурсу'], 500)).toBe('unknown');
+    expect(rateLimitCause([], undefined)).toBe('unknown');
+    expect(rateLimitCause([undefined], undefined)).toBe('unknown');
   });
 });

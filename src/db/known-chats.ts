@@ -1,0 +1,30 @@
+/**
+ * "Does the bridge know this Market chat?", read-only, for the notification gate (bridge/notify-gate.ts): a chat
+ * the inbound sync has recorded (`market_chats`) or one a seller has linked to a topic (`threads`). Notifications
+ * for any other chat id are rationed, since anyone who can reach the endpoint could make them up.
+ */
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from './open.js';
+import { cached } from './prepared.js';
+import { marketChats, threads } from './schema.js';
+
+export function isKnownMarketChat(db: Db, marketChatId: number): boolean {
+  // Asked once per notification, so prepared once.
+  const recorded = cached(db, 'knownChats.recorded', () =>
+    db
+      .select({ one: sql<number>`1` })
+      .from(marketChats)
+      .where(eq(marketChats.marketChatId, sql.placeholder('id')))
+      .limit(1)
+      .prepare(),
+  );
+  const linked = cached(db, 'knownChats.linked', () =>
+    db
+      .select({ one: sql<number>`1` })
+      .from(threads)
+      .where(eq(threads.marketChatId, sql.placeholder('id')))
+      .limit(1)
+      .prepare(),
+  );
+  return recorded.get({ id: marketChatId }) !== undefined || linked.get({ id: marketChatId }) !== undefined;
+}
