@@ -37,7 +37,7 @@ import { MarketError, kindForStatus, type MarketErrorKind } from '../market/erro
 import { QuotaExhausted, type OperationId } from '../market/limits.js';
 import type { ChatMessage } from '../market/types.js';
 import { sleep } from '../util/sleep.js';
-import { sameText } from './text-rules.js';
+import { sameText } from '../text-compare.js';
 
 /** What the relay needs from Market (MarketClient fits it). */
 export interface RelayMarket {

@@ -13,7 +13,7 @@ import {
   type InboundState,
   type MarketChatRow,
 } from './schema.js';
-import { sameText } from '../bridge/text-rules.js';
+import { sameText } from '../text-compare.js';
 
 export type { InboundMessageRow, MarketChatRow };
 
