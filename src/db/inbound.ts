@@ -152,7 +152,7 @@ function findOwnRelay(db: Pick<Db, 'select'>, marketChatId: number, m: NewInboun
       and(
         eq(relays.marketChatId, marketChatId),
         isFile
-          ? and(eq(relays.kind, 'file'), or(inArray(relays.state, [...MATCHABLE_RELAY_STATES]), isNotNull(relays.deliveredAt)))
+          ? and(eq(relays.kind, 'file'), or(inArray(relays.state, [...MATCHABLE_RELAY_STATES]), isNotNull(relays.fileSentAt)))
           : inArray(relays.state, [...MATCHABLE_RELAY_STATES]),
         lte(attempt, m.createdAt + clockSkewMs),
         // A relay's message appears while its attempt runs: one attempted long before cannot be this message.
