@@ -451,3 +451,61 @@ describe('the seller decides on an unconfirmed message', () => {
     expect(x.market.partnerTexts(market.chatId)).toEqual([]);
   });
 });
+
+describe('the history check goes by Market’s message ids, never by comparing clocks', () => {
+  it('Market’s clock 10 minutes behind ours: a 500 after Market stored it is still found, not sent twice', async () => {
+    // Market dates its messages by its own clock; only its message ids order them against the attempt.
+    h = await Harness.create({ market: { now: () => Date.now() - 10 * 60_000 } });
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    x.market.addMessage(market.chatId, { message: 'Where is my order?' });
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 500, afterProcess: true });
+    const m = x.says(chatId, threadId, TEXT);
+    expect(await x.reacted(chatId, m.message_id, 8000)).toEqual(['👍']);
+    await x.settled();
+    expect(x.sendAndHistory()).toBe('S H');
+    expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
+  });
+
+  it('Market’s clock 10 minutes ahead: an earlier identical message is not taken for this one, which is sent again', async () => {
+    h = await Harness.create({ market: { now: () => Date.now() + 10 * 60_000 } });
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    const first = x.says(chatId, threadId, 'Thank you!');
+    expect(await x.reacted(chatId, first.message_id)).toEqual(['👍']);
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 500 });
+    const second = x.says(chatId, threadId, 'Thank you!');
+    expect(await x.reacted(chatId, second.message_id, 8000)).toEqual(['👍']);
+    await x.settled();
+    expect(x.market.partnerTexts(market.chatId)).toEqual(['Thank you!', 'Thank you!']);
+    expect(x.sendAndHistory()).toBe('S S H S');
+  });
+
+  it('reads the history from the message after the newest one it knows (messageIdFrom), every page', async () => {
+    h = await Harness.create();
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 500, afterProcess: true });
+    const m = x.says(chatId, threadId, TEXT);
+    expect(await x.reacted(chatId, m.message_id, 8000)).toEqual(['👍']);
+    const row = x.relayRow(chatId, m.message_id) as unknown as { history_from_id: number | null };
+    const reads = x.requestsOf('getChatHistory');
+    // Without the inbound sync the bridge knows no message id of this chat: it reads the whole history.
+    expect(row.history_from_id).toBeNull();
+    expect(reads.map((r) => r.body)).toEqual([{}]);
+  });
+
+  it('a history longer than it will read: "cannot tell" (the seller is asked), never "not there" (a resend)', async () => {
+    h = await Harness.create();
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    for (let i = 0; i < 5_050; i++) x.market.addMessage(market.chatId, { message: `question ${i}` });
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 500 });
+    const m = x.says(chatId, threadId, TEXT);
+    const reply = await x.replyTo(chatId, m.message_id, 20_000);
+    expect(reply.text).toMatch(/^❓ I can’t tell whether the buyer got this message/);
+    await x.settled();
+    expect(x.sends()).toHaveLength(1);
+    expect(x.relayRow(chatId, m.message_id)?.state).toBe('uncertain');
+  }, 30_000);
+});
