@@ -90,9 +90,6 @@ export interface RelayEcho {
 /** Longest a history check waits for Market's rate limit before asking the seller instead. */
 const RECONCILE_MAX_WAIT_MS = 10 * 60 * 1000;
 
-/** How often outcomes Telegram did not take are tried again. */
-const ECHO_SWEEP_MS = 60_000;
-
 /** Outcomes older than this are not shown again after a restart: the seller has moved on. */
 const ECHO_CATCH_UP_MS = 24 * 60 * 60 * 1000;
 
@@ -111,6 +108,8 @@ export interface RelayPolicy {
    * earlier look and be sent twice. At least the request timeout plus a margin.
    */
   reconcileAfterMs: number;
+  /** How often outcomes Telegram did not take (or did not confirm) are tried again. */
+  echoSweepMs: number;
 }
 
 export const DEFAULT_RELAY_POLICY: RelayPolicy = {
@@ -119,6 +118,7 @@ export const DEFAULT_RELAY_POLICY: RelayPolicy = {
   rateLimitFallbackMs: 60_000,
   noticeAfterMs: 2_000,
   reconcileAfterMs: 25_000,
+  echoSweepMs: 60_000,
 };
 
 export interface NewRelay {
@@ -225,7 +225,7 @@ export class RelayQueue {
     if (rows.length > 0) this.deps.log.info({ count: rows.length }, 'resuming unfinished relays');
     this.catchUp();
     // Telegram may refuse or drop an echo (a network blip): look again now and then, not only at the next start.
-    this.sweep = setInterval(() => this.catchUp(), ECHO_SWEEP_MS);
+    this.sweep = setInterval(() => this.catchUp(), this.policy.echoSweepMs);
     this.sweep.unref();
     return rows.length;
   }
