@@ -495,6 +495,19 @@ describe('the history check goes by Market’s message ids, never by comparing c
     expect(reads.map((r) => r.body)).toEqual([{}]);
   });
 
+  it('pages in no promised order (neither by id nor by date): the message is found on whichever page it is', async () => {
+    h = await Harness.create({ market: { historyOrder: 'scrambled' } });
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    for (let i = 0; i < 250; i++) x.market.addMessage(market.chatId, { message: `question ${i}` });
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 503, afterProcess: true });
+    const m = x.says(chatId, threadId, TEXT);
+    expect(await x.reacted(chatId, m.message_id, 8000)).toEqual(['👍']);
+    await x.settled();
+    expect(x.sendAndHistory()).toBe('S H H H');
+    expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
+  });
+
   it('a history longer than it will read: "cannot tell" (the seller is asked), never "not there" (a resend)', async () => {
     h = await Harness.create();
     const x = h;

@@ -22,6 +22,7 @@ import {
   type ChatMessage,
   type ChatStatus,
   type GetChatsRequest,
+  type HistoryOrder,
   type Sender,
 } from './market-state.js';
 
@@ -37,7 +38,7 @@ export interface FakeMarketOptions {
   /** ApiKeyScopeType values of the key. */
   scopes?: string[];
   /** Order of messages in getChatHistory pages; 'desc' by default so clients cannot rely on order. */
-  historyOrder?: 'asc' | 'desc';
+  historyOrder?: HistoryOrder;
   /** Per-hour limit override; defaults come from each operation's x-resource-limit-config. */
   quotas?: Partial<Record<OperationId, number>>;
   /** Parallel requests allowed per businessId (only /v2/businesses/{businessId}/... paths). */
@@ -138,7 +139,7 @@ export class FakeMarket {
   private readonly state: MarketState;
   private readonly server: Server;
   private readonly now: () => number;
-  private readonly historyOrder: 'asc' | 'desc';
+  private readonly historyOrder: HistoryOrder;
   private readonly quotas: Partial<Record<OperationId, number>>;
   private readonly maxParallel: number;
   private readonly allowDeprecated: boolean;
