@@ -11,7 +11,7 @@ import { createLogger, type Logger } from './logger.js';
 import { MarketClient } from './market/client.js';
 import { MarketError } from './market/errors.js';
 import { MarketLimits, type LimitsOptions } from './market/limits.js';
-import { partnerMessagesSince } from './bridge/history.js';
+import { partnerMessagesFrom } from './bridge/history.js';
 import { NotifyGate, type NotifyGateOptions } from './bridge/notify-gate.js';
 import { RelayQueue, type RelayPolicy } from './bridge/relay.js';
 import { MarketChats } from './bridge/chats.js';
@@ -105,7 +105,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       market: {
         sendMessage: (chatId, text) => market.sendMessage(chatId, text),
         sendFile: (chatId, file) => market.sendFile(chatId, file),
-        partnerMessagesSince: (chatId, since) => partnerMessagesSince(market, chatId, since),
+        partnerMessagesFrom: (chatId, from) => partnerMessagesFrom(market, chatId, from),
         blocked: (op) => limits.blocked(op, 'relay'),
       },
     }));

@@ -195,6 +195,8 @@ const en = {
   // Relay echoes: always a reply to the seller's message, in the same thread.
   'relay.sent': () => '✓ Sent to the buyer.',
   'relay.sentAfterWait': () => '✓ Sent to the buyer (it had to wait for Market’s limit).',
+  'relay.sentAgain': () => '✓ Sent again: the buyer has it now.',
+  'relay.mayRepeat': () => '↻ Possibly shown twice: Telegram did not confirm the first post of this reply.',
   'relay.empty': () => 'Not sent: the message is empty.',
   'relay.tooLong': (p: { length: number; max: number }) =>
     `Not sent: Market accepts at most ${p.max} characters per message and this one has ${p.length}. Split it into shorter messages.`,

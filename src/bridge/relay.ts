@@ -1,50 +1,47 @@
 /**
  * Seller -> buyer delivery. A seller's message is recorded before anything is sent, then delivered in order per
- * Market chat, at most once:
+ * Market chat, at most once. The life cycle (states and every allowed change) is the table in relay-states.ts.
  *
- *   pending --send--> sending --OK--> delivered
- *                        |--refused by Market (400/401/403/404)--> refused / failed
- *                        |--rate limit / quota--> pending (notBefore = when Market allows it again)
- *                        |--no answer / 5xx (may have arrived)--> reconcile with Market's history:
- *                              found -> delivered; not found -> send again (bounded); cannot tell -> uncertain
- *   uncertain --seller presses "Send again"--> pending (sent without another check) | "Don't send" --> cancelled
- *
- * Market's API has no idempotency key, so "may have arrived" is never resent blindly: the history decides, and
- * where it cannot, the seller does. Rows in `pending`/`sending` are picked up again after a restart.
+ * Market's API has no idempotency key, so "may have arrived" is never resent blindly. Any attempt that did not end
+ * in a clear answer (a 5xx, a timeout, a reset, a crash) is treated alike: Market may still be working on it, so the
+ * bridge waits until it can no longer be (the request timeout plus a margin), then reads the chat's history from the
+ * message id it knew before the attempt. Where the history cannot tell, the seller decides. Rows in
+ * `pending`/`sending` are picked up again after a restart, and a check cut short by a shutdown is done then.
  *
  * A photo or document with a caption is one Telegram message, so it is one row (the ledger is unique per Telegram
- * message) sent as two requests: the file, then the caption as a text message. `deliveredAt` set on an open file
- * row marks the file as accepted; from then on the row's state machine is about the caption only, so a retry,
- * a restart or "Send again" never sends the file twice, and the caption never goes without its file.
+ * message) sent as two requests: the file, then the caption as a text message. `fileSentAt` marks the file as
+ * accepted; from then on the row's life cycle is about the caption only, so a retry, a restart or "Send again" never
+ * sends the file twice, and the caption never goes without its file.
  */
 import { setMaxListeners } from 'node:events';
 import type { Logger } from '../logger.js';
 import type { Db } from '../db/open.js';
 import {
   claimEditNotice,
-  countDeliveredLike,
   getRelay,
   insertRelay,
+  lookalikes,
+  newestKnownMessageId,
   openRelays,
   openRelaysOfChat,
   unechoedRelays,
   relayOfMessage,
-  transitionRelay,
   updateRelay,
   type RelayRow,
 } from '../db/relays.js';
 import { MarketError, kindForStatus, type MarketErrorKind } from '../market/errors.js';
 import { QuotaExhausted, type OperationId } from '../market/limits.js';
-import type { ChatMessage } from '../market/types.js';
+import { sameText } from '../text-compare.js';
 import { sleep } from '../util/sleep.js';
-import { sameText } from './text-rules.js';
+import type { PartnerMessages } from './history.js';
+import { moveRelay, type RelayEvent } from './relay-states.js';
 
 /** What the relay needs from Market (MarketClient fits it). */
 export interface RelayMarket {
   sendMessage(chatId: number, text: string): Promise<void>;
   sendFile(chatId: number, file: { name: string; bytes: Uint8Array; contentType: string }): Promise<void>;
-  /** The shop's (PARTNER) messages in the chat created at or after `since` (Unix ms), or throws. */
-  partnerMessagesSince(chatId: number, since: number): Promise<ChatMessage[]>;
+  /** The shop's (PARTNER) messages in the chat from message id `messageIdFrom` on (all when undefined), or throws. */
+  partnerMessagesFrom(chatId: number, messageIdFrom: number | undefined): Promise<PartnerMessages>;
   /** Whether `op` must wait, until when, and whether because of Market's 420 (`paused`) or the hourly count. */
   blocked(op: OperationId): { until: number; paused: boolean } | undefined;
 }
@@ -55,13 +52,13 @@ export interface RelayFiles {
 }
 
 /** What the next request of a relay sends: a file row sends its file, then (if it has one) its caption. */
-export function nextPart(r: Pick<RelayRow, 'kind' | 'deliveredAt'>): 'file' | 'text' {
-  return r.kind === 'file' && r.deliveredAt === null ? 'file' : 'text';
+export function nextPart(r: Pick<RelayRow, 'kind' | 'fileSentAt'>): 'file' | 'text' {
+  return r.kind === 'file' && r.fileSentAt === null ? 'file' : 'text';
 }
 
 /** True once a file row's file has reached Market: what is left (or what failed) is its caption. */
-export function inCaptionStage(r: Pick<RelayRow, 'kind' | 'deliveredAt'>): boolean {
-  return r.kind === 'file' && r.deliveredAt !== null;
+export function inCaptionStage(r: Pick<RelayRow, 'kind' | 'fileSentAt'>): boolean {
+  return r.kind === 'file' && r.fileSentAt !== null;
 }
 
 /** After the file of this row was accepted, does a caption still have to go? */
@@ -72,22 +69,26 @@ function captionFollows(r: RelayRow): boolean {
 export type WaitReason = 'rate_limited' | 'quota' | 'retrying';
 
 /**
- * How the result reaches the seller (the Telegram side implements it). Each outcome resolves true once the seller
- * can see it; a false or a crash leaves `echoedAt` empty, and the next start shows it again.
+ * Whether the seller can see an outcome: `shown`; `not_shown` (Telegram refused it: showing it again is safe);
+ * `unsure` (Telegram got the post but its answer never came: it may be showing, so the next try is marked as a
+ * possible repeat, see `echoUnsure`). A crash before the answer is like `not_shown` with the row's flag unset.
+ */
+export type EchoResult = 'shown' | 'not_shown' | 'unsure';
+
+/**
+ * How the result reaches the seller (the Telegram side implements it). Anything but `shown`, or a crash, leaves
+ * `echoedAt` empty, and the sweep or the next start shows it again.
  */
 export interface RelayEcho {
-  delivered(r: RelayRow): Promise<boolean>;
-  /** Tells the seller the message waits; returns the notice's message id so delivery can update it. */
+  delivered(r: RelayRow): Promise<EchoResult>;
+  /** Tells the seller the message waits; returns the notice's message id so the outcome can be written into it. */
   waiting(r: RelayRow, until: number, why: WaitReason): Promise<number | undefined>;
-  failed(r: RelayRow, err: MarketError): Promise<boolean>;
-  uncertain(r: RelayRow, err: MarketError | undefined): Promise<boolean>;
+  failed(r: RelayRow, err: MarketError): Promise<EchoResult>;
+  uncertain(r: RelayRow, err: MarketError | undefined): Promise<EchoResult>;
 }
 
 /** Longest a history check waits for Market's rate limit before asking the seller instead. */
 const RECONCILE_MAX_WAIT_MS = 10 * 60 * 1000;
-
-/** How often outcomes Telegram did not take are tried again. */
-const ECHO_SWEEP_MS = 60_000;
 
 /** Outcomes older than this are not shown again after a restart: the seller has moved on. */
 const ECHO_CATCH_UP_MS = 24 * 60 * 60 * 1000;
@@ -99,8 +100,6 @@ export interface RelayPolicy {
   backoffMs(attempt: number): number;
   /** Longest a 420 without X-RateLimit-Resource-Until makes a message wait. */
   rateLimitFallbackMs: number;
-  /** Market's clock and ours may differ: look this far before the attempt in the history. */
-  clockSkewMs: number;
   /** Only tell the seller a message is waiting when the wait is at least this long. */
   noticeAfterMs: number;
   /**
@@ -109,15 +108,17 @@ export interface RelayPolicy {
    * earlier look and be sent twice. At least the request timeout plus a margin.
    */
   reconcileAfterMs: number;
+  /** How often outcomes Telegram did not take (or did not confirm) are tried again. */
+  echoSweepMs: number;
 }
 
 export const DEFAULT_RELAY_POLICY: RelayPolicy = {
   maxAttempts: 3,
   backoffMs: (n) => Math.min(30_000, 1000 * 3 ** (n - 1)),
   rateLimitFallbackMs: 60_000,
-  clockSkewMs: 5 * 60_000,
   noticeAfterMs: 2_000,
   reconcileAfterMs: 25_000,
+  echoSweepMs: 60_000,
 };
 
 export interface NewRelay {
@@ -131,7 +132,8 @@ export interface NewRelay {
   file?: { fileId: string; name: string; size: number | undefined; mime: string };
 }
 
-type Outcome = 'delivered' | 'not_delivered' | 'unknown';
+/** What the history says about an attempt; `interrupted`: the bridge is stopping, the next start checks again. */
+type Outcome = 'delivered' | 'not_delivered' | 'unknown' | 'interrupted';
 
 export class RelayQueue {
   private readonly chains = new Map<number, Promise<void>>();
@@ -203,6 +205,10 @@ export class RelayQueue {
     return row;
   }
 
+  get(id: number): RelayRow | undefined {
+    return getRelay(this.deps.db, id);
+  }
+
   findByMessage(tgChatId: number, tgMessageId: number): RelayRow | undefined {
     return relayOfMessage(this.deps.db, tgChatId, tgMessageId);
   }
@@ -219,7 +225,7 @@ export class RelayQueue {
     if (rows.length > 0) this.deps.log.info({ count: rows.length }, 'resuming unfinished relays');
     this.catchUp();
     // Telegram may refuse or drop an echo (a network blip): look again now and then, not only at the next start.
-    this.sweep = setInterval(() => this.catchUp(), ECHO_SWEEP_MS);
+    this.sweep = setInterval(() => this.catchUp(), this.policy.echoSweepMs);
     this.sweep.unref();
     return rows.length;
   }
@@ -230,25 +236,46 @@ export class RelayQueue {
     if (unshown.length === 0 || this.stop.signal.aborted) return;
     this.deps.log.info({ count: unshown.length }, 'showing outcomes the seller has not seen yet');
     this.catchingUp = this.catchingUp.then(async () => {
-      for (const row of unshown) if (!this.echoing.has(row.id)) await this.echo(row, errorOfRow(row));
+      for (const listed of unshown) {
+        if (this.stop.signal.aborted) return;
+        // Looked at again now: since it was listed, the relay's own path (or an earlier sweep) may have shown it.
+        const row = getRelay(this.deps.db, listed.id);
+        if (!row || row.echoedAt !== null || row.state !== listed.state || this.echoing.has(row.id)) continue;
+        await this.echo(row, errorOfRow(row));
+      }
     });
   }
 
-  /** The seller pressed "Send again" on an uncertain relay: send it without another history check. */
-  resend(id: number): RelayRow | undefined {
-    const row = transitionRelay(this.deps.db, id, ['uncertain'], { state: 'pending', notBefore: null }, this.now());
+  /**
+   * The seller pressed "Send again" on an uncertain relay: send it without another history check. `questionId` is
+   * the question they pressed it on: it now says "Sending again…" and is edited to the outcome once known.
+   */
+  resend(id: number, questionId?: number): RelayRow | undefined {
+    const row = moveRelay(
+      this.deps.db,
+      id,
+      'resend',
+      {
+        notBefore: null,
+        echoedAt: null,
+        echoUnsure: false,
+        ...(questionId !== undefined ? { noticeMessageId: questionId, noticeKind: 'question' as const } : {}),
+      },
+      this.now(),
+    );
     if (row) this.enqueue(row);
     return row;
   }
 
   /** The seller pressed "Don't send" on an uncertain relay. */
   cancel(id: number): RelayRow | undefined {
-    return transitionRelay(this.deps.db, id, ['uncertain'], { state: 'cancelled' }, this.now());
+    return moveRelay(this.deps.db, id, 'cancel', {}, this.now());
   }
 
   /**
    * Stops taking work: waiting relays stay recorded as they are and resume at the next start; requests already
-   * on the wire get up to `graceMs` to finish (their rows are reconciled at the next start if they do not).
+   * on the wire (sends and history checks) get up to `graceMs` to finish. A check that cannot conclude in time is
+   * left for the next start, never turned into a question for the seller.
    */
   async close(graceMs = 5_000): Promise<void> {
     this.stop.abort(new Error('relay queue closed'));
@@ -268,6 +295,12 @@ export class RelayQueue {
     return this.chains.size;
   }
 
+  /**
+   * One promise chain per Market chat: that chat's relays go strictly one after another (Market shows them in the
+   * order they arrive), different chats in parallel (MarketLimits bounds the total). Kept by hand rather than with
+   * a keyed-queue package: it is ten lines, the chains must be awaitable for idle(), and each key is dropped once
+   * its chain runs dry, which is what the relay needs and nothing more.
+   */
   private enqueue(row: RelayRow): void {
     const chatId = row.marketChatId;
     const previous = this.chains.get(chatId) ?? Promise.resolve();
@@ -278,6 +311,26 @@ export class RelayQueue {
     void next.finally(() => {
       if (this.chains.get(chatId) === next) this.chains.delete(chatId);
     });
+  }
+
+  /** Runs `work` as a request on the wire: close() gives it the grace period to finish. */
+  private async onWire<T>(work: Promise<T>): Promise<T> {
+    const tracked = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.add(tracked);
+    try {
+      return await work;
+    } finally {
+      this.inFlight.delete(tracked);
+    }
+  }
+
+  private move(row: RelayRow, event: RelayEvent, patch: Partial<Omit<RelayRow, 'id' | 'createdAt' | 'state'>> = {}): RelayRow {
+    const moved = moveRelay(this.deps.db, row.id, event, patch, this.now());
+    if (!moved) throw new Error(`relay ${row.id}: ${event} does not apply in state ${getRelay(this.deps.db, row.id)?.state}`);
+    return moved;
   }
 
   private async process(id: number): Promise<void> {
@@ -298,24 +351,24 @@ export class RelayQueue {
       }
 
       if (row.state === 'sending') {
-        // The previous attempt may have reached Market (crash, timeout, 5xx): look before sending again. An
-        // attempt that got an HTTP answer is settled on Market's side; one that got none may still land, so wait.
-        const answered = row.httpStatus !== null && row.httpStatus >= 500;
+        // The previous attempt may have reached Market (a 5xx, a timeout, a reset, a crash): every one of them
+        // alike, Market may still be working on it, so the history is read only once it can no longer be.
         const trustFrom = (row.attemptStartedAt ?? 0) + this.policy.reconcileAfterMs;
-        if (!answered && trustFrom > this.now()) {
+        if (trustFrom > this.now()) {
           await this.pause(trustFrom - this.now());
-          if (this.stop.signal.aborted) return;
+          continue;
         }
         const outcome = await this.reconcile(row);
-        if (this.closed) return;
+        if (outcome === 'interrupted' || this.closed) return;
         if (outcome === 'delivered') {
-          if (!(await this.accepted(row, 'found in Market history'))) return;
+          if (!(await this.accepted(row, 'found', 'found in Market history'))) return;
           lastError = undefined;
           continue;
         }
         if (outcome === 'unknown') return this.uncertain(row, lastError);
+        if (this.stop.signal.aborted) return;
         if (row.attempts >= this.policy.maxAttempts) {
-          return this.fail(row, lastError ?? new MarketError('timeout', 'maybe', { detail: 'no answer' }));
+          return this.fail(row, lastError ?? errorOfRow(row));
         }
       }
 
@@ -325,23 +378,21 @@ export class RelayQueue {
         continue;
       }
 
-      row = updateRelay(
-        db,
-        row.id,
+      const known = newestKnownMessageId(db, row.marketChatId);
+      row = this.move(row, 'attempt', {
+        attempts: row.attempts + 1,
+        attemptStartedAt: this.now(),
+        // Read back from here if this attempt ends without a clear answer.
+        historyFromId: known === undefined ? null : known + 1,
+        notBefore: null,
         // The status and code columns describe the current attempt from here on.
-        { state: 'sending', attempts: row.attempts + 1, attemptStartedAt: this.now(), notBefore: null, httpStatus: null, errorCode: null },
-        this.now(),
-      );
-      const attempt = this.send(row);
-      const tracked = attempt.then(
-        () => undefined,
-        () => undefined,
-      );
-      this.inFlight.add(tracked);
+        httpStatus: null,
+        errorCode: null,
+      });
       try {
-        await attempt;
+        await this.onWire(this.send(row));
         if (this.closed) return;
-        if (!(await this.accepted(row, 'accepted by Market', 200))) return;
+        if (!(await this.accepted(row, 'accepted', 'accepted by Market', 200))) return;
         lastError = undefined;
         continue;
       } catch (err) {
@@ -355,12 +406,12 @@ export class RelayQueue {
         if (e.kind === 'quota' || e.kind === 'rate_limited') {
           // Refused before Market acted on it: safe to send again later.
           const until = e.retryAt ?? this.now() + this.policy.rateLimitFallbackMs;
-          updateRelay(db, row.id, { state: 'pending', attempts: row.attempts - 1, httpStatus: e.status ?? null, errorCode: e.code ?? null }, this.now());
-          await this.wait(getRelay(db, row.id)!, until, e.kind === 'quota' ? 'quota' : 'rate_limited');
+          const moved = this.move(row, 'deferred', { attempts: row.attempts - 1, httpStatus: e.status ?? null, errorCode: e.code ?? null });
+          await this.wait(moved, until, e.kind === 'quota' ? 'quota' : 'rate_limited');
           continue;
         }
         if (e.reach === 'yes') {
-          if (!(await this.accepted(row, `Market answered ${e.status} with an unreadable body`, e.status))) return;
+          if (!(await this.accepted(row, 'accepted', `Market answered ${e.status} with an unreadable body`, e.status))) return;
           lastError = undefined;
           continue;
         }
@@ -368,15 +419,13 @@ export class RelayQueue {
         if (e.reach === 'no') {
           // Never reached Market (refused connection, 423): resend after a pause, up to the bound.
           if (row.attempts >= this.policy.maxAttempts) return this.fail(row, e);
-          updateRelay(db, row.id, { state: 'pending', httpStatus: e.status ?? null, errorCode: e.code ?? null }, this.now());
+          this.move(row, 'deferred', { httpStatus: e.status ?? null, errorCode: e.code ?? null });
           await this.pause(this.policy.backoffMs(row.attempts));
           continue;
         }
-        // reach === 'maybe': stay in `sending` so the next round (or the next start) reconciles first.
-        updateRelay(db, row.id, { httpStatus: e.status ?? null, errorCode: e.code ?? null, errorMessage: e.detail ?? null }, this.now());
-        await this.pause(this.policy.backoffMs(row.attempts));
-      } finally {
-        this.inFlight.delete(tracked);
+        // reach === 'maybe' (5xx, timeout, reset): stays `sending`; the next round (or the next start) waits until
+        // Market can no longer be working on it, then reads the history.
+        this.move(row, 'unanswered', { httpStatus: e.status ?? null, errorCode: e.code ?? null, errorMessage: e.detail ?? null });
       }
     }
   }
@@ -401,29 +450,48 @@ export class RelayQueue {
   }
 
   /**
-   * Did an attempt that may have reached Market arrive? Compares the shop's messages with the same text since the
-   * attempt started against the ones the bridge already knows it delivered.
+   * Did an attempt that may have reached Market arrive? Reads the chat's history from the message id the bridge
+   * knew before the attempt (Market's ids are its one clock) and compares the shop's messages there that look like
+   * this one with what the bridge knows of its other relays that look the same (see `lookalikes`): more than they
+   * can account for means it arrived; none beyond those surely in the window means it did not; anything between,
+   * or a history that could not be read to its end, cannot tell.
    */
   private async reconcile(row: RelayRow): Promise<Outcome> {
-    const since = (row.attemptStartedAt ?? row.createdAt) - this.policy.clockSkewMs;
     const part = nextPart(row);
     // Failed reads count against maxAttempts; waiting out a rate limit does not, but is bounded in time.
     const waitUntil = this.now() + RECONCILE_MAX_WAIT_MS;
     for (let failures = 0; failures < this.policy.maxAttempts; ) {
-      if (this.stop.signal.aborted) return 'unknown';
+      if (this.stop.signal.aborted) return 'interrupted';
       try {
-        const messages = await this.deps.market.partnerMessagesSince(row.marketChatId, since);
-        const seen = messages.filter((m) =>
-          part === 'file'
-            ? (m.payload ?? []).some((p) => p.name === row.fileName)
-            : m.message !== undefined && sameText(m.message, row.text ?? ''),
+        const read = await this.onWire(this.deps.market.partnerMessagesFrom(row.marketChatId, row.historyFromId ?? undefined));
+        if (this.closed) return 'interrupted';
+        const { attributed, sure, maybe } = lookalikes(this.deps.db, row, part);
+        const seen = read.messages.filter(
+          (m) =>
+            !attributed.has(m.messageId) &&
+            (part === 'file'
+              ? (m.payload ?? []).some((p) => p.name === row.fileName)
+              : m.message !== undefined && sameText(m.message, row.text ?? '')),
         ).length;
-        const known = countDeliveredLike(this.deps.db, row, since, part);
-        this.deps.log.info({ relay: row.id, seen, known }, 'reconciled with Market history');
-        return seen > known ? 'delivered' : 'not_delivered';
+        const outcome: Outcome = !read.complete
+          ? 'unknown'
+          : seen > sure + maybe
+            ? 'delivered'
+            : seen <= sure
+              ? 'not_delivered'
+              : 'unknown';
+        this.deps.log.info(
+          { relay: row.id, from: row.historyFromId, complete: read.complete, seen, sure, maybe, outcome },
+          'reconciled with Market history',
+        );
+        // Stopping: a clear "it arrived" is recorded; anything else is looked at again at the next start.
+        if (this.stop.signal.aborted && outcome !== 'delivered') return 'interrupted';
+        return outcome;
       } catch (err) {
+        if (this.closed) return 'interrupted';
         const e = asMarketError(err);
         this.deps.log.warn({ relay: row.id, kind: e.kind, status: e.status }, 'history check failed');
+        if (this.stop.signal.aborted) return 'interrupted';
         if (e.kind === 'quota' || e.kind === 'rate_limited') {
           const until = e.retryAt ?? this.now() + this.policy.rateLimitFallbackMs;
           if (until > waitUntil) return 'unknown';
@@ -435,11 +503,11 @@ export class RelayQueue {
         await this.pause(this.policy.backoffMs(failures));
       }
     }
-    return 'unknown';
+    return this.stop.signal.aborted ? 'interrupted' : 'unknown';
   }
 
   private async wait(row: RelayRow, until: number, why: WaitReason): Promise<void> {
-    await this.noticeWait(updateRelay(this.deps.db, row.id, { state: 'pending', notBefore: until }, this.now()), until, why);
+    await this.noticeWait(updateRelay(this.deps.db, row.id, { notBefore: until }, this.now()), until, why);
     // The chat's later messages wait behind this one: tell their writers too, rather than leave them silent.
     for (const behind of openRelaysOfChat(this.deps.db, row.marketChatId, row.id)) {
       if (this.stop.signal.aborted) return;
@@ -453,8 +521,8 @@ export class RelayQueue {
     if (until - this.now() < this.policy.noticeAfterMs || row.noticeMessageId !== null) return;
     const noticeMessageId = await this.deps.echo.waiting(row, until, why).catch(() => undefined);
     // Stopping: the database may be closed by now. The notice still reads right on its own (see texts).
-    if (noticeMessageId !== undefined && !this.stop.signal.aborted) {
-      updateRelay(this.deps.db, row.id, { noticeMessageId }, this.now());
+    if (noticeMessageId !== undefined && !this.closed) {
+      updateRelay(this.deps.db, row.id, { noticeMessageId, noticeKind: 'waiting' }, this.now());
     }
   }
 
@@ -467,71 +535,68 @@ export class RelayQueue {
   }
 
   /**
-   * The request of `row` reached Market. Returns true when the row goes on (its file was accepted and its caption
-   * is next, with fresh attempts), false when the relay is finished.
+   * The request of `row` reached Market (`how` = accepted: it said so; found: the history shows it). Returns true
+   * when the row goes on (its file was accepted and its caption is next, with fresh attempts), false when the relay
+   * is finished.
    */
-  private async accepted(row: RelayRow, how: string, status?: number): Promise<boolean> {
+  private async accepted(row: RelayRow, how: 'accepted' | 'found', why: string, status?: number): Promise<boolean> {
     if (!captionFollows(row)) {
-      await this.delivered(row, how, status);
+      await this.delivered(row, how, why, status);
       return false;
     }
-    updateRelay(
-      this.deps.db,
-      row.id,
-      {
-        state: 'pending',
-        deliveredAt: this.now(),
-        attempts: 0,
-        attemptStartedAt: null,
-        notBefore: null,
-        httpStatus: null,
-        errorCode: null,
-        errorMessage: null,
-      },
-      this.now(),
-    );
-    this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, how }, 'relay file delivered; its caption follows');
+    this.move(row, 'fileAccepted', {
+      fileSentAt: this.now(),
+      attempts: 0,
+      attemptStartedAt: null,
+      historyFromId: null,
+      notBefore: null,
+      httpStatus: null,
+      errorCode: null,
+      errorMessage: null,
+    });
+    this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, how: why }, 'relay file delivered; its caption follows');
     return true;
   }
 
   /** `status`: Market's answer when it accepted the request; undefined when the history showed it arrived. */
-  private async delivered(row: RelayRow, how: string, status?: number): Promise<void> {
-    const updated = transitionRelay(
+  private async delivered(row: RelayRow, how: 'accepted' | 'found', why: string, status?: number): Promise<void> {
+    const updated = moveRelay(
       this.deps.db,
       row.id,
-      ['sending', 'pending'],
+      how,
       {
-        state: 'delivered',
         deliveredAt: this.now(),
+        // A file row without a caption: its file is the whole relay.
+        ...(row.kind === 'file' && row.fileSentAt === null ? { fileSentAt: this.now() } : {}),
         notBefore: null,
         ...(status !== undefined ? { httpStatus: status, errorCode: null, errorMessage: null } : {}),
       },
       this.now(),
     );
     if (!updated) return;
-    this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, attempts: row.attempts, how }, 'relay delivered');
+    this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, attempts: row.attempts, how: why }, 'relay delivered');
     await this.echo(updated);
   }
 
   private async fail(row: RelayRow, e: MarketError): Promise<void> {
-    const state = e.kind === 'rejected' ? 'refused' : 'failed';
-    const updated = updateRelay(
-      this.deps.db,
-      row.id,
-      { state, httpStatus: e.status ?? null, errorCode: e.code ?? e.kind, errorMessage: e.detail ?? null, notBefore: null },
-      this.now(),
-    );
-    this.deps.log.warn({ relay: row.id, state, kind: e.kind, status: e.status, code: e.code }, 'relay not delivered');
+    const event = e.kind === 'rejected' ? 'refused' : 'failed';
+    const updated = this.move(row, event, {
+      httpStatus: e.status ?? null,
+      errorCode: e.code ?? e.kind,
+      errorMessage: e.detail ?? null,
+      notBefore: null,
+    });
+    this.deps.log.warn({ relay: row.id, state: updated.state, kind: e.kind, status: e.status, code: e.code }, 'relay not delivered');
     await this.echo(updated, e);
   }
 
   private async uncertain(row: RelayRow, e: MarketError | undefined): Promise<void> {
-    const updated = updateRelay(this.deps.db, row.id, { state: 'uncertain', notBefore: null }, this.now());
+    const updated = this.move(row, 'unknown', { notBefore: null });
     this.deps.log.warn({ relay: row.id }, 'relay outcome unknown; asking the seller');
     await this.echo(updated, e);
   }
 
-  /** Shows a final outcome to the seller and records that it was shown. */
+  /** Shows a final outcome to the seller and records that it was shown (or that it may be showing). */
   private async echo(row: RelayRow, e?: MarketError): Promise<void> {
     const { echo } = this.deps;
     this.echoing.add(row.id);
@@ -542,9 +607,10 @@ export class RelayQueue {
           : row.state === 'uncertain'
             ? echo.uncertain(row, e)
             : echo.failed(row, e ?? errorOfRow(row));
-      if (await shown.catch(() => false)) {
-        if (!this.closed) updateRelay(this.deps.db, row.id, { echoedAt: this.now() }, this.now());
-      }
+      const result = await shown.catch((): EchoResult => 'not_shown');
+      if (this.closed) return;
+      if (result === 'shown') updateRelay(this.deps.db, row.id, { echoedAt: this.now(), echoUnsure: false }, this.now());
+      if (result === 'unsure') updateRelay(this.deps.db, row.id, { echoUnsure: true }, this.now());
     } finally {
       this.echoing.delete(row.id);
     }

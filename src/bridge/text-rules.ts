@@ -1,5 +1,6 @@
 /** What may be sent to a buyer as text, decided before any request so Market never sees a message it would refuse. */
-import { MESSAGE_MAX_LENGTH } from '../market/client.js';
+import { MESSAGE_MAX_LENGTH } from '../limits.js';
+export { sameText } from '../text-compare.js';
 
 export type TextVerdict =
   | { ok: true }
@@ -28,10 +29,4 @@ export function isBlank(text: string): boolean {
 /** Team-internal notes start with `//` and never leave Telegram. */
 export function isInternalNote(text: string): boolean {
   return text.trimStart().startsWith('//');
-}
-
-/** Text comparison for reconciliation: Market may trim or normalise line breaks. */
-export function sameText(a: string, b: string): boolean {
-  const norm = (s: string) => s.replace(/\r\n?/g, '\n').trim();
-  return norm(a) === norm(b);
 }

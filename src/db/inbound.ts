@@ -13,7 +13,7 @@ import {
   type InboundState,
   type MarketChatRow,
 } from './schema.js';
-import { sameText } from '../bridge/text-rules.js';
+import { sameText } from '../text-compare.js';
 
 export type { InboundMessageRow, MarketChatRow };
 
@@ -152,7 +152,7 @@ function findOwnRelay(db: Pick<Db, 'select'>, marketChatId: number, m: NewInboun
       and(
         eq(relays.marketChatId, marketChatId),
         isFile
-          ? and(eq(relays.kind, 'file'), or(inArray(relays.state, [...MATCHABLE_RELAY_STATES]), isNotNull(relays.deliveredAt)))
+          ? and(eq(relays.kind, 'file'), or(inArray(relays.state, [...MATCHABLE_RELAY_STATES]), isNotNull(relays.fileSentAt)))
           : inArray(relays.state, [...MATCHABLE_RELAY_STATES]),
         lte(attempt, m.createdAt + clockSkewMs),
         // A relay's message appears while its attempt runs: one attempted long before cannot be this message.

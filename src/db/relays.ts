@@ -1,8 +1,8 @@
 /** The relay ledger: one row per seller message the bridge was asked to deliver (see schema.ts `relays`). */
-import { and, asc, count, desc, eq, gte, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { bindable, cached } from './prepared.js';
-import { relays, type NewRelayRow, type RelayRow, type RelayState } from './schema.js';
+import { inboundMessages, marketChats, relays, type NewRelayRow, type RelayRow, type RelayState } from './schema.js';
 
 export type { RelayRow, RelayState };
 
@@ -156,35 +156,66 @@ export function recentRelays(db: Db, tgChatId: number, tgThreadId: number | null
 }
 
 /**
- * How many other relays to `marketChatId` with this exact text (or file name) the bridge knows reached Market since
- * `since`. Reconciliation compares this with what Market's history shows, so two identical "Thank you!" messages
- * are not mistaken for one. `part` is what is being reconciled: a file row's file has reached Market once its
- * `deliveredAt` is set (even while its caption is still open); a text, or a caption, once its row is delivered.
+ * The newest Market message id the bridge knows for a chat: what the inbound sync recorded (its cursor and its
+ * messages) and the ids it matched to relays. Undefined when it knows none. Lagging is safe (the history read after
+ * an uncertain attempt then starts earlier); being ahead is impossible, these are ids Market handed out.
  */
-export function countDeliveredLike(
+export function newestKnownMessageId(db: Db, marketChatId: number): number | undefined {
+  const row = db.get<{ n: number | null }>(sql`select max(n) as n from (
+      select max(${inboundMessages.marketMessageId}) as n from ${inboundMessages} where ${inboundMessages.marketChatId} = ${marketChatId}
+      union all select ${marketChats.lastMessageId} from ${marketChats} where ${marketChats.marketChatId} = ${marketChatId}
+      union all select max(${relays.marketMessageId}) from ${relays} where ${relays.marketChatId} = ${marketChatId})`);
+  return row?.n ?? undefined;
+}
+
+/**
+ * What the bridge knows about other relays of this chat that look like `r` (same text, or same file name), for
+ * reading a history window that starts at `r.historyFromId`:
+ * - `attributed`: Market message ids already matched to another relay (they are not `r`);
+ * - `sure`: those that reached Market, whose message id is unknown but must lie in the window (their own attempt
+ *   started when the newest known id was at least as new as r's, so their message is newer still);
+ * - `maybe`: those that reached Market with an unknown id that may lie before the window or in it.
+ * `part` is what is being reconciled: a file row's file (it reached Market once `fileSentAt` is set), or a text
+ * (a text row's text, or a file row's caption, which reached Market once its row is delivered).
+ */
+export function lookalikes(
   db: Db,
-  r: Pick<RelayRow, 'id' | 'marketChatId' | 'kind' | 'text' | 'fileName'>,
-  since: number,
-  part: 'text' | 'file' = r.kind,
-): number {
+  r: Pick<RelayRow, 'id' | 'marketChatId' | 'text' | 'fileName' | 'historyFromId'>,
+  part: 'text' | 'file',
+): { attributed: Set<number>; sure: number; maybe: number } {
   const same =
     part === 'file'
-      ? and(eq(relays.kind, 'file'), eq(relays.fileName, r.fileName ?? ''))
+      ? and(eq(relays.kind, 'file'), eq(relays.fileName, r.fileName ?? ''), isNotNull(relays.fileSentAt))
       : and(eq(relays.text, r.text ?? ''), eq(relays.state, 'delivered'));
-  return (
-    db
-      .select({ n: count() })
-      .from(relays)
-      .where(
-        and(
-          eq(relays.marketChatId, r.marketChatId),
-          same,
-          gte(relays.deliveredAt, since),
-          sql`${relays.id} <> ${r.id}`,
-        ),
-      )
-      .get()?.n ?? 0
-  );
+  const others = db
+    .select({ id: relays.id, kind: relays.kind, marketMessageId: relays.marketMessageId, historyFromId: relays.historyFromId })
+    .from(relays)
+    .where(and(eq(relays.marketChatId, r.marketChatId), same, ne(relays.id, r.id)))
+    .all();
+  const attributed = new Set<number>();
+  let sure = 0;
+  let maybe = 0;
+  if (others.length === 0) return { attributed, sure, maybe };
+  const own = db
+    .select({ relayId: inboundMessages.relayId, id: inboundMessages.marketMessageId })
+    .from(inboundMessages)
+    .where(
+      and(
+        eq(inboundMessages.marketChatId, r.marketChatId),
+        eq(inboundMessages.state, 'own'),
+        part === 'file' ? isNotNull(inboundMessages.files) : isNull(inboundMessages.files),
+      ),
+    )
+    .all();
+  const ownBy = new Map<number, number[]>();
+  for (const o of own) if (o.relayId !== null) ownBy.set(o.relayId, [...(ownBy.get(o.relayId) ?? []), o.id]);
+  for (const q of others) {
+    const ids = [...(ownBy.get(q.id) ?? []), ...(part === 'text' && q.kind === 'text' && q.marketMessageId !== null ? [q.marketMessageId] : [])];
+    if (ids.length > 0) for (const id of ids) attributed.add(id);
+    else if ((q.historyFromId ?? 0) >= (r.historyFromId ?? 0)) sure++;
+    else maybe++;
+  }
+  return { attributed, sure, maybe };
 }
 
 /** Marks that the seller was told their edit was not sent; true only the first time. */

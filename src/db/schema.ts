@@ -75,6 +75,15 @@ export const relays = sqliteTable(
     errorMessage: text('error_message'),
     /** Start of the latest attempt: reconciliation looks for the message in Market's history from here on. */
     attemptStartedAt: integer('attempt_started_at'),
+    /**
+     * The chat's newest Market message id the bridge knew when the latest attempt started, plus one (null: none
+     * known). Reconciliation reads the history from here (messageIdFrom): Market's own ids order its messages, so
+     * no timestamp of Market's is ever compared with one of ours.
+     */
+    historyFromId: integer('history_from_id'),
+    /** For a file row: when Market took the file. Its caption (if any) is what the row is about from then on. */
+    fileSentAt: integer('file_sent_at'),
+    /** When the whole relay (a file row: file and caption) reached Market. */
     deliveredAt: integer('delivered_at'),
     /**
      * The message in Market's history this relay became, once the inbound sync has seen it there. Set at most once
@@ -83,12 +92,19 @@ export const relays = sqliteTable(
     marketMessageId: integer('market_message_id'),
     /** The bot's message that says the relay is waiting, edited when it resolves. */
     noticeMessageId: integer('notice_message_id'),
+    /** What that message says is under way: a wait (⏳) or a "Send again" the seller pressed on the question. */
+    noticeKind: text('notice_kind', { enum: ['waiting', 'question'] }),
     editNoticeSent: integer('edit_notice_sent', { mode: 'boolean' }).notNull().default(false),
     /**
      * When the seller was shown the outcome (👍, the failure reply, the question). Null on a final row means a crash
      * came between the outcome and the echo: the next start shows it.
      */
     echoedAt: integer('echoed_at'),
+    /**
+     * Telegram got the outcome's reply but its answer never came (5xx, dropped connection): it may be showing. The
+     * next try is marked as a possible repeat instead of posting the same ❌/❓ again silently.
+     */
+    echoUnsure: integer('echo_unsure', { mode: 'boolean' }).notNull().default(false),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -41,10 +41,8 @@ export interface MarketClientOptions {
 /** After a "4 parallel requests" 420, try again this soon. */
 const PARALLEL_RETRY_MS = 1000;
 
-/** Largest file Market accepts in sendFileToChat. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
-/** Message length bounds of SendMessageToChatRequest. */
-export const MESSAGE_MAX_LENGTH = 4096;
+// The limits live in src/limits.ts (no dependencies); re-exported for the callers that already import them here.
+export { MAX_FILE_BYTES, MESSAGE_MAX_LENGTH } from '../limits.js';
 
 export class MarketClient {
   private readonly http: AxiosInstance;

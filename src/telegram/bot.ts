@@ -37,15 +37,34 @@ const REPEATABLE = new Set([
   'answerCallbackQuery',
 ]);
 
+/**
+ * Calls that create something each time they run: repeating one after Telegram may have done it (a 5xx, a dropped
+ * connection) shows it twice. Only a 429 (Telegram refused it) is retried for these.
+ */
+export const NOT_REPEATABLE = new Set([
+  'sendMessage',
+  'sendPhoto',
+  'sendDocument',
+  'sendVideo',
+  'sendAnimation',
+  'sendMediaGroup',
+  'copyMessage',
+  'forwardMessage',
+  'createForumTopic',
+]);
+
 export function createBot(config: Config, log: Logger): Bot<Context> {
   const bot = new Bot<Context>(config.telegram.token, {
     client: { apiRoot: config.telegram.apiRoot, timeoutSeconds: 60 },
   });
-  // Telegram's 429 (about 20 messages a minute per group) and its short 5xx outages are waited out, not lost.
-  // A dropped connection is different: Telegram may have acted, and resending a message would show it twice, so
-  // auto-retry rethrows network errors and only calls that are safe to repeat are retried on them (below).
-  bot.api.config.use(
-    autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowInternalServerErrors: false, rethrowHttpErrors: true }),
+  // Telegram's 429 (about 20 messages a minute per group) is waited out, not lost: Telegram did nothing. A 5xx or a
+  // dropped connection is different: Telegram may have acted, and repeating a post would show it twice. So a call
+  // that creates something (a message, a topic) is never repeated on either; its caller decides (the echo and the
+  // inbound sync mark a second post "↻ Possibly shown twice"). auto-retry has no per-method switch, hence two.
+  const retryAll = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowInternalServerErrors: false, rethrowHttpErrors: true });
+  const retry429Only = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 120, rethrowInternalServerErrors: true, rethrowHttpErrors: true });
+  bot.api.config.use((prev, method, payload, signal) =>
+    (NOT_REPEATABLE.has(method) ? retry429Only : retryAll)(prev, method, payload, signal),
   );
   bot.api.config.use(async (prev, method, payload, signal) => {
     for (let attempt = 1; ; attempt++) {

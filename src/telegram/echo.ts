@@ -1,15 +1,16 @@
 /**
  * The relay's results shown to the seller, attached to their message in the same thread: a 👍 reaction when
  * Market accepted it (a reaction costs no message, and a group allows a bot ~20 messages a minute), otherwise a
- * reply in plain words. Every bot reply is an anchor, so replying to it continues the conversation.
+ * reply in plain words. A note that said the message was under way (⏳, "Sending again…") is edited to the outcome.
+ * Every bot reply is an anchor, so replying to it continues the conversation.
  */
-import { InlineKeyboard, type Api } from 'grammy';
+import { GrammyError, InlineKeyboard, type Api } from 'grammy';
 import type { Db } from '../db/open.js';
 import { addAnchor } from '../db/links.js';
 import type { RelayRow } from '../db/relays.js';
 import type { Logger } from '../logger.js';
 import type { MarketError } from '../market/errors.js';
-import { inCaptionStage, type RelayEcho, type WaitReason } from '../bridge/relay.js';
+import { inCaptionStage, type EchoResult, type RelayEcho, type WaitReason } from '../bridge/relay.js';
 import { t, technical } from '../texts.js';
 
 /** In Telegram's fixed list of reactions a bot may set (✅ is not). */
@@ -21,70 +22,82 @@ export const DROP_PREFIX = 'relay:drop:';
 export class TelegramEcho implements RelayEcho {
   constructor(private readonly deps: { api: Api; db: Db; log: Logger; now?: () => number }) {}
 
-  async delivered(r: RelayRow): Promise<boolean> {
-    let noticeUpdated = false;
-    if (r.noticeMessageId !== null) {
-      noticeUpdated = await this.deps.api
-        .editMessageText(r.tgChatId, r.noticeMessageId, t('relay.sentAfterWait'))
-        .then(() => true)
-        .catch((err: unknown) => {
-          // Shown again after a restart: the notice already says so.
-          if (describe(err).message.includes('message is not modified')) return true;
-          this.deps.log.warn({ err: describe(err), relay: r.id }, 'could not update the waiting notice');
-          return false;
-        });
-    }
+  async delivered(r: RelayRow): Promise<EchoResult> {
+    // The note that said it was under way (a wait, or "Sending again…") now says how it ended.
+    const noticeUpdated =
+      r.noticeMessageId !== null &&
+      (await this.edit(r, r.noticeMessageId, r.noticeKind === 'question' ? t('relay.sentAgain') : t('relay.sentAfterWait')));
     try {
       await this.deps.api.setMessageReaction(r.tgChatId, r.tgMessageId, [{ type: 'emoji', emoji: DELIVERED_REACTION }]);
-      return true;
+      return 'shown';
     } catch (err) {
       this.deps.log.info({ err: describe(err), relay: r.id }, 'reaction refused; confirming with a reply');
-      if (noticeUpdated) return true;
-      return (await this.reply(r, t('relay.sent'))) !== undefined;
+      if (noticeUpdated) return 'shown';
+      return (await this.reply(r, t('relay.sent'))).result;
     }
   }
 
   async waiting(r: RelayRow, until: number, why: WaitReason): Promise<number | undefined> {
-    return this.reply(r, t('relay.waiting', { until, now: (this.deps.now ?? Date.now)(), why }));
+    return (await this.reply(r, t('relay.waiting', { until, now: (this.deps.now ?? Date.now)(), why }))).id;
   }
 
-  async failed(r: RelayRow, err: MarketError): Promise<boolean> {
+  async failed(r: RelayRow, err: MarketError): Promise<EchoResult> {
     // A file that could not be fetched from Telegram is not Market's fault (see RelayQueue.send).
     const [what, todo] = err.code === 'TELEGRAM_FILE' ? t('files.why.download') : t(`why.${err.kind}`);
     const p = { what, todo, technical: technical(err), attempts: r.attempts };
-    const shown = await this.reply(r, inCaptionStage(r) ? t('files.captionFailed', p) : t('relay.failed', p));
-    await this.dropNotice(r);
-    return shown !== undefined;
+    return this.outcome(r, inCaptionStage(r) ? t('files.captionFailed', p) : t('relay.failed', p));
   }
 
-  async uncertain(r: RelayRow, err: MarketError | undefined): Promise<boolean> {
+  async uncertain(r: RelayRow, err: MarketError | undefined): Promise<EchoResult> {
     const keyboard = new InlineKeyboard()
       .text(t('relay.button.resend'), `${RESEND_PREFIX}${r.id}`)
       .text(t('relay.button.drop'), `${DROP_PREFIX}${r.id}`);
     const p = { technical: err ? technical(err) : 'no answer' };
-    const shown = await this.reply(r, inCaptionStage(r) ? t('files.captionUncertain', p) : t('relay.uncertain', p), keyboard);
-    await this.dropNotice(r);
-    return shown !== undefined;
+    return this.outcome(r, inCaptionStage(r) ? t('files.captionUncertain', p) : t('relay.uncertain', p), keyboard);
   }
 
-  /** The "⏳ will be retried" notice is wrong once the relay failed or needs a decision. */
-  private async dropNotice(r: RelayRow): Promise<void> {
-    if (r.noticeMessageId !== null) await this.deps.api.deleteMessage(r.tgChatId, r.noticeMessageId).catch(() => undefined);
+  /**
+   * A ❌ or ❓ outcome: written into the note that said the message was under way when there is one (so the seller
+   * never has two messages to reconcile), otherwise a new reply.
+   */
+  private async outcome(r: RelayRow, text: string, keyboard?: InlineKeyboard): Promise<EchoResult> {
+    if (r.noticeMessageId !== null) {
+      if (await this.edit(r, r.noticeMessageId, text, keyboard)) return 'shown';
+      // The note is gone (deleted by someone): say it in a new reply, and do not leave a stale note behind.
+      await this.deps.api.deleteMessage(r.tgChatId, r.noticeMessageId).catch(() => undefined);
+    }
+    return (await this.reply(r, text, keyboard)).result;
   }
 
-  /** A reply to the seller's message in its thread; returns the reply's id (undefined if Telegram refused it). */
-  private async reply(r: RelayRow, text: string, keyboard?: InlineKeyboard): Promise<number | undefined> {
+  /** Rewrites one of the bot's notes (editing is safe to repeat, so it is retried on a dropped connection). */
+  private async edit(r: RelayRow, messageId: number, text: string, keyboard?: InlineKeyboard): Promise<boolean> {
     try {
-      const sent = await this.deps.api.sendMessage(r.tgChatId, text, {
+      await this.deps.api.editMessageText(r.tgChatId, messageId, text, { reply_markup: keyboard ?? { inline_keyboard: [] } });
+      return true;
+    } catch (err) {
+      // Shown again after a restart: the note already says so.
+      if (describe(err).message.includes('message is not modified')) return true;
+      this.deps.log.warn({ err: describe(err), relay: r.id }, 'could not update the note on the relay');
+      return false;
+    }
+  }
+
+  /**
+   * A reply to the seller's message in its thread. Telegram's refusal (a 4xx) means nothing was posted; any other
+   * failure (a 5xx, a dropped connection) may hide a post that went through, so the next try says it may repeat.
+   */
+  private async reply(r: RelayRow, text: string, keyboard?: InlineKeyboard): Promise<{ result: EchoResult; id?: number }> {
+    try {
+      const sent = await this.deps.api.sendMessage(r.tgChatId, r.echoUnsure ? `${t('relay.mayRepeat')}\n${text}` : text, {
         ...(r.tgThreadId !== null ? { message_thread_id: r.tgThreadId } : {}),
         reply_parameters: { message_id: r.tgMessageId, allow_sending_without_reply: true },
         ...(keyboard ? { reply_markup: keyboard } : {}),
       });
       addAnchor(this.deps.db, { tgChatId: r.tgChatId, tgMessageId: sent.message_id, marketChatId: r.marketChatId, kind: 'echo' });
-      return sent.message_id;
+      return { result: 'shown', id: sent.message_id };
     } catch (err) {
       this.deps.log.error({ err: describe(err), relay: r.id }, 'could not tell the seller the relay result');
-      return undefined;
+      return { result: err instanceof GrammyError && err.error_code < 500 ? 'not_shown' : 'unsure' };
     }
   }
 }

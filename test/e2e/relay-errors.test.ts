@@ -117,6 +117,21 @@ describe('rate limit (420)', () => {
     expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 1 });
   });
 
+  it('a ⏳ note whose message then fails is edited into the ❌: one message says how it ended', async () => {
+    const { x, market, chatId, threadId } = await setup();
+    x.rateLimitNextSend(1200);
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 404, code: 'NOT_FOUND', message: 'Chat not found' });
+    const m = x.says(chatId, threadId, TEXT);
+    const notice = await x.replyTo(chatId, m.message_id);
+    expect(notice.text).toMatch(/^⏳/);
+    await x.until(() => x.relayRow(chatId, m.message_id)?.state === 'failed', 8000, 'the relay to fail');
+    await x.settled();
+    await x.until(() => x.tg.message(chatId, notice.message_id)?.text?.startsWith('❌'), 5000, 'the note to show the outcome');
+    expect(x.tg.message(chatId, notice.message_id)?.text).toContain('Market does not know this chat');
+    expect(x.repliesTo(chatId, m.message_id)).toHaveLength(1);
+    expect(x.market.partnerTexts(market.chatId)).toEqual([]);
+  });
+
   it('a burst beyond the hourly quota is queued by the bridge, never sent into a 420; it stays queued across a restart', async () => {
     // Market's quota for sends is 3 here; the bridge learns it from X-RateLimit-Resource-Limit/-Remaining.
     h = await Harness.create({ market: { quotas: { sendMessageToChat: 3 } } });
@@ -223,6 +238,40 @@ describe('server errors, timeouts and broken answers (bounded retries, reconcile
     expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
     expect(x.repliesTo(chatId, m.message_id)).toEqual([]);
     expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
+  it.each([500, 502, 503, 504] as const)(
+    'a %i whose message Market stores 1.5 s later: no answer counts as final, the check waits it out, sent once',
+    async (status) => {
+      // Market's gateway answers at once while its backend is still at work: only after the request timeout plus a
+      // margin can the history be trusted to show the message.
+      h = await Harness.create({ bridge: { relayPolicy: { reconcileAfterMs: 3000 } } });
+      const x = h;
+      const { market, chatId, threadId } = await x.linkedTopic();
+      x.market.failNext('sendMessageToChat', { kind: 'status', status, processAfterMs: 1500 });
+      const m = x.says(chatId, threadId, TEXT);
+
+      expect(await x.reacted(chatId, m.message_id, 10_000)).toEqual(['👍']);
+      await x.settled();
+      expect(x.sendAndHistory()).toBe('S H');
+      expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
+      const [send, history] = x.market.requests.filter((r) => r.operationId === 'sendMessageToChat' || r.operationId === 'getChatHistory');
+      expect(history!.startedAt - send!.startedAt).toBeGreaterThanOrEqual(3000 - 50);
+      expect(x.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 1 });
+    },
+  );
+
+  it('a hang whose message Market stores after the bridge gave up: found by the later check, not sent twice', async () => {
+    h = await Harness.create({ bridge: { relayPolicy: { reconcileAfterMs: 2500 } } });
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    // The client's timeout is 400 ms; Market stores it 1 s after the bridge stopped waiting.
+    x.market.failNext('sendMessageToChat', { kind: 'hang', processAfterMs: 1000 });
+    const m = x.says(chatId, threadId, TEXT);
+    expect(await x.reacted(chatId, m.message_id, 10_000)).toEqual(['👍']);
+    await x.settled();
+    expect(x.sendAndHistory()).toBe('S H');
+    expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
   });
 
   it('the same text twice, the second hitting a 500 before Market stored it: the earlier copy does not count, it is sent again', async () => {
@@ -364,12 +413,27 @@ describe('the seller decides on an unconfirmed message', () => {
     expect(await x.reacted(chatId, m.message_id)).toEqual(['👍']);
     expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
     await x.settled();
-    expect(x.tg.message(chatId, question.message_id)?.text).toMatch(/→ Sending again…$/);
+    // The question said "Sending again…"; now that the outcome is known it says so (and the 👍 agrees).
+    expect(x.tg.message(chatId, question.message_id)?.text).toBe('✓ Sent again: the buyer has it now.');
+    expect(x.repliesTo(chatId, m.message_id)).toHaveLength(1);
 
     x.tg.userPressesButton({ chatId, messageId: question.message_id, from: ADMIN, data: resend, force: true });
     await x.settled();
     expect(x.sends()).toHaveLength(2);
     expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
+  });
+
+  it('"Send again" and Market refuses it this time: the question becomes the ❌, no second message to piece together', async () => {
+    const { x, market, chatId, m, question, resend } = await unconfirmed();
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 400, code: 'BAD_REQUEST', message: 'Message must not contain links' });
+    x.tg.userPressesButton({ chatId, messageId: question.message_id, from: ADMIN, data: resend });
+    await x.until(() => x.relayRow(chatId, m.message_id)?.state === 'refused', 5000, 'the resend to be refused');
+    await x.settled();
+    await x.until(() => x.tg.message(chatId, question.message_id)?.text?.startsWith('❌'), 5000, 'the question to show the outcome');
+    expect(x.tg.message(chatId, question.message_id)?.text).toMatch(/^❌ Not delivered: Market refused this message/);
+    expect(x.tg.message(chatId, question.message_id)?.reply_markup?.inline_keyboard.flat() ?? []).toEqual([]);
+    expect(x.repliesTo(chatId, m.message_id)).toHaveLength(1);
+    expect(x.market.partnerTexts(market.chatId)).toEqual([]);
   });
 
   it('"Don’t send" leaves it; someone not on the team cannot decide', async () => {
@@ -386,4 +450,75 @@ describe('the seller decides on an unconfirmed message', () => {
     expect(x.sends()).toHaveLength(1);
     expect(x.market.partnerTexts(market.chatId)).toEqual([]);
   });
+});
+
+describe('the history check goes by Market’s message ids, never by comparing clocks', () => {
+  it('Market’s clock 10 minutes behind ours: a 500 after Market stored it is still found, not sent twice', async () => {
+    // Market dates its messages by its own clock; only its message ids order them against the attempt.
+    h = await Harness.create({ market: { now: () => Date.now() - 10 * 60_000 } });
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    x.market.addMessage(market.chatId, { message: 'Where is my order?' });
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 500, afterProcess: true });
+    const m = x.says(chatId, threadId, TEXT);
+    expect(await x.reacted(chatId, m.message_id, 8000)).toEqual(['👍']);
+    await x.settled();
+    expect(x.sendAndHistory()).toBe('S H');
+    expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
+  });
+
+  it('Market’s clock 10 minutes ahead: an earlier identical message is not taken for this one, which is sent again', async () => {
+    h = await Harness.create({ market: { now: () => Date.now() + 10 * 60_000 } });
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    const first = x.says(chatId, threadId, 'Thank you!');
+    expect(await x.reacted(chatId, first.message_id)).toEqual(['👍']);
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 500 });
+    const second = x.says(chatId, threadId, 'Thank you!');
+    expect(await x.reacted(chatId, second.message_id, 8000)).toEqual(['👍']);
+    await x.settled();
+    expect(x.market.partnerTexts(market.chatId)).toEqual(['Thank you!', 'Thank you!']);
+    expect(x.sendAndHistory()).toBe('S S H S');
+  });
+
+  it('reads the history from the message after the newest one it knows (messageIdFrom), every page', async () => {
+    h = await Harness.create();
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 500, afterProcess: true });
+    const m = x.says(chatId, threadId, TEXT);
+    expect(await x.reacted(chatId, m.message_id, 8000)).toEqual(['👍']);
+    const row = x.relayRow(chatId, m.message_id) as unknown as { history_from_id: number | null };
+    const reads = x.requestsOf('getChatHistory');
+    // Without the inbound sync the bridge knows no message id of this chat: it reads the whole history.
+    expect(row.history_from_id).toBeNull();
+    expect(reads.map((r) => r.body)).toEqual([{}]);
+  });
+
+  it('pages in no promised order (neither by id nor by date): the message is found on whichever page it is', async () => {
+    h = await Harness.create({ market: { historyOrder: 'scrambled' } });
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    for (let i = 0; i < 250; i++) x.market.addMessage(market.chatId, { message: `question ${i}` });
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 503, afterProcess: true });
+    const m = x.says(chatId, threadId, TEXT);
+    expect(await x.reacted(chatId, m.message_id, 8000)).toEqual(['👍']);
+    await x.settled();
+    expect(x.sendAndHistory()).toBe('S H H H');
+    expect(x.market.partnerTexts(market.chatId)).toEqual([TEXT]);
+  });
+
+  it('a history longer than it will read: "cannot tell" (the seller is asked), never "not there" (a resend)', async () => {
+    h = await Harness.create();
+    const x = h;
+    const { market, chatId, threadId } = await x.linkedTopic();
+    for (let i = 0; i < 5_050; i++) x.market.addMessage(market.chatId, { message: `question ${i}` });
+    x.market.failNext('sendMessageToChat', { kind: 'status', status: 500 });
+    const m = x.says(chatId, threadId, TEXT);
+    const reply = await x.replyTo(chatId, m.message_id, 20_000);
+    expect(reply.text).toMatch(/^❓ I can’t tell whether the buyer got this message/);
+    await x.settled();
+    expect(x.sends()).toHaveLength(1);
+    expect(x.relayRow(chatId, m.message_id)?.state).toBe('uncertain');
+  }, 30_000);
 });

@@ -118,6 +118,36 @@ describe('restart', () => {
     expect(h.sends(market.chatId)).toHaveLength(1);
   });
 
+  it('stopped while the history check after a 500 is on the wire: no "Send again?" question; checked at the next start', async () => {
+    h = await Harness.create(OPTIONS);
+    const { market, chatId, threadId } = await h.linkedTopic();
+    const otherChat = h.market.addChat({ customerName: 'Olga' });
+    const other = { chatId, threadId: h.tg.createTopic(chatId, 'Another order').message_thread_id };
+    await h.linkTopic(other.chatId, other.threadId, otherChat.chatId);
+    h.market.failNext('sendMessageToChat', { kind: 'status', status: 500, afterProcess: true });
+    // The check hangs until the bridge's request timeout (1.5 s), which ends inside the shutdown grace (4 s)...
+    h.market.failNext('getChatHistory', { kind: 'hang' });
+    const m = h.says(chatId, threadId, 'Checked across a deploy');
+    await h.market.waitForRequest((r) => r.operationId === 'getChatHistory' && r.fault === 'hang');
+    // ...while another chat's send, on the wire a little longer, keeps the grace period running.
+    h.market.failNext('sendMessageToChat', { kind: 'hang' });
+    h.says(other.chatId, other.threadId, 'Hung at the deploy');
+    await h.market.waitForRequest((r) => r.operationId === 'sendMessageToChat' && r.fault === 'hang');
+
+    await h.stop();
+    expect(h.relayRow(chatId, m.message_id)).toMatchObject({ state: 'sending', attempts: 1 });
+    expect(h.repliesTo(chatId, m.message_id)).toEqual([]);
+    await h.start();
+
+    expect(await h.reacted(chatId, m.message_id)).toEqual(['👍']);
+    await h.settled();
+    expect(h.sendAndHistory().replace(/ /g, '')).toMatch(/^SHSHH?S?$/); // the other chat's send and check interleave
+    expect(h.sends(market.chatId)).toHaveLength(1);
+    expect(h.market.partnerTexts(market.chatId)).toEqual(['Checked across a deploy']);
+    expect(h.repliesTo(chatId, m.message_id)).toEqual([]);
+    expect(h.relayRow(chatId, m.message_id)).toMatchObject({ state: 'delivered', attempts: 1 });
+  });
+
   it('stop() is bounded: with a send hung at Market it returns within the request timeout plus the grace', async () => {
     // marketTimeoutMs 1500 and shutdownGraceMs 4000: stop() may wait for the hung request, never longer than that.
     h = await Harness.create(OPTIONS);

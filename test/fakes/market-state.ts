@@ -24,7 +24,16 @@ export interface StoredFile {
 /** What a page token stands for. Tokens are opaque to clients and only valid for the call that issued them. */
 type Cursor =
   | { kind: 'chats'; afterChatId: number }
-  | { kind: 'history'; chatId: number; order: 'asc' | 'desc'; pastMessageId: number };
+  | { kind: 'history'; chatId: number; order: HistoryOrder; pastMessageId: number };
+
+/**
+ * Order of getChatHistory pages. The spec promises none: 'scrambled' is a fixed order unrelated to ids or dates
+ * (stable across the pages of one walk), so a client that assumes any order fails against it.
+ */
+export type HistoryOrder = 'asc' | 'desc' | 'scrambled';
+
+/** Where a message falls in the 'scrambled' order (a multiplicative hash of its id). */
+const scrambleKey = (id: number): number => Math.imul(id, 2654435761) >>> 0;
 
 export class NotFound extends Error {}
 export class BadRequest extends Error {}
@@ -175,7 +184,7 @@ export class MarketState {
     messageIdFrom: number | undefined,
     limit: number,
     pageToken: string | undefined,
-    order: 'asc' | 'desc',
+    order: HistoryOrder,
   ) {
     const chat = this.live(chatId);
     let past: number | undefined;
@@ -186,11 +195,12 @@ export class MarketState {
       order = cursor.order;
     }
     const from = messageIdFrom ?? 1;
+    const key = (id: number) => (order === 'asc' ? id : order === 'desc' ? -id : scrambleKey(id));
     const matching = this.messages
       .get(chatId)!
       .filter((m) => m.messageId >= from)
-      .filter((m) => past === undefined || (order === 'asc' ? m.messageId > past : m.messageId < past))
-      .sort((a, b) => (order === 'asc' ? a.messageId - b.messageId : b.messageId - a.messageId));
+      .filter((m) => past === undefined || key(m.messageId) > key(past))
+      .sort((a, b) => key(a.messageId) - key(b.messageId));
     const page = matching.slice(0, limit);
     const last = page.at(-1);
     const nextPageToken =

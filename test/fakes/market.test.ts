@@ -323,6 +323,27 @@ describe('paging', () => {
     expect(r.body.result.messages.map((m: { message: string }) => m.message)).toEqual(['m0', 'm1', 'm2']);
     expect(r.body.result.paging).toEqual({});
   });
+
+  it('scrambled history: pages in an order that is neither by id nor by date, every message once across the pages', async () => {
+    await start({ historyOrder: 'scrambled' });
+    const chat = market.addChat();
+    const all = Array.from({ length: 25 }, (_, i) => market.addMessage(chat.chatId, { message: `m${i}` }).messageId);
+    const seen: number[] = [];
+    let token: string | undefined;
+    do {
+      const r = await call('POST', `${BIZ}/chats/history`, {
+        query: { chatId: chat.chatId, limit: 10, ...(token ? { pageToken: token } : {}) },
+        json: { messageIdFrom: all[5] },
+      });
+      seen.push(...r.body.result.messages.map((m: { messageId: number }) => m.messageId));
+      token = r.body.result.paging.nextPageToken;
+    } while (token);
+    const asc = [...seen].sort((x, y) => x - y);
+    expect(asc).toEqual(all.slice(5));
+    expect(seen).not.toEqual(asc);
+    expect(seen).not.toEqual([...asc].reverse());
+    expect(market.violations).toEqual([]);
+  });
 });
 
 describe('rate limits', () => {

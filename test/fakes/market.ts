@@ -22,6 +22,7 @@ import {
   type ChatMessage,
   type ChatStatus,
   type GetChatsRequest,
+  type HistoryOrder,
   type Sender,
 } from './market-state.js';
 
@@ -37,7 +38,7 @@ export interface FakeMarketOptions {
   /** ApiKeyScopeType values of the key. */
   scopes?: string[];
   /** Order of messages in getChatHistory pages; 'desc' by default so clients cannot rely on order. */
-  historyOrder?: 'asc' | 'desc';
+  historyOrder?: HistoryOrder;
   /** Per-hour limit override; defaults come from each operation's x-resource-limit-config. */
   quotas?: Partial<Record<OperationId, number>>;
   /** Parallel requests allowed per businessId (only /v2/businesses/{businessId}/... paths). */
@@ -53,7 +54,7 @@ export interface FakeMarketOptions {
 export type Fault = (
   | {
       kind: 'status';
-      status: 400 | 401 | 403 | 404 | 420 | 423 | 500 | 503;
+      status: 400 | 401 | 403 | 404 | 420 | 423 | 500 | 502 | 503 | 504;
       code?: string;
       message?: string;
       headers?: Record<string, string>;
@@ -71,6 +72,11 @@ export type Fault = (
 ) & {
   /** The operation takes effect first (e.g. the message IS stored), then the fault is delivered. */
   afterProcess?: boolean;
+  /**
+   * The fault is delivered at once, and the operation takes effect this long afterwards: Market's backend still
+   * working on a request its gateway already answered 5xx (or the client already gave up on).
+   */
+  processAfterMs?: number;
 };
 
 export interface RecordedRequest {
@@ -133,7 +139,7 @@ export class FakeMarket {
   private readonly state: MarketState;
   private readonly server: Server;
   private readonly now: () => number;
-  private readonly historyOrder: 'asc' | 'desc';
+  private readonly historyOrder: HistoryOrder;
   private readonly quotas: Partial<Record<OperationId, number>>;
   private readonly maxParallel: number;
   private readonly allowDeprecated: boolean;
@@ -391,6 +397,13 @@ export class FakeMarket {
       rec.fault = describeFault(fault);
       this.notify();
     }
+    if (fault?.processAfterMs !== undefined) {
+      const later = fault.processAfterMs;
+      void this.deliverFault(fault, req, res, rec, op).then(() => this.sleep(later)).then(() => {
+        if (!this.stopped) this.process(op, route.pathParams, v);
+      });
+      return;
+    }
     if (fault && !fault.afterProcess && (await this.deliverFault(fault, req, res, rec, op))) return;
     if (this.stopped || res.destroyed) return;
 
@@ -647,8 +660,12 @@ function defaultError(status: number, op: SpecOperation, limit: number): { code:
       };
     case 423:
       return { code: 'LOCKED', message: 'Business is locked: migration in progress' };
+    case 502:
+      return { code: 'BAD_GATEWAY', message: 'Bad gateway' };
     case 503:
       return { code: 'SERVICE_UNAVAILABLE', message: 'Service temporarily unavailable' };
+    case 504:
+      return { code: 'GATEWAY_TIMEOUT', message: 'Gateway timeout' };
     default:
       return { code: 'INTERNAL_ERROR', message: 'Internal server error' };
   }
@@ -671,6 +688,7 @@ function describeFault(f: Fault): string {
   let s: string = f.kind;
   if ('status' in f) s += `:${f.status}`;
   if ('ms' in f && f.ms !== undefined) s += `:${f.ms}ms`;
+  if (f.processAfterMs !== undefined) s += `+processAfter:${f.processAfterMs}ms`;
   return f.afterProcess ? `${s}+afterProcess` : s;
 }
 

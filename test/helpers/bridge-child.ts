@@ -6,7 +6,7 @@
  *
  * BRIDGE_TEST_OPTIONS (every field optional):
  *   { marketTimeoutMs, pollTimeoutSeconds, shutdownGraceMs,
- *     relayPolicy: { maxAttempts, backoffBaseMs, backoffMaxMs, rateLimitFallbackMs, clockSkewMs, noticeAfterMs,
+ *     relayPolicy: { maxAttempts, backoffBaseMs, backoffMaxMs, rateLimitFallbackMs, noticeAfterMs, echoSweepMs,
  *                    reconcileAfterMs },
  *     limits: { quotas: { <operationId>: n }, maxParallel, syncReserve },
  *     inbound: { pacing: {...}, sync: {...}, topicRetryMs } }

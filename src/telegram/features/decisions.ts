@@ -10,15 +10,26 @@ export function decisions(s: Services): Composer<Context> {
     if (!s.isAdmin(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
     const [, action, idText] = ctx.match;
     const id = Number(idText);
-    const row = action === RESEND_PREFIX ? s.relay.resend(id) : s.relay.cancel(id);
+    const question = ctx.callbackQuery.message;
+    const mark = (answer: string) =>
+      question && 'text' in question
+        ? ctx.editMessageText(`${question.text}\n\n→ ${answer}`, { reply_markup: { inline_keyboard: [] } }).then(
+            () => undefined,
+            () => undefined,
+          )
+        : Promise.resolve();
+    let row;
+    if (action === RESEND_PREFIX) {
+      // "Sending again…" is written before the relay goes, so the relay's own edit with the outcome comes after it.
+      if (s.relay.get(id)?.state === 'uncertain') await mark(t('relay.resent'));
+      row = s.relay.resend(id, question?.message_id);
+    } else {
+      row = s.relay.cancel(id);
+      if (row) await mark(t('relay.dropped'));
+    }
     const answer = row ? (action === RESEND_PREFIX ? t('relay.resent') : t('relay.dropped')) : t('relay.decided');
     await ctx.answerCallbackQuery({ text: answer });
-    if (row && ctx.callbackQuery.message && 'text' in ctx.callbackQuery.message) {
-      s.log.info({ relay: id, decision: action, by: ctx.from.id }, 'seller decided on an unconfirmed relay');
-      await ctx
-        .editMessageText(`${ctx.callbackQuery.message.text}\n\n→ ${answer}`, { reply_markup: { inline_keyboard: [] } })
-        .catch(() => undefined);
-    }
+    if (row) s.log.info({ relay: id, decision: action, by: ctx.from.id }, 'seller decided on an unconfirmed relay');
   });
   return c;
 }
