@@ -3,21 +3,25 @@
  * plus Market's push notifications when MARKET_NOTIFY_PORT is set (on the webhook's server when the ports match).
  */
 import type { Bot, Context } from 'grammy';
-import type { RunnerHandle } from '@grammyjs/runner';
 import type { Config } from './config.js';
+import type { Db } from './db/open.js';
 import { startHttpServer, type Route, type RunningServer } from './http-server.js';
 import type { Inbound } from './inbound.js';
 import type { Logger } from './logger.js';
 import { createNotificationHandler, notificationRoute } from './market/notifications.js';
 import { describe } from './telegram/echo.js';
-import { startPolling } from './telegram/polling.js';
+import { Dispatcher, type DispatchPolicy } from './telegram/dispatch.js';
+import { startPolling, type Polling } from './telegram/polling.js';
 import { registerWebhook, webhookRoute } from './telegram/webhook.js';
 
 export interface Intake {
   /** Ports actually listened on (useful with port 0). */
   ports: { webhook?: number; notify?: number };
-  /** Stops taking updates and notifications; requests being handled finish first. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking updates and notifications; requests being handled finish first, and update handlers get up to
+   * `graceMs` (what they leave unfinished stays in the inbox for the next start).
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export class IntakeError extends Error {
@@ -30,11 +34,28 @@ export async function startIntake(deps: {
   log: Logger;
   inbound: Inbound | undefined;
   pollTimeoutSeconds?: number;
+  /** Where updates are stored before they are confirmed to Telegram (the inbox table). */
+  db: Db;
+  dispatch?: Partial<DispatchPolicy>;
+  /** Telegram refused updates for good (polling: 401, 409); `line` says what to do. */
+  onFatal: (line: string) => void;
 }): Promise<Intake> {
   const { bot, config, log, inbound } = deps;
   const servers: RunningServer[] = [];
   const ports: Intake['ports'] = {};
-  let runner: RunnerHandle | undefined;
+  let polling: Polling | undefined;
+  // Updates left from before are handled first; new ones join them in the inbox.
+  const dispatcher = new Dispatcher({
+    db: deps.db,
+    log,
+    handle: (update) => bot.handleUpdate(update),
+    api: bot.api,
+    isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
+    secrets: [config.telegram.token, config.market.apiKey],
+    policy: deps.dispatch,
+  });
+  dispatcher.start();
+  const store = (updates: Parameters<Dispatcher['accept']>[0]) => dispatcher.accept(updates);
   const onError = (err: unknown) => log.error({ err: describe(err) }, 'HTTP handler failed');
 
   let notify: Route | undefined;
@@ -59,7 +80,7 @@ export async function startIntake(deps: {
     const webhook = config.telegram.mode === 'webhook' ? config.telegram.webhook : undefined;
     const shared = webhook !== undefined && notify !== undefined && config.market.notifyPort === webhook.port;
     if (webhook) {
-      const server = await listen('WEBHOOK_PORT', webhook.port, [webhookRoute(bot, webhook), ...(shared ? [notify!] : [])], onError);
+      const server = await listen('WEBHOOK_PORT', webhook.port, [webhookRoute({ ...webhook, log, store }), ...(shared ? [notify!] : [])], onError);
       servers.push(server);
       ports.webhook = server.port;
       if (shared) ports.notify = server.port;
@@ -68,7 +89,7 @@ export async function startIntake(deps: {
     } else {
       // A webhook left from an earlier setup makes getUpdates fail; pending updates are kept.
       await bot.api.deleteWebhook();
-      runner = startPolling(bot, { log, timeoutSeconds: deps.pollTimeoutSeconds });
+      polling = startPolling(bot, { log, timeoutSeconds: deps.pollTimeoutSeconds, store, onFatal: deps.onFatal });
     }
     if (notify && !shared) {
       const server = await listen('MARKET_NOTIFY_PORT', config.market.notifyPort!, [notify], onError);
@@ -78,15 +99,17 @@ export async function startIntake(deps: {
     if (ports.notify !== undefined) log.info({ port: ports.notify }, 'receiving Market notifications');
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
-    if (runner?.isRunning()) await runner.stop();
+    await polling?.stop();
+    await dispatcher.stop(0);
     throw err;
   }
 
   return {
     ports,
-    stop: async () => {
+    stop: async (graceMs = 0) => {
       await Promise.all(servers.map((s) => s.close()));
-      if (runner?.isRunning()) await runner.stop();
+      await polling?.stop();
+      await dispatcher.stop(graceMs);
     },
   };
 }
