@@ -119,6 +119,39 @@ describe.each<Mode>(['polling', 'webhook'])('inbox (%s mode)', (mode) => {
     expect(h.market.partnerTexts(market.chatId)).toEqual(['And this one goes']);
   });
 
+  it('a handler whose reply to the seller fails twice is retried and the seller gets the answer once', async () => {
+    h = await harness(mode, { bridge: { dispatch: { maxAttempts: 5, backoffBaseMs: 20, backoffMaxMs: 100 } } });
+    const { market, chatId, threadId } = await h.linkedTopic();
+    h.tg.failNext('sendMessage', { kind: 'status', code: 400, description: 'Bad Request: not enough rights to send text messages to the chat' }, 2);
+    const m = h.tg.userSends({ chatId, threadId, from: ADMIN, sticker: true });
+    const reply = await h.replyTo(chatId, m.message_id);
+    expect(reply.text).toContain('Not sent: stickers');
+    await h.settled();
+    expect(h.repliesTo(chatId, m.message_id)).toHaveLength(1);
+    expect(h.tg.calls.filter((c) => c.method === 'sendMessage' && c.errorCode === 400)).toHaveLength(2);
+    expect(h.sends(market.chatId)).toHaveLength(0);
+  });
+
+  it('an update Telegram delivers again after it was handled is not handled twice', async () => {
+    h = await harness(mode);
+    const { chatId, threadId } = await h.linkedTopic();
+    const cmd = h.tg.userSends({ chatId, threadId, from: ADMIN, text: '/status' });
+    await h.answerAfter(chatId, cmd.message_id, threadId);
+    await h.settled();
+    const answers = () => h!.tg.botMessages(chatId, threadId).filter((m) => m.message_id > cmd.message_id).length;
+    expect(answers()).toBe(1);
+    const original = h.tg.allUpdates().find((u) => u.message?.message_id === cmd.message_id)!;
+    // As when the answer confirming it was lost: the same update, same update_id.
+    h.tg.injectUpdate(original);
+    await h.tg.waitForConfirmed(original.update_id);
+    await h.settled();
+    const after = h.says(chatId, threadId, '// a note, to know the chat was handled past the repeat');
+    await h.tg.waitForConfirmed();
+    await h.settled();
+    expect(answers()).toBe(1);
+    expect(after.message_id).toBeGreaterThan(cmd.message_id);
+  });
+
   it('an update that cannot be stored is not confirmed to Telegram, and is handled once it can be', async () => {
     h = await harness(mode, { bridge: { dispatch: { maxAttempts: 3, backoffBaseMs: 20, backoffMaxMs: 100 } } });
     const { market, chatId, threadId } = await h.linkedTopic();
