@@ -70,6 +70,20 @@ export function chatKey(u: Update): string {
   return from ? `user:${from.id}` : 'other';
 }
 
+/**
+ * Telegram's answers that another attempt would only repeat (a bad request, no right to write, gone): the seller is
+ * told at once instead of after every backoff. 429 and 5xx are waited out by auto-retry; network errors are retried.
+ */
+function isPermanent(err: unknown): boolean {
+  return err instanceof GrammyError && [400, 401, 403, 404].includes(err.error_code);
+}
+
+/** At least Telegram's retry_after, when a 429 got through auto-retry (it waits at most two minutes). */
+function retryAfterMs(err: unknown): number {
+  const after = err instanceof GrammyError && err.error_code === 429 ? err.parameters.retry_after : undefined;
+  return typeof after === 'number' ? after * 1000 : 0;
+}
+
 /** Why the handler failed, in the seller's words (the technical detail included). */
 export function notHandledWhy(err: unknown): string {
   const e = err as { name?: unknown; code?: unknown };
@@ -235,8 +249,11 @@ export class Dispatcher {
     }
     const why = this.scrub(notHandledWhy(error));
     const ctx = { err: describe(error), updateId: row.updateId, chatKey: row.chatKey, attempts };
-    if (attempts < this.policy.maxAttempts) {
-      const backoff = Math.min(this.policy.backoffMaxMs, this.policy.backoffBaseMs * 2 ** (attempts - 1));
+    if (attempts < this.policy.maxAttempts && !isPermanent(error)) {
+      const backoff = Math.max(
+        retryAfterMs(error),
+        Math.min(this.policy.backoffMaxMs, this.policy.backoffBaseMs * 2 ** (attempts - 1)),
+      );
       markRetry(db, row.id, Date.now() + backoff, why);
       log.warn({ ...ctx, retryInMs: backoff }, 'update handler failed; trying again');
       this.wakeAt(Date.now() + backoff);

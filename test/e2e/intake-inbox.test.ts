@@ -122,14 +122,30 @@ describe.each<Mode>(['polling', 'webhook'])('inbox (%s mode)', (mode) => {
   it('a handler whose reply to the seller fails twice is retried and the seller gets the answer once', async () => {
     h = await harness(mode, { bridge: { dispatch: { maxAttempts: 5, backoffBaseMs: 20, backoffMaxMs: 100 } } });
     const { market, chatId, threadId } = await h.linkedTopic();
-    h.tg.failNext('sendMessage', { kind: 'status', code: 400, description: 'Bad Request: not enough rights to send text messages to the chat' }, 2);
+    // The connection drops before Telegram acts (a send is not repeated on a network error: the handler fails).
+    h.tg.failNext('sendMessage', { kind: 'dropPoll' }, 2);
     const m = h.tg.userSends({ chatId, threadId, from: ADMIN, sticker: true });
     const reply = await h.replyTo(chatId, m.message_id);
     expect(reply.text).toContain('Not sent: stickers');
     await h.settled();
     expect(h.repliesTo(chatId, m.message_id)).toHaveLength(1);
-    expect(h.tg.calls.filter((c) => c.method === 'sendMessage' && c.errorCode === 400)).toHaveLength(2);
+    expect(h.tg.calls.filter((c) => c.method === 'sendMessage' && c.error === 'fault: connection dropped')).toHaveLength(2);
     expect(h.sends(market.chatId)).toHaveLength(0);
+  });
+
+  it('a reply Telegram refuses for good (400) is not retried: the seller is told at once', async () => {
+    h = await harness(mode, { bridge: { dispatch: { maxAttempts: 5, backoffBaseMs: 20, backoffMaxMs: 100 } } });
+    const { chatId, threadId } = await h.linkedTopic();
+    h.tg.failNext('sendMessage', { kind: 'status', code: 400, description: 'Bad Request: not enough rights to send text messages to the chat' }, 1);
+    const m = h.tg.userSends({ chatId, threadId, from: ADMIN, sticker: true });
+    const notice = await h.replyTo(chatId, m.message_id);
+    expect(notice.message_thread_id).toBe(threadId);
+    expect(notice.text).toContain('not sent to the buyer');
+    expect(notice.text).toContain('400 Bad Request: not enough rights');
+    await h.settled();
+    expect(h.repliesTo(chatId, m.message_id)).toHaveLength(1);
+    const [row] = h.rows<InboxRow>("SELECT * FROM inbox WHERE state = 'failed'");
+    expect(row).toMatchObject({ attempts: 1 });
   });
 
   it('an update Telegram delivers again after it was handled is not handled twice', async () => {
