@@ -44,18 +44,6 @@ export async function startIntake(deps: {
   const servers: RunningServer[] = [];
   const ports: Intake['ports'] = {};
   let polling: Polling | undefined;
-  // Updates left from before are handled first; new ones join them in the inbox.
-  const dispatcher = new Dispatcher({
-    db: deps.db,
-    log,
-    handle: (update) => bot.handleUpdate(update),
-    api: bot.api,
-    isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
-    secrets: [config.telegram.token, config.market.apiKey],
-    policy: deps.dispatch,
-  });
-  dispatcher.start();
-  const store = (updates: Parameters<Dispatcher['accept']>[0]) => dispatcher.accept(updates);
   const onError = (err: unknown) => log.error({ err: describe(err) }, 'HTTP handler failed');
 
   let notify: Route | undefined;
@@ -76,6 +64,18 @@ export async function startIntake(deps: {
     notify = notificationRoute(handler);
   }
 
+  // Updates left from before are handled first; new ones join them in the inbox.
+  const dispatcher = new Dispatcher({
+    db: deps.db,
+    log,
+    handle: (update) => bot.handleUpdate(update),
+    api: bot.api,
+    isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
+    secrets: [config.telegram.token, config.market.apiKey],
+    policy: deps.dispatch,
+  });
+  dispatcher.start();
+  const store = (updates: Parameters<Dispatcher['accept']>[0]) => dispatcher.accept(updates);
   try {
     const webhook = config.telegram.mode === 'webhook' ? config.telegram.webhook : undefined;
     const shared = webhook !== undefined && notify !== undefined && config.market.notifyPort === webhook.port;
