@@ -248,8 +248,8 @@ const en = {
   'files.why.download': () => ['the bridge could not download the file from Telegram.', 'Send the file again.'] as const,
 
   // An update the bridge could not handle, after its last attempt (telegram/dispatch.ts): said in its thread.
-  'intake.notHandled': (p: { command: boolean; attempts: number; why: string }) =>
-    `❌ ${p.command ? 'This command was not carried out' : 'This message was not sent to the buyer'}: the bridge failed to handle it (tried ${p.attempts} times). ${p.command ? 'Try it again' : 'Send it again'} once that is fixed.\n${p.why}`,
+  'intake.notHandled': (p: { what: 'message' | 'command' | 'button'; attempts: number; why: string }) =>
+    `❌ ${{ message: 'This message was not sent to the buyer', command: 'This command was not carried out', button: 'That button press was not carried out' }[p.what]}: the bridge failed to handle it${p.attempts > 1 ? ` (tried ${p.attempts} times)` : ''}. ${p.what === 'message' ? 'Send it again' : 'Try again'} once that is fixed.\n${p.why}`,
   'intake.why.database': (p: { detail: string }) => `The bridge could not write to its database: ${p.detail}`,
   'intake.why.telegram': (p: { detail: string }) => `Telegram refused a request of the bridge: ${p.detail}`,
   'intake.why.network': () => 'The bridge could not reach Telegram.',

@@ -265,14 +265,17 @@ export class Dispatcher {
     await this.tellNotHandled(update, attempts, why);
   }
 
-  /** A reply to the message in its thread, for the team's own messages (and button presses) only. */
+  /**
+   * A reply in the thread to the team's own message or button press (an edit is never sent anyway, and an
+   * outsider's update is never answered).
+   */
   private async tellNotHandled(update: Update, attempts: number, why: string): Promise<void> {
-    const m = messageOf(update);
-    const from = update.message?.from ?? update.edited_message?.from ?? update.callback_query?.from;
+    const m = update.message ?? update.callback_query?.message;
+    const from = update.message?.from ?? update.callback_query?.from;
     if (!m || !this.deps.isAdmin(from?.id)) return;
-    const command = update.message !== undefined && isCommand(update.message);
+    const what = update.callback_query ? 'button' : isCommand(update.message!) ? 'command' : 'message';
     try {
-      await this.deps.api.sendMessage(m.chat.id, t('intake.notHandled', { command, attempts, why }), {
+      await this.deps.api.sendMessage(m.chat.id, t('intake.notHandled', { what, attempts, why }), {
         ...(m.is_topic_message && m.message_thread_id !== undefined ? { message_thread_id: m.message_thread_id } : {}),
         reply_parameters: { message_id: m.message_id, allow_sending_without_reply: true },
       });

@@ -52,5 +52,5 @@ describe('a getUpdates refusal mid-run', () => {
     expect(out).not.toMatch(/^\s+at /m);
     expect(out).not.toContain('crashed');
     expect(out.includes(tg.token)).toBe(false);
-  });
+  }, 60_000);
 });
