@@ -25,6 +25,7 @@ import { COMMANDS } from './telegram/features/help.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
+import type { DispatchPolicy } from './telegram/dispatch.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
@@ -42,6 +43,8 @@ export interface BridgeOptions {
   inbound?: InboundOptions;
   /** Bounds on the work Market's push notifications cause (tests lower them). */
   notifyGate?: Partial<NotifyGateOptions>;
+  /** How stored Telegram updates are handled: attempts, backoff, parallel chats. */
+  dispatch?: Partial<DispatchPolicy>;
 }
 
 export interface Bridge {
@@ -57,6 +60,8 @@ export interface Bridge {
   /** Ports the webhook and notification servers listen on, when they run. */
   ports: Intake['ports'];
   log: Logger;
+  /** Resolves with one line when the bridge can no longer receive updates (Telegram refused polling for good). */
+  fatal: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -75,6 +80,8 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
   let relayQueue: RelayQueue | undefined;
+  let reportFatal: (line: string) => void = () => undefined;
+  const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
   try {
     const limits = new MarketLimits(opts.limits);
     // Quota counts survive a restart: saved now and then and at stop, taken back here.
@@ -147,7 +154,17 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
 
     relay.resume();
     try {
-      intake = await startIntake({ bot, config, log, inbound, notifyGate, pollTimeoutSeconds: opts.pollTimeoutSeconds });
+      intake = await startIntake({
+        bot,
+        config,
+        log,
+        inbound,
+        notifyGate,
+        pollTimeoutSeconds: opts.pollTimeoutSeconds,
+        db: db.db,
+        dispatch: opts.dispatch,
+        onFatal: reportFatal,
+      });
     } catch (err) {
       if (err instanceof IntakeError) throw new StartupError([err.message]);
       throw err;
@@ -167,10 +184,11 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       notifyGate,
       ports: intake.ports,
       log,
+      fatal,
       stop: () =>
         (stopping ??= (async () => {
           log.info('stopping: no new updates; finishing requests in flight');
-          await started.stop();
+          await started.stop(graceMs);
           notifyGate?.close();
           await inbound?.stop(graceMs);
           await relay.close(graceMs);

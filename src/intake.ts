@@ -3,22 +3,26 @@
  * plus Market's push notifications when MARKET_NOTIFY_PORT is set (on the webhook's server when the ports match).
  */
 import type { Bot, Context } from 'grammy';
-import type { RunnerHandle } from '@grammyjs/runner';
-import type { Config } from './config.js';
+import { secretValues, type Config } from './config.js';
+import type { Db } from './db/open.js';
 import { startHttpServer, type Route, type RunningServer } from './http-server.js';
 import type { NotifyGate } from './bridge/notify-gate.js';
 import type { Inbound } from './inbound.js';
 import type { Logger } from './logger.js';
 import { createNotificationHandler, notificationRoute } from './market/notifications.js';
 import { describe } from './telegram/echo.js';
-import { startPolling } from './telegram/polling.js';
+import { Dispatcher, type DispatchPolicy } from './telegram/dispatch.js';
+import { startPolling, type Polling } from './telegram/polling.js';
 import { registerWebhook, webhookRoute } from './telegram/webhook.js';
 
 export interface Intake {
   /** Ports actually listened on (useful with port 0). */
   ports: { webhook?: number; notify?: number };
-  /** Stops taking updates and notifications; requests being handled finish first. */
-  stop(): Promise<void>;
+  /**
+   * Stops taking updates and notifications; requests being handled finish first, and update handlers get up to
+   * `graceMs` (what they leave unfinished stays in the inbox for the next start).
+   */
+  stop(graceMs?: number): Promise<void>;
 }
 
 export class IntakeError extends Error {
@@ -33,11 +37,16 @@ export async function startIntake(deps: {
   /** Where chat notifications go (coalesced and bounded); undefined when the inbound sync is off. */
   notifyGate?: NotifyGate;
   pollTimeoutSeconds?: number;
+  /** Where updates are stored before they are confirmed to Telegram (the inbox table). */
+  db: Db;
+  dispatch?: Partial<DispatchPolicy>;
+  /** Telegram refused updates for good (polling: 401, 409); `line` says what to do. */
+  onFatal: (line: string) => void;
 }): Promise<Intake> {
   const { bot, config, log, inbound } = deps;
   const servers: RunningServer[] = [];
   const ports: Intake['ports'] = {};
-  let runner: RunnerHandle | undefined;
+  let polling: Polling | undefined;
   const onError = (err: unknown) => log.error({ err: describe(err) }, 'HTTP handler failed');
 
   let notify: Route | undefined;
@@ -65,11 +74,23 @@ export async function startIntake(deps: {
     }
   }
 
+  // Updates left from before are handled first; new ones join them in the inbox.
+  const dispatcher = new Dispatcher({
+    db: deps.db,
+    log,
+    handle: (update) => bot.handleUpdate(update),
+    api: bot.api,
+    isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
+    secrets: secretValues(config),
+    policy: deps.dispatch,
+  });
+  dispatcher.start();
+  const store = (updates: Parameters<Dispatcher['accept']>[0]) => dispatcher.accept(updates);
   try {
     const webhook = config.telegram.mode === 'webhook' ? config.telegram.webhook : undefined;
     const shared = webhook !== undefined && notify !== undefined && config.market.notifyPort === webhook.port;
     if (webhook) {
-      const server = await listen('WEBHOOK_PORT', webhook.port, [webhookRoute(bot, webhook), ...(shared ? [notify!] : [])], onError);
+      const server = await listen('WEBHOOK_PORT', webhook.port, [webhookRoute({ ...webhook, log, store }), ...(shared ? [notify!] : [])], onError);
       servers.push(server);
       ports.webhook = server.port;
       if (shared) ports.notify = server.port;
@@ -78,7 +99,7 @@ export async function startIntake(deps: {
     } else {
       // A webhook left from an earlier setup makes getUpdates fail; pending updates are kept.
       await bot.api.deleteWebhook();
-      runner = startPolling(bot, { log, timeoutSeconds: deps.pollTimeoutSeconds });
+      polling = startPolling(bot, { log, timeoutSeconds: deps.pollTimeoutSeconds, store, onFatal: deps.onFatal });
     }
     if (notify && !shared) {
       const server = await listen('MARKET_NOTIFY_PORT', config.market.notifyPort!, [notify], onError);
@@ -88,15 +109,17 @@ export async function startIntake(deps: {
     if (ports.notify !== undefined) log.info({ port: ports.notify }, 'receiving Market notifications');
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
-    if (runner?.isRunning()) await runner.stop();
+    await polling?.stop();
+    await dispatcher.stop(0);
     throw err;
   }
 
   return {
     ports,
-    stop: async () => {
+    stop: async (graceMs = 0) => {
       await Promise.all(servers.map((s) => s.close()));
-      if (runner?.isRunning()) await runner.stop();
+      await polling?.stop();
+      await dispatcher.stop(graceMs);
     },
   };
 }

@@ -24,8 +24,15 @@ export async function runUntilSignal(env: Record<string, string | undefined>, op
     }
     throw err;
   }
-  const { stop, log } = bridge;
+  const { stop, log, fatal } = bridge;
+  let code = 0;
   await new Promise<void>((resolve) => {
+    // Telegram refused updates for good (a revoked token, a second instance): one line, then a clean stop.
+    void fatal.then((line) => {
+      process.stderr.write(`fatal: ${line}\n`);
+      code = 1;
+      void stop().finally(resolve);
+    });
     const onSignal = (signal: string) => {
       log.info({ signal }, 'signal received');
       // A second signal while stopping means "now".
@@ -35,7 +42,7 @@ export async function runUntilSignal(env: Record<string, string | undefined>, op
     process.once('SIGINT', () => onSignal('SIGINT'));
     process.once('SIGTERM', () => onSignal('SIGTERM'));
   });
-  return 0;
+  return code;
 }
 
 /** Exits with the code `run` resolves to; a crash prints one line, with the secrets in `env` scrubbed. */

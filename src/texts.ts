@@ -249,6 +249,14 @@ const en = {
     `❓ The file was delivered, but I can’t tell whether the buyer got its caption: Market did not confirm it and its chat history could not be checked. Send the caption again? If it did arrive, the buyer will see it twice.\n${p.technical}`,
   'files.why.download': () => ['the bridge could not download the file from Telegram.', 'Send the file again.'] as const,
 
+  // An update the bridge could not handle, after its last attempt (telegram/dispatch.ts): said in its thread.
+  'intake.notHandled': (p: { what: 'message' | 'command' | 'button'; attempts: number; why: string }) =>
+    `❌ ${{ message: 'This message was not sent to the buyer', command: 'This command was not carried out', button: 'That button press was not carried out' }[p.what]}: the bridge failed to handle it${p.attempts > 1 ? ` (tried ${p.attempts} times)` : ''}. ${p.what === 'message' ? 'Send it again' : 'Try again'} once that is fixed.\n${p.why}`,
+  'intake.why.database': (p: { detail: string }) => `The bridge could not write to its database: ${p.detail}`,
+  'intake.why.telegram': (p: { detail: string }) => `Telegram refused a request of the bridge: ${p.detail}`,
+  'intake.why.network': () => 'The bridge could not reach Telegram.',
+  'intake.why.other': (p: { detail: string }) => `Internal error: ${p.detail}`,
+
 
   // Inbound sync: buyer chats shown in Telegram (a topic per chat, or a header per message in reply-chain mode).
   'inbound.title': (p: { chat: InboundChatWords; waiting: boolean; dispute: boolean }) =>

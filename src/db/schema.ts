@@ -219,3 +219,37 @@ export const inboundMessages = sqliteTable(
 );
 
 export type InboundMessageRow = typeof inboundMessages.$inferSelect;
+
+export const INBOX_STATES = ['pending', 'done', 'failed'] as const;
+export type InboxState = (typeof INBOX_STATES)[number];
+
+/**
+ * Telegram updates as they arrived, stored before Telegram is told they did (the next getUpdates offset, or the
+ * webhook's 200), and handled from here: per chat key in arrival order (`id`), with bounded retries. `done` rows
+ * keep only their update_id for a while, so an update Telegram delivers twice is handled once; `failed` rows keep
+ * the update and the reason the seller was told. Both are pruned.
+ */
+export const inbox = sqliteTable(
+  'inbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    updateId: integer('update_id').notNull(),
+    /** What must be handled in order: the chat, and the forum topic inside it ("-100123:45", "-100123", "777"). */
+    chatKey: text('chat_key').notNull(),
+    /** The update as Telegram sent it (JSON); null once it is done. */
+    update: text('update'),
+    state: text('state', { enum: INBOX_STATES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Do not try before this time (backoff after a failure); null = at once. */
+    notBefore: integer('not_before'),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('inbox_update').on(t.updateId),
+    index('inbox_pending').on(t.state, t.chatKey, t.id),
+  ],
+);
+
+export type InboxRow = typeof inbox.$inferSelect;

@@ -8,6 +8,7 @@ import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
 import type { Config } from '../config.js';
 import { secretScrubber, type Logger } from '../logger.js';
+import { chatKey } from './dispatch.js';
 import { describe } from './echo.js';
 import { decisions } from './features/decisions.js';
 import { gate } from './features/gate.js';
@@ -95,7 +96,8 @@ export function createBot(config: Config, log: Logger): Bot<Context> {
 
 /** The feature tree, in the order an update meets it. */
 export function mountFeatures(bot: Bot<Context>, s: Services): void {
-  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  // The same key the inbox dispatcher orders by (a chat, or a forum topic in it).
+  bot.use(sequentialize((ctx: Context) => chatKey(ctx.update)));
   bot.use(migration(s)); // before the gate: a new supergroup id is unknown to it until the move is recorded
   bot.use(gate(s));
   bot.use(help(s), link(s), status(s), decisions(s), relay(s));

@@ -1,19 +1,15 @@
 /**
- * Long polling with @grammyjs/runner, with one change to when updates are confirmed. The stock fetcher confirms
- * a batch (offset = last + 1) as soon as it fetches the next one, so a crash loses every fetched update not yet
- * handled. Here the offset only moves past an update once its handler has finished (the relay is recorded in
- * SQLite by then), so after a crash Telegram delivers the rest again and the relay ledger drops the duplicates.
+ * Long polling. Each batch from getUpdates is stored in the inbox (one SQLite transaction) before the next call's
+ * offset confirms it to Telegram; handling happens from the inbox (dispatch.ts), so the offset never waits for a
+ * handler and a slow chat cannot hold back the others. If a batch cannot be stored, the offset stays and Telegram
+ * delivers it again.
+ *
+ * (@grammyjs/runner's fetcher moves the offset as soon as a batch is fetched, and its sinks tie fetching to
+ * handling; with the inbox in between there is nothing left for them to do, so this is a plain loop.)
  */
 import type { Bot, Context } from 'grammy';
 import { GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
-import {
-  createConcurrentSink,
-  createRunner,
-  createSource,
-  type RunnerHandle,
-  type UpdateSupplier,
-} from '@grammyjs/runner';
 import type { Logger } from '../logger.js';
 import { sleep } from '../util/sleep.js';
 import { describe } from './echo.js';
@@ -24,70 +20,89 @@ export interface PollingOptions {
   /** Long-poll timeout in seconds (Telegram holds the request this long when there is nothing new). */
   timeoutSeconds?: number;
   log: Logger;
+  /** Stores a batch durably; throws if it could not (then the batch is not confirmed). */
+  store: (updates: Update[]) => void;
+  /** Telegram refused getUpdates for good (401, 409): polling has stopped; `line` says what to do. */
+  onFatal: (line: string) => void;
 }
 
-export function startPolling(bot: Bot<Context>, opts: PollingOptions): RunnerHandle {
-  const handling = new Set<number>();
-  let nextId = 0;
-  let finished: () => void = () => undefined;
+export interface Polling {
+  stop(): Promise<void>;
+}
 
-  const supplier: UpdateSupplier<Update> = {
-    supply: async (batchSize, runnerSignal): Promise<Update[]> => {
-      // The runner types its signal with a polyfill; at run time it is Node's own AbortSignal.
-      const signal = runnerSignal as unknown as AbortSignal;
-      let retryIn = 250;
-      for (;;) {
-        try {
-          await bot.init();
-          // Wait for a handler to finish instead of asking again for updates we already hold.
-          const offset = handling.size > 0 ? Math.min(...handling) : nextId;
-          const updates = await bot.api.getUpdates(
-            {
-              offset,
-              limit: Math.max(1, Math.min(batchSize, 100)),
-              timeout: handling.size > 0 ? 0 : (opts.timeoutSeconds ?? 30),
-              allowed_updates: [...ALLOWED_UPDATES],
-            },
-            runnerSignal,
-          );
-          const fresh = updates.filter((u) => u.update_id >= nextId);
-          for (const u of fresh) handling.add(u.update_id);
-          const last = updates[updates.length - 1];
-          if (last) nextId = Math.max(nextId, last.update_id + 1);
-          if (fresh.length === 0 && handling.size > 0) {
-            await Promise.race([new Promise<void>((r) => (finished = r)), sleep(250, signal)]);
-          }
-          return fresh;
-        } catch (err) {
-          if (signal.aborted) throw err;
-          if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 409)) {
-            opts.log.fatal({ err: describe(err) }, 'Telegram refused getUpdates; polling stops');
-            throw err;
-          }
-          opts.log.warn({ err: describe(err), retryIn }, 'getUpdates failed; retrying');
-          await sleep(retryIn, signal);
-          retryIn = Math.min(retryIn * 2, 30_000);
+/** grammY types its signals with a polyfill; at run time Node's own AbortSignal is what it uses. */
+type ApiSignal = Parameters<Bot<Context>['api']['getUpdates']>[1];
+
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 30_000;
+
+/** The one line a seller reads when getUpdates is refused for good. */
+export function refusalLine(err: GrammyError): string {
+  const what = `Telegram refused getUpdates (${err.error_code} ${err.description})`;
+  return err.error_code === 401
+    ? `${what}: TELEGRAM_BOT_TOKEN is no longer valid (revoked or replaced in @BotFather?). Copy the current token from @BotFather and start the bridge again.`
+    : `${what}: another program is receiving this bot's updates with the same token (a second copy of the bridge, or a webhook someone set). Stop it, then start the bridge again.`;
+}
+
+export function startPolling(bot: Bot<Context>, opts: PollingOptions): Polling {
+  const ac = new AbortController();
+  let offset: number | undefined;
+
+  const loop = async (): Promise<void> => {
+    let retryIn = RETRY_FIRST_MS;
+    const backoff = async () => {
+      await sleep(retryIn, ac.signal);
+      retryIn = Math.min(retryIn * 2, RETRY_MAX_MS);
+    };
+    while (!ac.signal.aborted) {
+      let updates: Update[];
+      try {
+        updates = await bot.api.getUpdates(
+          { offset, limit: 100, timeout: opts.timeoutSeconds ?? 30, allowed_updates: [...ALLOWED_UPDATES] },
+          ac.signal as unknown as ApiSignal,
+        );
+      } catch (err) {
+        if (ac.signal.aborted) return;
+        if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 409)) {
+          opts.log.fatal({ err: describe(err) }, 'Telegram refused getUpdates; polling stops');
+          opts.onFatal(refusalLine(err));
+          return;
         }
+        opts.log.warn({ err: describe(err), retryIn }, 'getUpdates failed; retrying');
+        await backoff();
+        continue;
+      }
+      if (updates.length === 0) {
+        retryIn = RETRY_FIRST_MS;
+        continue;
+      }
+      try {
+        opts.store(updates);
+      } catch (err) {
+        // Not confirmed: the same offset asks Telegram for these updates again.
+        opts.log.error({ err: describe(err), updates: updates.length, retryIn }, 'could not store updates; Telegram will deliver them again');
+        await backoff();
+        continue;
+      }
+      retryIn = RETRY_FIRST_MS;
+      offset = updates[updates.length - 1]!.update_id + 1;
+    }
+  };
+
+  const running = loop().catch((err: unknown) => {
+    // An abort lands here (sleep rejects with the signal's reason); anything else is a bug, and stops the bridge.
+    if (ac.signal.aborted) return;
+    opts.log.fatal({ err: describe(err) }, 'polling stopped unexpectedly');
+    opts.onFatal(`Polling Telegram stopped unexpectedly: ${describe(err).message}`);
+  });
+  return {
+    stop: async () => {
+      ac.abort();
+      await running;
+      // Confirms the last stored batch, so the next start is not sent it again (the inbox would drop it anyway).
+      if (offset !== undefined) {
+        await bot.api.getUpdates({ offset, limit: 1, timeout: 0 }, AbortSignal.timeout(2_000) as unknown as ApiSignal).catch(() => undefined);
       }
     },
   };
-
-  const sink = createConcurrentSink<Update>(
-    {
-      consume: async (update) => {
-        try {
-          await bot.handleUpdate(update);
-        } finally {
-          handling.delete(update.update_id);
-          finished();
-        }
-      },
-    },
-    async (err) => {
-      await bot.errorHandler(err as Parameters<typeof bot.errorHandler>[0]);
-    },
-  );
-  const runner = createRunner(createSource(supplier), sink);
-  runner.start();
-  return runner;
 }

@@ -46,6 +46,8 @@ export interface Call {
 export type Fault =
   | { kind: 'status'; code: 429; retryAfter: number }
   | { kind: 'status'; code: 400 | 403 | 500 | 502; description?: string }
+  /** What getUpdates answers when the token was revoked (401) or another instance polls (409). */
+  | { kind: 'status'; code: 401 | 409; description?: string }
   /** Destroys the socket without answering (meant for getUpdates, works for any method). */
   | { kind: 'dropPoll' }
   /** Waits `ms` before handling the request normally. */
@@ -1563,7 +1565,9 @@ export class FakeTelegram {
         }
         const defaults: Record<number, string> = {
           400: 'Bad Request',
+          401: 'Unauthorized',
           403: 'Forbidden: bot was blocked by the user',
+          409: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
           500: 'Internal Server Error',
           502: 'Bad Gateway',
         };

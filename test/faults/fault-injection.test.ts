@@ -626,6 +626,7 @@ async function waitQuiescent(p: {
     }
     const open = query<{ n: number }>(p.dbPath, "SELECT count(*) AS n FROM relays WHERE state IN ('pending', 'sending')")[0]!.n;
     const unposted = query<{ n: number }>(p.dbPath, "SELECT count(*) AS n FROM inbound_messages WHERE state = 'pending'")[0]!.n;
+    const unhandled = query<{ n: number }>(p.dbPath, "SELECT count(*) AS n FROM inbox WHERE state = 'pending'")[0]!.n;
     const cursors = new Map(
       query<{ market_chat_id: number; last_message_id: number | null }>(p.dbPath, 'SELECT market_chat_id, last_message_id FROM market_chats').map(
         (r) => [r.market_chat_id, r.last_message_id ?? 0],
@@ -634,8 +635,8 @@ async function waitQuiescent(p: {
     const behind = p.marketChats.filter((id) => (cursors.get(id) ?? 0) < (p.market.messagesOf(id).at(-1)?.messageId ?? 0)).length;
     const updates = p.tg.pendingUpdates();
     const stableFor = Date.now() - stableSince;
-    why = `${updates} updates unconfirmed, ${open} relays open, ${behind} chats not read to the end, ${unposted} buyer messages unposted, Telegram quiet for ${stableFor} ms`;
-    if (updates === 0 && open === 0 && behind === 0 && unposted === 0 && stableFor >= QUIET_STABLE_MS) return { ok: true, why };
+    why = `${updates} updates unconfirmed, ${unhandled} updates unhandled, ${open} relays open, ${behind} chats not read to the end, ${unposted} buyer messages unposted, Telegram quiet for ${stableFor} ms`;
+    if (updates === 0 && unhandled === 0 && open === 0 && behind === 0 && unposted === 0 && stableFor >= QUIET_STABLE_MS) return { ok: true, why };
     if (Date.now() > end) return { ok: false, why };
     await sleep(250);
   }

@@ -9,7 +9,8 @@
  *     relayPolicy: { maxAttempts, backoffBaseMs, backoffMaxMs, rateLimitFallbackMs, noticeAfterMs, echoSweepMs,
  *                    reconcileAfterMs },
  *     limits: { quotas: { <operationId>: n }, maxParallel, syncReserve },
- *     inbound: { pacing: {...}, sync: {...}, topicRetryMs } }
+ *     inbound: { pacing: {...}, sync: {...}, topicRetryMs },
+ *     dispatch: { maxAttempts, backoffBaseMs, backoffMaxMs, concurrency, keepDoneMs, keepFailedMs } }
  * backoffBaseMs/backoffMaxMs stand for the policy's backoffMs function: base * 2^(n-1), at most max.
  */
 import type { BridgeOptions } from '../../src/app.js';

@@ -140,6 +140,11 @@ export class Harness {
       if (Date.now() > end) throw new Error(`${this.tg.pendingUpdates()} updates still unconfirmed`);
       await new Promise((r) => setTimeout(r, 20));
     }
+    // Confirmed means stored in the inbox; handled means gone from its pending rows.
+    while (this.bridge && this.rows<{ n: number }>("SELECT count(*) AS n FROM inbox WHERE state = 'pending'")[0]!.n > 0) {
+      if (Date.now() > end) throw new Error('updates still waiting in the inbox');
+      await new Promise((r) => setTimeout(r, 20));
+    }
     await this.bridge?.relay.idle();
   }
 
