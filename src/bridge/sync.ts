@@ -34,11 +34,13 @@
 import type { Db } from '../db/open.js';
 import {
   chatIdsNotIn,
+  chatsWithHistoryToRead,
   chatsWithPending,
   getMarketChat,
   markChatStatus,
   marketChatsIn,
   pendingMessages,
+  recentlyFinished,
   recordSync,
   rememberQuietChat,
   setPresentation,
@@ -64,6 +66,7 @@ import { sleep } from '../util/sleep.js';
 import {
   OPEN_STATUSES,
   VANISHED,
+  confirmUpdatedAt,
   decide,
   disputeEvent,
   factsFromHistory,
@@ -119,8 +122,15 @@ export interface SyncOptions {
   clockSkewMs: number;
   /** Chats that left the open list looked up per scan (getChat has a small quota). */
   recheckPerScan: number;
-  /** Pages of one chat's history read in one sync (100 messages each). */
+  /** Pages of one chat's history read in one sync (100 messages each); a longer one continues on the next pass. */
   maxHistoryPages: number;
+  /**
+   * Finished chats active within this window are asked about on every open scan (by context, 20 a getChats page),
+   * so a buyer writing in one is noticed within an interval or two whatever Market does with its status.
+   */
+  finishedWatchMs: number;
+  /** getChats pages per open scan for those finished chats (20 chats a page; the most recently active first). */
+  finishedWatchPages: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -132,6 +142,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   clockSkewMs: 5 * 60_000,
   recheckPerScan: 20,
   maxHistoryPages: 100,
+  finishedWatchMs: 7 * 24 * 60 * 60_000,
+  finishedWatchPages: 5,
 };
 
 /** Spec maxima for one page. */
@@ -154,8 +166,8 @@ export interface ScanResult {
 
 interface Request {
   reasons: Set<SyncReason>;
-  /** The chat as listed by a scan that read the list before this sync reads the history. */
-  listed: ChatInfo | undefined;
+  /** The chat as listed by a scan that read the list before this sync reads the history, and when (our clock). */
+  listed: { chat: ChatInfo; at: number } | undefined;
 }
 
 /**
@@ -309,7 +321,7 @@ export class InboundSync {
           if (decision === 'sync') {
             synced++;
             // Waits for a free slot, so a scan of 10,000 changed chats holds a few syncs in memory, not all.
-            await work.add(() => this.reading.request(chat.chatId, { reasons: new Set(['scan']), listed: chat }));
+            await work.add(() => this.reading.request(chat.chatId, { reasons: new Set(['scan']), listed: { chat, at: now } }));
           }
         }
         pageToken = page.paging?.nextPageToken;
@@ -321,6 +333,12 @@ export class InboundSync {
     await work.drain();
 
     if (complete) {
+      if (kind === 'open') pages += await this.watchFinished(seen, work);
+      // Long histories cut short by an earlier pass continue now, listed or not (a finished chat is not).
+      for (const id of chatsWithHistoryToRead(db)) {
+        if (!seen.has(id)) await work.add(() => this.reading.request(id, { reasons: new Set(['history continues']), listed: undefined }));
+      }
+      await work.drain();
       this.pages[kind] = Math.max(1, pages);
       if (kind === 'full') {
         this.lastFullAt = this.now();
@@ -339,6 +357,48 @@ export class InboundSync {
     }
     log.debug({ kind, pages, complete, synced }, 'chat list scanned');
     return { kind, pages, complete, synced };
+  }
+
+  /**
+   * Asks getChats, by context, about the finished chats active most recently: Market may keep a chat FINISHED when
+   * the buyer writes again (the docs do not say), and then only its updatedAt moves, which the open scan cannot
+   * see. Returns the pages read. Chats listed are added to `seen`.
+   */
+  private async watchFinished(seen: Set<number>, work: Pool): Promise<number> {
+    const { db, market } = this.deps;
+    const watched = recentlyFinished(db, this.now() - this.opts.finishedWatchMs, this.opts.finishedWatchPages * CHATS_PAGE)
+      .filter((c) => !seen.has(c.marketChatId));
+    let pages = 0;
+    try {
+      for (let i = 0; i < watched.length && !this.stopped; i += CHATS_PAGE) {
+        const contexts = new Map<string, { type: 'ORDER' | 'RETURN'; id: number }>();
+        for (const c of watched.slice(i, i + CHATS_PAGE)) {
+          const ctx = c.contextType === 'RETURN' ? { type: 'RETURN' as const, id: c.returnId! } : { type: 'ORDER' as const, id: c.orderId! };
+          contexts.set(`${ctx.type}:${ctx.id}`, ctx);
+        }
+        let pageToken: string | undefined;
+        do {
+          const page = await market.getChats(
+            { contexts: [...contexts.values()] },
+            { limit: CHATS_PAGE, ...(pageToken ? { pageToken } : {}) },
+          );
+          pages++;
+          const stored = marketChatsIn(db, page.chats.map((c) => c.chatId));
+          const now = this.now();
+          for (const chat of page.chats) {
+            seen.add(chat.chatId);
+            const known = stored.get(chat.chatId);
+            if (!known) continue; // another chat of the same order: the next full scan brings it in properly
+            if (decide(chat, known, { firstStart: false, now, backfillMs: this.opts.backfillMs }) !== 'sync') continue;
+            await work.add(() => this.reading.request(chat.chatId, { reasons: new Set(['finished chat changed']), listed: { chat, at: now } }));
+          }
+          pageToken = page.paging?.nextPageToken;
+        } while (pageToken && !this.stopped);
+      }
+    } catch (err) {
+      this.logFailure('could not check finished chats; the next scan tries again', err, { pages });
+    }
+    return pages;
   }
 
   private async run(): Promise<void> {
@@ -390,35 +450,51 @@ export class InboundSync {
   private async syncOnce(chatId: number, req: Request): Promise<void> {
     const { db, log } = this.deps;
     const stored = getMarketChat(db, chatId);
-    const [info, read] = await Promise.all([
-      req.listed ? Promise.resolve(req.listed) : this.chatInfo(chatId),
-      this.readHistory(chatId, stored?.lastMessageId ?? null).then(
-        (history) => ({ history }),
-        (error: unknown) => ({ error }),
-      ),
+    const readStartedAt = this.now();
+    const read = (resume: string | undefined) => this.readHistory(chatId, stored?.lastMessageId ?? null, resume);
+    const [info, outcome] = await Promise.all([
+      req.listed ? Promise.resolve(req.listed.chat) : this.chatInfo(chatId),
+      read(stored?.historyResume?.pageToken)
+        .catch((err: unknown) => {
+          // A page token Market no longer takes: read again from the cursor (what was recorded stays recorded).
+          if (stored?.historyResume && err instanceof MarketError && err.kind === 'rejected') return read(undefined);
+          throw err;
+        })
+        .then(
+          (history) => ({ history }),
+          (error: unknown) => ({ error }),
+        ),
     ]);
-    if ('error' in read) {
-      if (read.error instanceof MarketError && read.error.kind === 'not_found') return this.vanished(chatId, stored);
+    
+    if ('error' in outcome) {
+      if (outcome.error instanceof MarketError && outcome.error.kind === 'not_found') return this.vanished(chatId, stored);
       // What was recorded before still goes out while Market refuses.
       if (stored) void this.showing.request(chatId, req.reasons);
-      throw read.error;
+      throw outcome.error;
     }
-    const { history } = read;
+    const { history } = outcome;
     if (this.stopped) return;
 
     const firstStart = getKv(db, FIRST_SCAN_KEY) === undefined;
     const shownFrom = stored ? stored.shownFrom : firstStart ? this.now() - this.opts.backfillMs : null;
     const fresh = newMessages(history.messages, { lastMessageId: stored?.lastMessageId ?? null, shownFrom });
-    const listedAt = req.listed ? marketTime(req.listed.updatedAt) : NaN;
+    const cursor = confirmUpdatedAt({
+      stored,
+      listed: req.listed ? { updatedAt: marketTime(req.listed.chat.updatedAt), at: req.listed.at } : undefined,
+      readStartedAt,
+      complete: history.resumeFrom === undefined,
+    });
     recordSync(
       db,
       {
         facts: info ? factsOf(info) : factsFromHistory(chatId, history.context, stored),
-        marketUpdatedAt: Number.isFinite(listedAt) ? listedAt : undefined,
+        marketUpdatedAt: cursor.marketUpdatedAt,
+        recheckAfter: cursor.recheckAfter,
         shownFrom,
         messages: fresh.messages,
         skipped: fresh.skipped,
         lastMessageId: fresh.lastMessageId,
+        ...(history.resumeFrom !== undefined ? { resumeFrom: history.resumeFrom } : {}),
         clockSkewMs: this.opts.clockSkewMs,
       },
       this.now(),
@@ -465,14 +541,19 @@ export class InboundSync {
     }
   }
 
-  /** Every message after `lastMessageId` (all of them for a chat never read), in whatever order Market pages them. */
+  /**
+   * Every message after `lastMessageId` (all of them for a chat never read), in whatever order Market pages them,
+   * from `resume` on when an earlier pass was cut short. At most maxHistoryPages pages: `resumeFrom` then says where
+   * the next pass continues.
+   */
   private async readHistory(
     chatId: number,
     lastMessageId: number | null,
-  ): Promise<{ context: ChatContext; messages: ChatMessage[] }> {
+    resume: string | undefined,
+  ): Promise<{ context: ChatContext; messages: ChatMessage[]; resumeFrom?: string }> {
     const messages: ChatMessage[] = [];
     let context: ChatContext | undefined;
-    let pageToken: string | undefined;
+    let pageToken: string | undefined = resume;
     for (let page = 0; page < this.opts.maxHistoryPages; page++) {
       const res = await this.deps.market.getChatHistory(
         { chatId, limit: HISTORY_PAGE, ...(pageToken ? { pageToken } : {}) },
@@ -481,15 +562,13 @@ export class InboundSync {
       context = res.context as ChatContext;
       messages.push(...(res.messages as ChatMessage[]));
       pageToken = res.paging?.nextPageToken;
-      if (!pageToken || res.messages.length === 0) break;
-      if (page === this.opts.maxHistoryPages - 1) {
-        this.deps.log.warn(
-          { marketChatId: chatId, pages: page + 1 },
-          'chat history longer than one sync reads; the rest follows next time',
-        );
-      }
+      if (!pageToken || res.messages.length === 0) return { context: context!, messages };
     }
-    return { context: context!, messages };
+    this.deps.log.warn(
+      { marketChatId: chatId, pages: this.opts.maxHistoryPages },
+      'chat history longer than one sync reads; the rest is read on the next pass, then shown in order',
+    );
+    return { context: context!, messages, resumeFrom: pageToken };
   }
 
   private async vanished(chatId: number, stored: MarketChatRow | undefined): Promise<void> {

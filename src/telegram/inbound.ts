@@ -163,7 +163,11 @@ export class TelegramInbound implements InboundTarget {
         await this.topicCall(() => this.deps.api.editForumTopic(tgChatId, thread, { name: title }));
         setPresentation(db, chat.marketChatId, { topicTitle: title }, this.now());
       }
-      if (change.finished && !current.topicClosed) await this.setClosed(current, thread, true);
+      if (change.finished && !current.topicClosed) {
+        // Closing alone leaves the seller guessing why: one line says it first.
+        await this.notice(current, thread, t('inbound.finished'));
+        await this.setClosed(current, thread, true);
+      }
     });
   }
 
