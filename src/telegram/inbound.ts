@@ -43,6 +43,8 @@ const PHOTO_NAME = /\.(jpe?g|png|webp)$/i;
 const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
 const TOPIC_CLOSED = /TOPIC_CLOSED/i;
 const NOT_MODIFIED = /TOPIC_NOT_MODIFIED/i;
+/** The bot may not write here at all (removed, or restricted): see TelegramPresence. */
+const SEND_FORBIDDEN = /not enough rights to send|CHAT_WRITE_FORBIDDEN|CHAT_SEND_\w*_FORBIDDEN|need administrator rights/i;
 /** createForumTopic refused (a 400) for good: no admin rights, no topic rights, not a forum. */
 const TOPICS_REFUSED =
   /not enough rights|CHAT_ADMIN_REQUIRED|RIGHT_FORBIDDEN|not a forum|supergroups? (chats )?only|FORUM_DISABLED/i;
@@ -330,35 +332,35 @@ export class TelegramInbound implements InboundTarget {
       return sent.message_id;
     }
     const { file, caption } = part;
-    const got = await this.deps.fetchFile(file);
-    if (got.ok) {
-      const asPhoto = PHOTO_NAME.test(file.name) && got.bytes.byteLength <= PHOTO_MAX_BYTES;
-      const attempts = asPhoto ? (['photo', 'document'] as const) : (['document'] as const);
-      for (const as of attempts) {
-        try {
-          const sent = await outbox.run(tgChatId, async (): Promise<{ message_id: number }> => {
+    // The file is downloaded inside its outbox turn, so a backlog of N files holds one body at a time, not N.
+    return outbox.run(tgChatId, async () => {
+      const got = await this.deps.fetchFile(file);
+      if (got.ok) {
+        const asPhoto = PHOTO_NAME.test(file.name) && got.bytes.byteLength <= PHOTO_MAX_BYTES;
+        const attempts = asPhoto ? (['photo', 'document'] as const) : (['document'] as const);
+        for (const as of attempts) {
+          try {
             onWire();
-            return as === 'photo'
-              ? api.sendPhoto(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption })
-              : api.sendDocument(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption });
-          });
-          return sent.message_id;
-        } catch (err) {
-          // Only a refusal of this file falls back; a topic problem, a network error or a 5xx is the caller's.
-          const refusedFile = err instanceof GrammyError && err.error_code === 400;
-          if (!refusedFile || TOPIC_GONE.test(err.description) || TOPIC_CLOSED.test(err.description)) throw err;
-          this.deps.log.info({ name: file.name, as, err: err.description }, 'Telegram refused a buyer file');
+            const upload = new InputFile(got.bytes, file.name);
+            const sent =
+              as === 'photo'
+                ? await api.sendPhoto(tgChatId, upload, { ...where, caption })
+                : await api.sendDocument(tgChatId, upload, { ...where, caption });
+            return sent.message_id;
+          } catch (err) {
+            // Only a refusal of this file falls back; a topic problem, a network error or a 5xx is the caller's.
+            const refusedFile = err instanceof GrammyError && err.error_code === 400;
+            if (!refusedFile || TOPIC_GONE.test(err.description) || TOPIC_CLOSED.test(err.description) || SEND_FORBIDDEN.test(err.description)) throw err;
+            this.deps.log.info({ name: file.name, as, err: err.description }, 'Telegram refused a buyer file');
+          }
         }
+      } else {
+        this.deps.log.info({ name: file.name, size: file.size, why: got.why }, 'buyer file not fetched; posting a link');
       }
-    } else {
-      this.deps.log.info({ name: file.name, size: file.size, why: got.why }, 'buyer file not fetched; posting a link');
-    }
-    const text = `${caption}\n${t('inbound.fileLink', { name: file.name, size: file.size, url: file.url })}`;
-    const sent = await outbox.run(tgChatId, () => {
+      const text = `${caption}\n${t('inbound.fileLink', { name: file.name, size: file.size, url: file.url })}`;
       onWire();
-      return api.sendMessage(tgChatId, text.slice(0, TEXT_MAX), { ...where });
+      return (await api.sendMessage(tgChatId, text.slice(0, TEXT_MAX), { ...where })).message_id;
     });
-    return sent.message_id;
   }
 
   private async notice(chat: MarketChatRow, thread: number | null, text: string): Promise<void> {
