@@ -113,6 +113,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
     const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound });
+    if (inbound) services.presence = inbound.presence;
 
     await checkTelegram(bot, config, log);
     await checkMarket(market, config, log);

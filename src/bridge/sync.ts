@@ -105,6 +105,11 @@ export interface InboundTarget {
   post(chat: MarketChatRow, message: InboundMessageRow): Promise<void>;
   /** Makes the thread exist and show the chat as it is now (title marks, closed, dispute and vanish notices). */
   update(chat: MarketChatRow, change: ChatChange): Promise<void>;
+  /**
+   * False while Telegram does not let the bot post there (removed, restricted): messages are still recorded, and
+   * wait, in order, until showPending() is called.
+   */
+  ready(): boolean;
 }
 
 export interface SyncOptions {
@@ -436,6 +441,11 @@ export class InboundSync {
     }
   }
 
+  /** Posts what was recorded but not shown (Telegram lets the bot post again); the oldest-waiting chat first. */
+  showPending(): void {
+    this.retryPending();
+  }
+
   /**
    * Posts messages recorded earlier but not yet in Telegram (a restart, or Telegram refusing for a while). Not
    * awaited by the loop: Telegram's pace must not hold up the next scan.
@@ -511,14 +521,15 @@ export class InboundSync {
   /** Posts the chat's pending messages in order, then shows what changed. Stops at the first refusal (order). */
   private async present(chatId: number, reasons: ReadonlySet<SyncReason>): Promise<void> {
     const { db, target } = this.deps;
+    if (!target.ready()) return;
     for (const m of pendingMessages(db, chatId)) {
-      if (this.stopped) return;
+      if (this.stopped || !target.ready()) return;
       const chat = getMarketChat(db, chatId);
       if (!chat) return;
       await target.post(chat, m);
     }
     const chat = getMarketChat(db, chatId);
-    if (!chat || this.stopped) return;
+    if (!chat || this.stopped || !target.ready()) return;
     const change: ChatChange = {
       finished: chat.status === 'FINISHED' && chat.shownStatus !== 'FINISHED',
       dispute: disputeEvent(reasons, chat.shownStatus, chat.status),

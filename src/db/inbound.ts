@@ -217,6 +217,17 @@ export function chatsWithPending(db: Db): number[] {
     .map((r) => r.id);
 }
 
+/** Recorded messages waiting to be posted, over all chats. */
+export function countPending(db: Db): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.state, 'pending'), postable))
+      .get()?.n ?? 0
+  );
+}
+
 /** Chats whose history read was cut short and continues on the next pass. */
 export function chatsWithHistoryToRead(db: Db): number[] {
   return db

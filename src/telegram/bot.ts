@@ -13,6 +13,7 @@ import { decisions } from './features/decisions.js';
 import { gate } from './features/gate.js';
 import { help } from './features/help.js';
 import { link } from './features/link.js';
+import { membership } from './features/membership.js';
 import { relay } from './features/relay.js';
 import { status } from './features/status.js';
 import type { Services } from './services.js';
@@ -77,5 +78,6 @@ export function createBot(config: Config, log: Logger): Bot<Context> {
 export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   bot.use(gate(s));
+  bot.use(membership(s));
   bot.use(help(s), link(s), status(s), decisions(s), relay(s));
 }

@@ -32,6 +32,7 @@ import type { ChatChange, InboundTarget } from '../bridge/sync.js';
 import { t } from '../texts.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
+import type { TelegramPresence } from './presence.js';
 
 /** Telegram's limits on what a bot sends. */
 const TEXT_MAX = 4096;
@@ -59,6 +60,8 @@ export interface TelegramInboundDeps {
   fetchFile(file: BuyerFile): Promise<FetchedFile>;
   /** After Telegram refused a topic, try topics again for new chats after this long. */
   topicRetryMs?: number;
+  /** Whether the bot may post there at all; told of refusals that say it may not. */
+  presence?: TelegramPresence;
   now?: () => number;
 }
 
@@ -85,6 +88,20 @@ export class TelegramInbound implements InboundTarget {
     this.refusedKey = `inbound.topicsRefused.${deps.tgChatId}`;
   }
 
+  /** Whether TELEGRAM_CHAT_ID is a forum; undefined until Telegram said. */
+  isForum(): boolean | undefined {
+    return this.forum;
+  }
+
+  ready(): boolean {
+    return this.deps.presence?.ready() ?? true;
+  }
+
+  /** The bot has its topic rights again: new chats get topics now, not after topicRetryMs. */
+  topicsAllowedAgain(): void {
+    deleteKv(this.deps.db, this.refusedKey);
+  }
+
   /** Asks Telegram what kind of chat TELEGRAM_CHAT_ID is. A failure only warns: posting will tell. */
   async init(): Promise<void> {
     const { api, tgChatId, log } = this.deps;
@@ -102,6 +119,24 @@ export class TelegramInbound implements InboundTarget {
   }
 
   async post(chat: MarketChatRow, m: InboundMessageRow): Promise<void> {
+    await this.reporting(() => this.doPost(chat, m));
+  }
+
+  async update(chat: MarketChatRow, change: ChatChange): Promise<void> {
+    await this.reporting(() => this.doUpdate(chat, change));
+  }
+
+  /** A refusal that means the bot may not post here at all pauses posting (presence), then is thrown as usual. */
+  private async reporting(op: () => Promise<void>): Promise<void> {
+    try {
+      await op();
+    } catch (err) {
+      await this.deps.presence?.sendFailed(err);
+      throw err;
+    }
+  }
+
+  private async doPost(chat: MarketChatRow, m: InboundMessageRow): Promise<void> {
     const key = { marketChatId: m.marketChatId, marketMessageId: m.marketMessageId };
     let sent = m.partsSent;
     await this.inHome(chat, async (thread) => {
@@ -133,7 +168,7 @@ export class TelegramInbound implements InboundTarget {
     });
   }
 
-  async update(chat: MarketChatRow, change: ChatChange): Promise<void> {
+  private async doUpdate(chat: MarketChatRow, change: ChatChange): Promise<void> {
     const { db, tgChatId } = this.deps;
     // A chat gets a home as soon as it is seen, unless it began before what the bridge shows (it existed before the
     // bridge first ran): then only once it has a message to show.

@@ -4,6 +4,7 @@ import type { Db } from '../db/open.js';
 import type { Logger } from '../logger.js';
 import type { MarketClient } from '../market/client.js';
 import type { RelayQueue } from '../bridge/relay.js';
+import type { TelegramPresence } from './presence.js';
 
 export interface Services {
   config: Config;
@@ -14,4 +15,6 @@ export interface Services {
   isAdmin(userId: number | undefined): boolean;
   /** The bot token and Api-Key: never relayed, logged or stored. */
   secrets: readonly string[];
+  /** Whether the bot may post in TELEGRAM_CHAT_ID (set once the inbound sync exists; absent without it). */
+  presence?: Pick<TelegramPresence, 'memberChanged'>;
 }
