@@ -25,6 +25,8 @@ interface Absence {
   detail: string;
 }
 
+const RETELL_MS = 60 * 60_000;
+
 /** Refusals that mean "the bot is not in this chat" (403) or "may not write in it" (400). */
 const REMOVED = /kicked|not a member|blocked by the user|user is deactivated|chat not found|group chat was (deleted|upgraded)/i;
 const RESTRICTED = /not enough rights to send|CHAT_WRITE_FORBIDDEN|CHAT_SEND_\w*_FORBIDDEN|CHAT_RESTRICTED/i;
@@ -83,8 +85,10 @@ export class TelegramPresence {
   private readonly backListeners: (() => void)[] = [];
   private readonly topicsListeners: (() => void)[] = [];
   private probeTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
   private botId: number | undefined;
   private title: string | undefined;
+  private lastTold: { reason: AbsenceReason; at: number } | undefined;
   private readonly now: () => number;
 
   constructor(private readonly deps: PresenceDeps) {
@@ -106,6 +110,11 @@ export class TelegramPresence {
   }
 
   stop(): void {
+    this.stopped = true;
+    this.cancelProbe();
+  }
+
+  private cancelProbe(): void {
     clearTimeout(this.probeTimer);
     this.probeTimer = undefined;
   }
@@ -152,6 +161,10 @@ export class TelegramPresence {
         : 'the bot may no longer send messages where buyer chats appear; buyer messages are recorded and posted when it may again',
     );
     this.scheduleProbe();
+    // Should Telegram say "back" and then refuse again, the team hears of it at most once an hour.
+    const told = this.lastTold;
+    if (told && told.reason === reason && this.now() - told.at < RETELL_MS) return;
+    this.lastTold = { reason, at: this.now() };
     await this.tell(t(reason === 'removed' ? 'presence.removed' : 'presence.restricted', { where: this.where() }));
   }
 
@@ -161,7 +174,7 @@ export class TelegramPresence {
     const was = this.absence;
     this.absence = undefined;
     deleteKv(db, this.pausedKey);
-    this.stop();
+    this.cancelProbe();
     const waiting = this.deps.waiting();
     log.warn({ tgChatId, was: was.reason, detail, waiting }, 'the bot may post where buyer chats appear again; posting what waited');
     for (const listener of this.backListeners) listener();
@@ -188,7 +201,7 @@ export class TelegramPresence {
   }
 
   private scheduleProbe(delayMs = this.deps.probeMs ?? 5 * 60_000): void {
-    if (this.probeTimer) return;
+    if (this.probeTimer || this.stopped) return;
     this.probeTimer = setTimeout(() => {
       this.probeTimer = undefined;
       void this.probe();
@@ -198,11 +211,17 @@ export class TelegramPresence {
 
   /** Asks Telegram (a read, nothing posted) whether the bot may post again; asks again later while it may not. */
   private async probe(): Promise<void> {
-    if (!this.absence) return;
+    if (!this.absence || this.stopped) return;
     const { api, tgChatId, log } = this.deps;
     try {
-      this.botId ??= (await api.getMe()).id;
-      await this.memberChanged(await api.getChatMember(tgChatId, this.botId));
+      if (tgChatId > 0) {
+        // A private chat's member status does not show a block; a chat action does (and shows only "typing…").
+        await api.sendChatAction(tgChatId, 'typing');
+        await this.resume('a chat action went through');
+      } else {
+        this.botId ??= (await api.getMe()).id;
+        await this.memberChanged(await api.getChatMember(tgChatId, this.botId));
+      }
     } catch (err) {
       log.debug({ tgChatId, err: describe(err) }, 'the bot still may not post where buyer chats appear');
     }

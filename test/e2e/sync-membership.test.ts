@@ -125,3 +125,24 @@ describe('the bot’s rights taken away', () => {
     expect(botTexts(h, ADMIN.id).filter((x) => x === lost)).toHaveLength(1);
   });
 });
+
+describe('the owner’s private chat as the place for buyer chats', () => {
+  it('blocked by the owner: pauses, and resumes on unblocking, without telling the blocked chat', async () => {
+    ({ h } = await syncHarness({ target: 'private', bridge: { inbound: { presenceProbeMs: 200 } } }));
+    const chat = h.market.addChat({ customerName: 'Lev' });
+    h.market.addMessage(chat.chatId, { message: 'x' });
+    await syncNow(h, chat.chatId);
+    h.tg.setBotBlocked(ADMIN.id, true);
+    h.market.addMessage(chat.chatId, { message: 'y' });
+    await syncNow(h, chat.chatId); // 403 "bot was blocked by the user"
+    expect(inbound(h).presence.ready()).toBe(false);
+    const sends = h.tg.calls.filter((c) => c.params.chat_id === ADMIN.id && c.method === 'sendMessage').length;
+    await new Promise((r) => setTimeout(r, 500)); // probes come and go while it stays blocked
+    expect(inbound(h).presence.ready()).toBe(false);
+    expect(h.tg.calls.filter((c) => c.params.chat_id === ADMIN.id && c.method === 'sendMessage')).toHaveLength(sends);
+    h.tg.setBotBlocked(ADMIN.id, false);
+    const shown = () => botTexts(h!, ADMIN.id).filter((x) => x.startsWith('💬 ')).map((x) => x.split('\n')[1]);
+    await h.until(() => shown().length === 2, 5000, 'the backlog posted');
+    expect(shown()).toEqual(['x', 'y']);
+  });
+});

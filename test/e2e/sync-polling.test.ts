@@ -42,7 +42,7 @@ describe('inbound sync by polling', () => {
         for (let i = 0; i < 45; i++) h.market.addChat({ customerName: `Buyer ${i}` });
       },
     }));
-    await h.until(() => liveTopics(h!).length === 45, 10_000, 'a topic for each chat');
+    await h.until(() => liveTopics(h!).length === 45, 20_000, 'a topic for each chat');
     await settle(h);
     // Market's updatedAt has whole seconds: the scan a second after the one that saw a change reads each chat once
     // more (a message in the same second would not move updatedAt), and from then on an unchanged chat costs nothing.
