@@ -27,6 +27,19 @@
  * - Budget: the interval stretches so the remaining getChats quota (minus `reserveCalls` left for everything else)
  *   lasts the hourly window at the current pages-per-scan; a 420 or a used-up quota waits until Market allows
  *   getChats again. Other methods keep working (MarketLimits pauses per method).
+ * - Whole seconds: Market's updatedAt may have no fractions, so a message written in the same second as the one just
+ *   read leaves it unchanged. A changed chat is therefore read once more by a read that starts a second after the
+ *   listing that showed the change (in practice: on the next scan); only then does an unchanged updatedAt mean
+ *   "nothing new". A changed chat costs two history reads instead of one.
+ * - Long histories: a read cut off at `maxHistoryPages` keeps its page token and continues on the next pass (listed
+ *   or not). Its messages are recorded but stay unposted until the read ends, because history pages come in no
+ *   promised order: an older message may still be on a later page.
+ * - Finished chats: Market may keep a chat FINISHED when the buyer writes again (the docs do not say), so the open
+ *   scan cannot see it. Each open scan also asks getChats, by order/return context, about the finished chats active
+ *   in the last `finishedWatchMs` (7 days), at most `finishedWatchPages` pages (100 chats, most recent first). Older
+ *   ones, and DIRECT chats (no context id to ask by), wait for the full scan.
+ * - Removed from the group (telegram/presence.ts): while the target is not ready(), nothing is posted and messages
+ *   are still recorded; showPending() posts the backlog, in order, when it is back.
  * - Push path: the history read and getChat run in parallel. getChat's updatedAt may be newer than what the history
  *   read saw, so only a chat list read *before* the history moves the updatedAt cursor; a push sync leaves it and the
  *   next scan confirms with one cheap history read.

@@ -28,7 +28,7 @@ interface Absence {
 const RETELL_MS = 60 * 60_000;
 
 /** Refusals that mean "the bot is not in this chat" (403) or "may not write in it" (400). */
-const REMOVED = /kicked|not a member|blocked by the user|user is deactivated|chat not found|group chat was (deleted|upgraded)/i;
+const REMOVED = /kicked|not a member|blocked by the user|user is deactivated|chat not found|group chat was deleted/i;
 const RESTRICTED = /not enough rights to send|CHAT_WRITE_FORBIDDEN|CHAT_SEND_\w*_FORBIDDEN|CHAT_RESTRICTED/i;
 
 /** How a ChatMember (the bot's) reads for posting. */
