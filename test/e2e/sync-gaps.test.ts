@@ -29,7 +29,10 @@ describe('same-second messages', () => {
     ({ h } = await syncHarness({ intervalMs: 150, market: { now: () => second, model: { wholeSeconds: true } } }));
     const chat = h.market.addChat({ customerName: 'Ivan' });
     h.market.addMessage(chat.chatId, { message: 'first in the second' });
-    await botMessageWith(h, 'first in the second');
+    // A scan has listed the chat and read its history (the first message only); the buyer writes again at once.
+    await h.market.waitForRequest(
+      (r) => r.operationId === 'getChatHistory' && r.query.chatId === String(chat.chatId) && r.status === 200,
+    );
     const updatedAt = h.market.addMessage(chat.chatId, { message: 'second in the same second' }).createdAt;
     expect(h.market.messagesOf(chat.chatId).map((m) => m.createdAt)).toEqual([updatedAt, updatedAt]);
     await botMessageWith(h, 'second in the same second', 5000);
