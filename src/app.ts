@@ -138,6 +138,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
     const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group });
     if (inbound) services.onGroupMoved = () => inbound.groupMoved();
+    if (inbound) services.presence = inbound.presence;
     const notifyGate =
       inbound && config.market.notifyPort !== undefined
         ? new NotifyGate({

@@ -14,6 +14,8 @@ import { InboundSync, type SyncOptions } from './bridge/sync.js';
 import type { GroupChatId } from './bridge/group.js';
 import { TelegramInbound } from './telegram/inbound.js';
 import { TelegramOutbox, type PacingOptions } from './telegram/outbox.js';
+import { TelegramPresence } from './telegram/presence.js';
+import { countPending } from './db/inbound.js';
 
 export interface InboundOptions {
   sync?: Partial<SyncOptions>;
@@ -22,11 +24,15 @@ export interface InboundOptions {
   files?: Partial<BuyerFileOptions>;
   /** After Telegram refused a topic, try again after this long. */
   topicRetryMs?: number;
+  /** While the bot may not post in TELEGRAM_CHAT_ID, how often to ask Telegram whether it may again. */
+  presenceProbeMs?: number;
 }
 
 export interface Inbound {
   sync: InboundSync;
   outbox: TelegramOutbox;
+  /** Whether the bot may post in TELEGRAM_CHAT_ID (my_chat_member updates go here). */
+  presence: TelegramPresence;
   /** For push notifications: bring this chat up to date now. Never rejects. */
   syncChat(chatId: number, reason: string): Promise<void>;
   start(): Promise<void>;
@@ -58,6 +64,19 @@ export function createInbound(deps: {
     market: { origin: config.market.apiUrl, apiKey: config.market.apiKey },
     ...options?.files,
   };
+  // The presence asks the Telegram side whether the chat is a forum, and the Telegram side asks it whether to post.
+  let forum: () => boolean | undefined = () => undefined;
+  const presence = new TelegramPresence({
+    api,
+    db,
+    log,
+    tgChatId,
+    adminIds: [...config.telegram.adminIds],
+    outbox,
+    waiting: () => countPending(db),
+    isForum: () => forum(),
+    probeMs: options?.presenceProbeMs,
+  });
   const target = new TelegramInbound({
     api,
     db,
@@ -69,7 +88,10 @@ export function createInbound(deps: {
     outbox,
     fetchFile: (f) => fetchBuyerFile(f, fileOptions),
     topicRetryMs: options?.topicRetryMs,
+    presence,
   });
+  forum = () => target.isForum();
+  presence.onTopicRights(() => target.topicsAllowedAgain());
   const sync = new InboundSync({
     db,
     log,
@@ -83,16 +105,20 @@ export function createInbound(deps: {
       blockedUntil: (op) => limits.blockedUntil(op, 'sync'),
     },
   });
+  presence.onBack(() => sync.showPending());
   return {
     sync,
     outbox,
+    presence,
     syncChat: (chatId, reason) => sync.syncChat(chatId, reason),
     start: async () => {
       await target.init();
+      presence.start();
       sync.start();
     },
     groupMoved: () => target.init(),
     stop: async (graceMs) => {
+      presence.stop();
       outbox.close();
       await sync.stop(graceMs);
     },

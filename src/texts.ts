@@ -300,6 +300,17 @@ const en = {
       'Until I can, buyer messages appear in this chat with a header naming their Market chat: reply to one to answer that buyer.',
       'To get a topic per chat, turn on Topics in the group’s settings and make me an administrator with the “Manage topics” right.',
     ].join('\n'),
+  // Told to the team in their private chats with the bot when it can no longer post where buyer chats appear.
+  'presence.removed': (p: { where: string }) =>
+    `⚠️ I was removed from ${p.where}, so buyer messages can’t be shown there. I keep recording them and post them there, in order, as soon as you add me back (as an administrator with the “Manage topics” right).`,
+  'presence.restricted': (p: { where: string }) =>
+    `⚠️ I may no longer send messages in ${p.where}, so buyer messages can’t be shown there. I keep recording them and post them there, in order, as soon as I may write again (best: make me an administrator with the “Manage topics” right).`,
+  'presence.back': (p: { where: string; waiting: number }) =>
+    `✅ I can post in ${p.where} again.${p.waiting > 0 ? ` The ${p.waiting} buyer message(s) recorded meanwhile are being posted now, in order.` : ''}`,
+  'presence.topicRightsLost': (p: { where: string; admin: boolean }) =>
+    `⚠️ I can no longer manage topics in ${p.where}: new buyer chats appear there as messages with a header (reply to one to answer), and topics no longer close or reopen with their chat.${p.admin ? '' : ' As a non-administrator I may also miss what you write in topics (Telegram’s privacy mode).'} Make me an administrator with the “Manage topics” right again.`,
+  'presence.where': (p: { title: string | undefined; chatId: number }) =>
+    p.title ? `“${p.title}”` : p.chatId > 0 ? 'our private chat' : `the chat ${p.chatId} (TELEGRAM_CHAT_ID)`,
 
 
   // Issue 7, items 11, 12, 14: moving a linked topic, the group's new id after an upgrade, anonymous admins.

@@ -88,9 +88,43 @@ export function decide(
     return 'sync';
   }
   if (!Number.isFinite(updated) || stored.marketUpdatedAt === null || updated > stored.marketUpdatedAt) return 'sync';
+  // A history read cut short continues on the next pass, whether or not the chat changed meanwhile.
+  if (stored.historyResume !== null) return 'sync';
+  // The same updatedAt may hide a message written in the same (whole) second as the last one read: one more read
+  // confirms it (see confirmUpdatedAt).
+  if (updated === stored.marketUpdatedAt && stored.marketUpdatedRecheckAfter !== null) return 'sync';
   // A status change always moves updatedAt on Market; comparing anyway costs nothing and catches one that did not.
   if (stored.status !== listed.status || stored.type !== listed.type) return 'sync';
   return 'none';
+}
+
+/** Market's timestamps may be whole seconds: two messages in one second share an updatedAt. */
+export const MARKET_TIME_RESOLUTION_MS = 1000;
+
+/**
+ * The chat-list cursor after a sync: Market's updatedAt (undefined: keep the stored one, as on the push path) and
+ * until when an unchanged updatedAt still needs a read (null: confirmed).
+ *
+ * A listing received at `listedAt` (our clock) shows updatedAt T, so T's second had begun by then, and it is over
+ * `MARKET_TIME_RESOLUTION_MS` later (elapsed time, so the clocks' offset does not matter). A complete read started
+ * after that has seen every message of T's second; until one has, an unchanged T is read again.
+ */
+export function confirmUpdatedAt(p: {
+  stored: Pick<MarketChatRow, 'marketUpdatedAt' | 'marketUpdatedRecheckAfter'> | undefined;
+  listed: { updatedAt: number; at: number } | undefined;
+  readStartedAt: number;
+  complete: boolean;
+}): { marketUpdatedAt: number | undefined; recheckAfter: number | null } {
+  const { stored, listed } = p;
+  let recheckAfter: number | null;
+  if (listed && Number.isFinite(listed.updatedAt) && listed.updatedAt !== stored?.marketUpdatedAt) {
+    recheckAfter = listed.at + MARKET_TIME_RESOLUTION_MS;
+  } else {
+    recheckAfter = stored?.marketUpdatedRecheckAfter ?? null;
+  }
+  if (recheckAfter !== null && p.complete && p.readStartedAt >= recheckAfter) recheckAfter = null;
+  const moved = listed && Number.isFinite(listed.updatedAt) ? listed.updatedAt : undefined;
+  return { marketUpdatedAt: moved, recheckAfter };
 }
 
 /**

@@ -27,6 +27,19 @@
  * - Budget: the interval stretches so the remaining getChats quota (minus `reserveCalls` left for everything else)
  *   lasts the hourly window at the current pages-per-scan; a 420 or a used-up quota waits until Market allows
  *   getChats again. Other methods keep working (MarketLimits pauses per method).
+ * - Whole seconds: Market's updatedAt may have no fractions, so a message written in the same second as the one just
+ *   read leaves it unchanged. A changed chat is therefore read once more by a read that starts a second after the
+ *   listing that showed the change (in practice: on the next scan); only then does an unchanged updatedAt mean
+ *   "nothing new". A changed chat costs two history reads instead of one.
+ * - Long histories: a read cut off at `maxHistoryPages` keeps its page token and continues on the next pass (listed
+ *   or not). Its messages are recorded but stay unposted until the read ends, because history pages come in no
+ *   promised order: an older message may still be on a later page.
+ * - Finished chats: Market may keep a chat FINISHED when the buyer writes again (the docs do not say), so the open
+ *   scan cannot see it. Each open scan also asks getChats, by order/return context, about the finished chats active
+ *   in the last `finishedWatchMs` (7 days), at most `finishedWatchPages` pages (100 chats, most recent first). Older
+ *   ones, and DIRECT chats (no context id to ask by), wait for the full scan.
+ * - Removed from the group (telegram/presence.ts): while the target is not ready(), nothing is posted and messages
+ *   are still recorded; showPending() posts the backlog, in order, when it is back.
  * - Push path: the history read and getChat run in parallel. getChat's updatedAt may be newer than what the history
  *   read saw, so only a chat list read *before* the history moves the updatedAt cursor; a push sync leaves it and the
  *   next scan confirms with one cheap history read.
@@ -34,11 +47,13 @@
 import type { Db } from '../db/open.js';
 import {
   chatIdsNotIn,
+  chatsWithHistoryToRead,
   chatsWithPending,
   getMarketChat,
   markChatStatus,
   marketChatsIn,
   pendingMessages,
+  recentlyFinished,
   recordSync,
   rememberQuietChat,
   setPresentation,
@@ -64,6 +79,7 @@ import { sleep } from '../util/sleep.js';
 import {
   OPEN_STATUSES,
   VANISHED,
+  confirmUpdatedAt,
   decide,
   disputeEvent,
   factsFromHistory,
@@ -102,6 +118,11 @@ export interface InboundTarget {
   post(chat: MarketChatRow, message: InboundMessageRow): Promise<void>;
   /** Makes the thread exist and show the chat as it is now (title marks, closed, dispute and vanish notices). */
   update(chat: MarketChatRow, change: ChatChange): Promise<void>;
+  /**
+   * False while Telegram does not let the bot post there (removed, restricted): messages are still recorded, and
+   * wait, in order, until showPending() is called.
+   */
+  ready(): boolean;
 }
 
 export interface SyncOptions {
@@ -119,8 +140,15 @@ export interface SyncOptions {
   clockSkewMs: number;
   /** Chats that left the open list looked up per scan (getChat has a small quota). */
   recheckPerScan: number;
-  /** Pages of one chat's history read in one sync (100 messages each). */
+  /** Pages of one chat's history read in one sync (100 messages each); a longer one continues on the next pass. */
   maxHistoryPages: number;
+  /**
+   * Finished chats active within this window are asked about on every open scan (by context, 20 a getChats page),
+   * so a buyer writing in one is noticed within an interval or two whatever Market does with its status.
+   */
+  finishedWatchMs: number;
+  /** getChats pages per open scan for those finished chats (20 chats a page; the most recently active first). */
+  finishedWatchPages: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -132,6 +160,8 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   clockSkewMs: 5 * 60_000,
   recheckPerScan: 20,
   maxHistoryPages: 100,
+  finishedWatchMs: 7 * 24 * 60 * 60_000,
+  finishedWatchPages: 5,
 };
 
 /** Spec maxima for one page. */
@@ -154,8 +184,8 @@ export interface ScanResult {
 
 interface Request {
   reasons: Set<SyncReason>;
-  /** The chat as listed by a scan that read the list before this sync reads the history. */
-  listed: ChatInfo | undefined;
+  /** The chat as listed by a scan that read the list before this sync reads the history, and when (our clock). */
+  listed: { chat: ChatInfo; at: number } | undefined;
 }
 
 /**
@@ -309,7 +339,7 @@ export class InboundSync {
           if (decision === 'sync') {
             synced++;
             // Waits for a free slot, so a scan of 10,000 changed chats holds a few syncs in memory, not all.
-            await work.add(() => this.reading.request(chat.chatId, { reasons: new Set(['scan']), listed: chat }));
+            await work.add(() => this.reading.request(chat.chatId, { reasons: new Set(['scan']), listed: { chat, at: now } }));
           }
         }
         pageToken = page.paging?.nextPageToken;
@@ -321,6 +351,12 @@ export class InboundSync {
     await work.drain();
 
     if (complete) {
+      if (kind === 'open') pages += await this.watchFinished(seen, work);
+      // Long histories cut short by an earlier pass continue now, listed or not (a finished chat is not).
+      for (const id of chatsWithHistoryToRead(db)) {
+        if (!seen.has(id)) await work.add(() => this.reading.request(id, { reasons: new Set(['history continues']), listed: undefined }));
+      }
+      await work.drain();
       this.pages[kind] = Math.max(1, pages);
       if (kind === 'full') {
         this.lastFullAt = this.now();
@@ -339,6 +375,48 @@ export class InboundSync {
     }
     log.debug({ kind, pages, complete, synced }, 'chat list scanned');
     return { kind, pages, complete, synced };
+  }
+
+  /**
+   * Asks getChats, by context, about the finished chats active most recently: Market may keep a chat FINISHED when
+   * the buyer writes again (the docs do not say), and then only its updatedAt moves, which the open scan cannot
+   * see. Returns the pages read. Chats listed are added to `seen`.
+   */
+  private async watchFinished(seen: Set<number>, work: Pool): Promise<number> {
+    const { db, market } = this.deps;
+    const watched = recentlyFinished(db, this.now() - this.opts.finishedWatchMs, this.opts.finishedWatchPages * CHATS_PAGE)
+      .filter((c) => !seen.has(c.marketChatId));
+    let pages = 0;
+    try {
+      for (let i = 0; i < watched.length && !this.stopped; i += CHATS_PAGE) {
+        const contexts = new Map<string, { type: 'ORDER' | 'RETURN'; id: number }>();
+        for (const c of watched.slice(i, i + CHATS_PAGE)) {
+          const ctx = c.contextType === 'RETURN' ? { type: 'RETURN' as const, id: c.returnId! } : { type: 'ORDER' as const, id: c.orderId! };
+          contexts.set(`${ctx.type}:${ctx.id}`, ctx);
+        }
+        let pageToken: string | undefined;
+        do {
+          const page = await market.getChats(
+            { contexts: [...contexts.values()] },
+            { limit: CHATS_PAGE, ...(pageToken ? { pageToken } : {}) },
+          );
+          pages++;
+          const stored = marketChatsIn(db, page.chats.map((c) => c.chatId));
+          const now = this.now();
+          for (const chat of page.chats) {
+            seen.add(chat.chatId);
+            const known = stored.get(chat.chatId);
+            if (!known) continue; // another chat of the same order: the next full scan brings it in properly
+            if (decide(chat, known, { firstStart: false, now, backfillMs: this.opts.backfillMs }) !== 'sync') continue;
+            await work.add(() => this.reading.request(chat.chatId, { reasons: new Set(['finished chat changed']), listed: { chat, at: now } }));
+          }
+          pageToken = page.paging?.nextPageToken;
+        } while (pageToken && !this.stopped);
+      }
+    } catch (err) {
+      this.logFailure('could not check finished chats; the next scan tries again', err, { pages });
+    }
+    return pages;
   }
 
   private async run(): Promise<void> {
@@ -376,6 +454,11 @@ export class InboundSync {
     }
   }
 
+  /** Posts what was recorded but not shown (Telegram lets the bot post again); the oldest-waiting chat first. */
+  showPending(): void {
+    this.retryPending();
+  }
+
   /**
    * Posts messages recorded earlier but not yet in Telegram (a restart, or Telegram refusing for a while). Not
    * awaited by the loop: Telegram's pace must not hold up the next scan.
@@ -390,35 +473,51 @@ export class InboundSync {
   private async syncOnce(chatId: number, req: Request): Promise<void> {
     const { db, log } = this.deps;
     const stored = getMarketChat(db, chatId);
-    const [info, read] = await Promise.all([
-      req.listed ? Promise.resolve(req.listed) : this.chatInfo(chatId),
-      this.readHistory(chatId, stored?.lastMessageId ?? null).then(
-        (history) => ({ history }),
-        (error: unknown) => ({ error }),
-      ),
+    const readStartedAt = this.now();
+    const read = (resume: string | undefined) => this.readHistory(chatId, stored?.lastMessageId ?? null, resume);
+    const [info, outcome] = await Promise.all([
+      req.listed ? Promise.resolve(req.listed.chat) : this.chatInfo(chatId),
+      read(stored?.historyResume?.pageToken)
+        .catch((err: unknown) => {
+          // A page token Market no longer takes: read again from the cursor (what was recorded stays recorded).
+          if (stored?.historyResume && err instanceof MarketError && err.kind === 'rejected') return read(undefined);
+          throw err;
+        })
+        .then(
+          (history) => ({ history }),
+          (error: unknown) => ({ error }),
+        ),
     ]);
-    if ('error' in read) {
-      if (read.error instanceof MarketError && read.error.kind === 'not_found') return this.vanished(chatId, stored);
+    
+    if ('error' in outcome) {
+      if (outcome.error instanceof MarketError && outcome.error.kind === 'not_found') return this.vanished(chatId, stored);
       // What was recorded before still goes out while Market refuses.
       if (stored) void this.showing.request(chatId, req.reasons);
-      throw read.error;
+      throw outcome.error;
     }
-    const { history } = read;
+    const { history } = outcome;
     if (this.stopped) return;
 
     const firstStart = getKv(db, FIRST_SCAN_KEY) === undefined;
     const shownFrom = stored ? stored.shownFrom : firstStart ? this.now() - this.opts.backfillMs : null;
     const fresh = newMessages(history.messages, { lastMessageId: stored?.lastMessageId ?? null, shownFrom });
-    const listedAt = req.listed ? marketTime(req.listed.updatedAt) : NaN;
+    const cursor = confirmUpdatedAt({
+      stored,
+      listed: req.listed ? { updatedAt: marketTime(req.listed.chat.updatedAt), at: req.listed.at } : undefined,
+      readStartedAt,
+      complete: history.resumeFrom === undefined,
+    });
     recordSync(
       db,
       {
         facts: info ? factsOf(info) : factsFromHistory(chatId, history.context, stored),
-        marketUpdatedAt: Number.isFinite(listedAt) ? listedAt : undefined,
+        marketUpdatedAt: cursor.marketUpdatedAt,
+        recheckAfter: cursor.recheckAfter,
         shownFrom,
         messages: fresh.messages,
         skipped: fresh.skipped,
         lastMessageId: fresh.lastMessageId,
+        ...(history.resumeFrom !== undefined ? { resumeFrom: history.resumeFrom } : {}),
         clockSkewMs: this.opts.clockSkewMs,
       },
       this.now(),
@@ -435,14 +534,15 @@ export class InboundSync {
   /** Posts the chat's pending messages in order, then shows what changed. Stops at the first refusal (order). */
   private async present(chatId: number, reasons: ReadonlySet<SyncReason>): Promise<void> {
     const { db, target } = this.deps;
+    if (!target.ready()) return;
     for (const m of pendingMessages(db, chatId)) {
-      if (this.stopped) return;
+      if (this.stopped || !target.ready()) return;
       const chat = getMarketChat(db, chatId);
       if (!chat) return;
       await target.post(chat, m);
     }
     const chat = getMarketChat(db, chatId);
-    if (!chat || this.stopped) return;
+    if (!chat || this.stopped || !target.ready()) return;
     const change: ChatChange = {
       finished: chat.status === 'FINISHED' && chat.shownStatus !== 'FINISHED',
       dispute: disputeEvent(reasons, chat.shownStatus, chat.status),
@@ -465,14 +565,19 @@ export class InboundSync {
     }
   }
 
-  /** Every message after `lastMessageId` (all of them for a chat never read), in whatever order Market pages them. */
+  /**
+   * Every message after `lastMessageId` (all of them for a chat never read), in whatever order Market pages them,
+   * from `resume` on when an earlier pass was cut short. At most maxHistoryPages pages: `resumeFrom` then says where
+   * the next pass continues.
+   */
   private async readHistory(
     chatId: number,
     lastMessageId: number | null,
-  ): Promise<{ context: ChatContext; messages: ChatMessage[] }> {
+    resume: string | undefined,
+  ): Promise<{ context: ChatContext; messages: ChatMessage[]; resumeFrom?: string }> {
     const messages: ChatMessage[] = [];
     let context: ChatContext | undefined;
-    let pageToken: string | undefined;
+    let pageToken: string | undefined = resume;
     for (let page = 0; page < this.opts.maxHistoryPages; page++) {
       const res = await this.deps.market.getChatHistory(
         { chatId, limit: HISTORY_PAGE, ...(pageToken ? { pageToken } : {}) },
@@ -481,15 +586,13 @@ export class InboundSync {
       context = res.context as ChatContext;
       messages.push(...(res.messages as ChatMessage[]));
       pageToken = res.paging?.nextPageToken;
-      if (!pageToken || res.messages.length === 0) break;
-      if (page === this.opts.maxHistoryPages - 1) {
-        this.deps.log.warn(
-          { marketChatId: chatId, pages: page + 1 },
-          'chat history longer than one sync reads; the rest follows next time',
-        );
-      }
+      if (!pageToken || res.messages.length === 0) return { context: context!, messages };
     }
-    return { context: context!, messages };
+    this.deps.log.warn(
+      { marketChatId: chatId, pages: this.opts.maxHistoryPages },
+      'chat history longer than one sync reads; the rest is read on the next pass, then shown in order',
+    );
+    return { context: context!, messages, resumeFrom: pageToken };
   }
 
   private async vanished(chatId: number, stored: MarketChatRow | undefined): Promise<void> {

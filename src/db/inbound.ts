@@ -77,6 +77,13 @@ export interface SyncRecord {
   skipped: number;
   /** Highest message id read (recorded or skipped). */
   lastMessageId: number | undefined;
+  /** Until when an unchanged updatedAt still needs a read (sync-rules confirmUpdatedAt); undefined keeps it. */
+  recheckAfter?: number | null;
+  /**
+   * Set when the read was cut short: where the next pass continues. The history cursor then stays where it was, so
+   * the messages recorded now wait (unposted) until the read ends; pages come in no promised order.
+   */
+  resumeFrom?: string;
   /** How far Market's clock and the bridge's may differ when matching the bridge's own relays. */
   clockSkewMs: number;
 }
@@ -89,9 +96,19 @@ export interface SyncRecord {
 export function recordSync(db: Db, r: SyncRecord, now = Date.now()): void {
   db.transaction((tx) => {
     const before = tx.select().from(marketChats).where(eq(marketChats.marketChatId, r.facts.marketChatId)).get();
+    // The highest id read by this pass and by the earlier passes of a read that was cut short.
+    const readMax = Math.max(r.lastMessageId ?? 0, before?.historyResume?.maxId ?? 0);
+    const history =
+      r.resumeFrom !== undefined
+        ? { historyResume: { pageToken: r.resumeFrom, maxId: readMax } }
+        : {
+            historyResume: null,
+            ...(readMax > 0 ? { lastMessageId: Math.max(readMax, before?.lastMessageId ?? 0) } : {}),
+          };
     const cursor = {
       ...(r.marketUpdatedAt !== undefined ? { marketUpdatedAt: r.marketUpdatedAt } : {}),
-      ...(r.lastMessageId !== undefined ? { lastMessageId: Math.max(r.lastMessageId, before?.lastMessageId ?? 0) } : {}),
+      ...(r.recheckAfter !== undefined ? { marketUpdatedRecheckAfter: r.recheckAfter } : {}),
+      ...history,
       skippedMessages: (before?.skippedMessages ?? 0) + r.skipped,
     };
     tx.insert(marketChats)
@@ -168,24 +185,80 @@ function findOwnRelay(db: Pick<Db, 'select'>, marketChatId: number, m: NewInboun
   )?.id;
 }
 
+/**
+ * Pending messages at or below the chat's history cursor: those above it belong to a read that has not ended (its
+ * remaining pages may hold older messages), so they wait.
+ */
+const postable = sql`${inboundMessages.marketMessageId} <= coalesce((select ${marketChats.lastMessageId} from ${marketChats}
+  where ${marketChats.marketChatId} = ${inboundMessages.marketChatId}), 0)`;
+
 /** Messages of a chat still to be posted, oldest first. */
 export function pendingMessages(db: Db, marketChatId: number): InboundMessageRow[] {
   return db
     .select()
     .from(inboundMessages)
-    .where(and(eq(inboundMessages.state, 'pending'), eq(inboundMessages.marketChatId, marketChatId)))
+    .where(and(eq(inboundMessages.state, 'pending'), eq(inboundMessages.marketChatId, marketChatId), postable))
     .orderBy(asc(inboundMessages.marketMessageId))
     .all();
 }
 
-/** Chats with messages still to be posted (after a restart, or after Telegram refused for a while). */
+/**
+ * Chats with messages still to be posted (after a restart, or after Telegram refused for a while), the chat whose
+ * oldest waiting message was recorded first coming first.
+ */
 export function chatsWithPending(db: Db): number[] {
   return db
-    .selectDistinct({ id: inboundMessages.marketChatId })
+    .select({ id: inboundMessages.marketChatId })
     .from(inboundMessages)
-    .where(eq(inboundMessages.state, 'pending'))
+    .where(and(eq(inboundMessages.state, 'pending'), postable))
+    .groupBy(inboundMessages.marketChatId)
+    .orderBy(sql`min(${inboundMessages.recordedAt})`, sql`min(${inboundMessages.marketMessageId})`)
     .all()
     .map((r) => r.id);
+}
+
+/** Recorded messages waiting to be posted, over all chats. */
+export function countPending(db: Db): number {
+  return (
+    db
+      .select({ n: sql<number>`count(*)` })
+      .from(inboundMessages)
+      .where(and(eq(inboundMessages.state, 'pending'), postable))
+      .get()?.n ?? 0
+  );
+}
+
+/** Chats whose history read was cut short and continues on the next pass. */
+export function chatsWithHistoryToRead(db: Db): number[] {
+  return db
+    .select({ id: marketChats.marketChatId })
+    .from(marketChats)
+    .where(isNotNull(marketChats.historyResume))
+    .all()
+    .map((r) => r.id);
+}
+
+/**
+ * FINISHED chats active since `since` (Market's updatedAt), most recent first: where a buyer writing again is
+ * likely. Only chats with an order or return context, since those are what getChats can be asked about by context.
+ */
+export function recentlyFinished(db: Db, since: number, limit: number): MarketChatRow[] {
+  return db
+    .select()
+    .from(marketChats)
+    .where(
+      and(
+        eq(marketChats.status, 'FINISHED'),
+        gte(marketChats.marketUpdatedAt, since),
+        or(
+          and(eq(marketChats.contextType, 'ORDER'), isNotNull(marketChats.orderId)),
+          and(eq(marketChats.contextType, 'RETURN'), isNotNull(marketChats.returnId)),
+        ),
+      ),
+    )
+    .orderBy(sql`${marketChats.marketUpdatedAt} desc`)
+    .limit(limit)
+    .all();
 }
 
 /** A part is about to be handed to Telegram (or, with null, Telegram answered and did not take it). */

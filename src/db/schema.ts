@@ -166,6 +166,17 @@ export const marketChats = sqliteTable(
     shownStatus: text('shown_status'),
     /** Dispute state the thread has been told about, so a repeated notification does not repeat the flag. */
     dispute: text('dispute', { enum: ['open', 'closed'] }),
+    /**
+     * Market's timestamps may be whole seconds, so a message written in the same second as the last one read leaves
+     * updatedAt unchanged. While set, an unchanged updatedAt still means "read again": cleared by a read that started
+     * at or after this time (ours, a second after the listing that first showed marketUpdatedAt).
+     */
+    marketUpdatedRecheckAfter: integer('market_updated_recheck_after'),
+    /**
+     * A history read cut short (maxHistoryPages): where the next pass continues, and the highest id read so far.
+     * Messages above lastMessageId stay unposted until the read ends, since pages come in no promised order.
+     */
+    historyResume: text('history_resume', { mode: 'json' }).$type<{ pageToken: string; maxId: number }>(),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },

@@ -15,6 +15,7 @@ import { gate } from './features/gate.js';
 import { help } from './features/help.js';
 import { link } from './features/link.js';
 import { migration } from './features/migration.js';
+import { membership } from './features/membership.js';
 import { relay } from './features/relay.js';
 import { status } from './features/status.js';
 import type { Services } from './services.js';
@@ -100,5 +101,6 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(sequentialize((ctx: Context) => chatKey(ctx.update)));
   bot.use(migration(s)); // before the gate: a new supergroup id is unknown to it until the move is recorded
   bot.use(gate(s));
+  bot.use(membership(s));
   bot.use(help(s), link(s), status(s), decisions(s), relay(s));
 }

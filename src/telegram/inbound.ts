@@ -32,6 +32,7 @@ import type { ChatChange, InboundTarget } from '../bridge/sync.js';
 import { t } from '../texts.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
+import type { TelegramPresence } from './presence.js';
 
 /** Telegram's limits on what a bot sends. */
 const TEXT_MAX = 4096;
@@ -43,6 +44,8 @@ const PHOTO_NAME = /\.(jpe?g|png|webp)$/i;
 const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
 const TOPIC_CLOSED = /TOPIC_CLOSED/i;
 const NOT_MODIFIED = /TOPIC_NOT_MODIFIED/i;
+/** The bot may not write here at all (removed, or restricted): see TelegramPresence. */
+const SEND_FORBIDDEN = /not enough rights to send|CHAT_WRITE_FORBIDDEN|CHAT_SEND_\w*_FORBIDDEN|need administrator rights/i;
 /** createForumTopic refused (a 400) for good: no admin rights, no topic rights, not a forum. */
 const TOPICS_REFUSED =
   /not enough rights|CHAT_ADMIN_REQUIRED|RIGHT_FORBIDDEN|not a forum|supergroups? (chats )?only|FORUM_DISABLED/i;
@@ -57,6 +60,8 @@ export interface TelegramInboundDeps {
   fetchFile(file: BuyerFile): Promise<FetchedFile>;
   /** After Telegram refused a topic, try topics again for new chats after this long. */
   topicRetryMs?: number;
+  /** Whether the bot may post there at all; told of refusals that say it may not. */
+  presence?: TelegramPresence;
   now?: () => number;
 }
 
@@ -83,6 +88,20 @@ export class TelegramInbound implements InboundTarget {
     this.refusedKey = `inbound.topicsRefused.${deps.tgChatId}`;
   }
 
+  /** Whether TELEGRAM_CHAT_ID is a forum; undefined until Telegram said. */
+  isForum(): boolean | undefined {
+    return this.forum;
+  }
+
+  ready(): boolean {
+    return this.deps.presence?.ready() ?? true;
+  }
+
+  /** The bot has its topic rights again: new chats get topics now, not after topicRetryMs. */
+  topicsAllowedAgain(): void {
+    deleteKv(this.deps.db, this.refusedKey);
+  }
+
   /** Asks Telegram what kind of chat TELEGRAM_CHAT_ID is. A failure only warns: posting will tell. */
   async init(): Promise<void> {
     const { api, tgChatId, log } = this.deps;
@@ -100,6 +119,24 @@ export class TelegramInbound implements InboundTarget {
   }
 
   async post(chat: MarketChatRow, m: InboundMessageRow): Promise<void> {
+    await this.reporting(() => this.doPost(chat, m));
+  }
+
+  async update(chat: MarketChatRow, change: ChatChange): Promise<void> {
+    await this.reporting(() => this.doUpdate(chat, change));
+  }
+
+  /** A refusal that means the bot may not post here at all pauses posting (presence), then is thrown as usual. */
+  private async reporting(op: () => Promise<void>): Promise<void> {
+    try {
+      await op();
+    } catch (err) {
+      await this.deps.presence?.sendFailed(err);
+      throw err;
+    }
+  }
+
+  private async doPost(chat: MarketChatRow, m: InboundMessageRow): Promise<void> {
     const key = { marketChatId: m.marketChatId, marketMessageId: m.marketMessageId };
     let sent = m.partsSent;
     await this.inHome(chat, async (thread) => {
@@ -131,7 +168,7 @@ export class TelegramInbound implements InboundTarget {
     });
   }
 
-  async update(chat: MarketChatRow, change: ChatChange): Promise<void> {
+  private async doUpdate(chat: MarketChatRow, change: ChatChange): Promise<void> {
     const { db, tgChatId } = this.deps;
     // A chat gets a home as soon as it is seen, unless it began before what the bridge shows (it existed before the
     // bridge first ran): then only once it has a message to show.
@@ -163,7 +200,11 @@ export class TelegramInbound implements InboundTarget {
         await this.topicCall(() => this.deps.api.editForumTopic(tgChatId, thread, { name: title }));
         setPresentation(db, chat.marketChatId, { topicTitle: title }, this.now());
       }
-      if (change.finished && !current.topicClosed) await this.setClosed(current, thread, true);
+      if (change.finished && !current.topicClosed) {
+        // Closing alone leaves the seller guessing why: one line says it first.
+        await this.notice(current, thread, t('inbound.finished'));
+        await this.setClosed(current, thread, true);
+      }
     });
   }
 
@@ -326,35 +367,35 @@ export class TelegramInbound implements InboundTarget {
       return sent.message_id;
     }
     const { file, caption } = part;
-    const got = await this.deps.fetchFile(file);
-    if (got.ok) {
-      const asPhoto = PHOTO_NAME.test(file.name) && got.bytes.byteLength <= PHOTO_MAX_BYTES;
-      const attempts = asPhoto ? (['photo', 'document'] as const) : (['document'] as const);
-      for (const as of attempts) {
-        try {
-          const sent = await outbox.run(tgChatId, async (): Promise<{ message_id: number }> => {
+    // The file is downloaded inside its outbox turn, so a backlog of N files holds one body at a time, not N.
+    return outbox.run(tgChatId, async () => {
+      const got = await this.deps.fetchFile(file);
+      if (got.ok) {
+        const asPhoto = PHOTO_NAME.test(file.name) && got.bytes.byteLength <= PHOTO_MAX_BYTES;
+        const attempts = asPhoto ? (['photo', 'document'] as const) : (['document'] as const);
+        for (const as of attempts) {
+          try {
             onWire();
-            return as === 'photo'
-              ? api.sendPhoto(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption })
-              : api.sendDocument(tgChatId, new InputFile(got.bytes, file.name), { ...where, caption });
-          });
-          return sent.message_id;
-        } catch (err) {
-          // Only a refusal of this file falls back; a topic problem, a network error or a 5xx is the caller's.
-          const refusedFile = err instanceof GrammyError && err.error_code === 400;
-          if (!refusedFile || TOPIC_GONE.test(err.description) || TOPIC_CLOSED.test(err.description)) throw err;
-          this.deps.log.info({ name: file.name, as, err: err.description }, 'Telegram refused a buyer file');
+            const upload = new InputFile(got.bytes, file.name);
+            const sent =
+              as === 'photo'
+                ? await api.sendPhoto(tgChatId, upload, { ...where, caption })
+                : await api.sendDocument(tgChatId, upload, { ...where, caption });
+            return sent.message_id;
+          } catch (err) {
+            // Only a refusal of this file falls back; a topic problem, a network error or a 5xx is the caller's.
+            const refusedFile = err instanceof GrammyError && err.error_code === 400;
+            if (!refusedFile || TOPIC_GONE.test(err.description) || TOPIC_CLOSED.test(err.description) || SEND_FORBIDDEN.test(err.description)) throw err;
+            this.deps.log.info({ name: file.name, as, err: err.description }, 'Telegram refused a buyer file');
+          }
         }
+      } else {
+        this.deps.log.info({ name: file.name, size: file.size, why: got.why }, 'buyer file not fetched; posting a link');
       }
-    } else {
-      this.deps.log.info({ name: file.name, size: file.size, why: got.why }, 'buyer file not fetched; posting a link');
-    }
-    const text = `${caption}\n${t('inbound.fileLink', { name: file.name, size: file.size, url: file.url })}`;
-    const sent = await outbox.run(tgChatId, () => {
+      const text = `${caption}\n${t('inbound.fileLink', { name: file.name, size: file.size, url: file.url })}`;
       onWire();
-      return api.sendMessage(tgChatId, text.slice(0, TEXT_MAX), { ...where });
+      return (await api.sendMessage(tgChatId, text.slice(0, TEXT_MAX), { ...where })).message_id;
     });
-    return sent.message_id;
   }
 
   private async notice(chat: MarketChatRow, thread: number | null, text: string): Promise<void> {

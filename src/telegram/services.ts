@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { RelayQueue } from '../bridge/relay.js';
 import type { MarketChats } from '../bridge/chats.js';
 import type { GroupChatId } from '../bridge/group.js';
+import type { TelegramPresence } from './presence.js';
 
 export interface Services {
   config: Config;
@@ -23,4 +24,6 @@ export interface Services {
   isAdmin(userId: number | undefined): boolean;
   /** The bot token and Api-Key: never relayed, logged or stored. */
   secrets: readonly string[];
+  /** Whether the bot may post in TELEGRAM_CHAT_ID (set once the inbound sync exists; absent without it). */
+  presence?: Pick<TelegramPresence, 'memberChanged'>;
 }

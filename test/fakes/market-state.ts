@@ -35,6 +35,17 @@ export type HistoryOrder = 'asc' | 'desc' | 'scrambled';
 /** Where a message falls in the 'scrambled' order (a multiplicative hash of its id). */
 const scrambleKey = (id: number): number => Math.imul(id, 2654435761) >>> 0;
 
+/** Awkward parts of Market's behaviour a test can turn on (documented or not ruled out by the docs). */
+export interface MarketModel {
+  /** Timestamps (createdAt, updatedAt) in whole seconds, as Market's ISO dates may be. */
+  wholeSeconds?: boolean;
+  /**
+   * A buyer's message in a FINISHED chat moves it to WAITING_FOR_PARTNER. Off by default: the docs do not say, so the
+   * default is the harder case for a client (the chat stays FINISHED; only its updatedAt moves).
+   */
+  buyerReopensFinished?: boolean;
+}
+
 export class NotFound extends Error {}
 export class BadRequest extends Error {}
 
@@ -57,14 +68,21 @@ export class MarketState {
   constructor(
     private readonly now: () => number,
     private readonly campaignId: number,
+    private readonly model: MarketModel = {},
   ) {}
+
+  /** Now, as Market writes it (whole seconds when the model says so). */
+  private stamp(): string {
+    const ms = this.now();
+    return isoWithOffset(this.model.wholeSeconds ? Math.floor(ms / 1000) * 1000 : ms);
+  }
 
   addChat(p: Partial<ChatInfo> & { customerName?: string } = {}): ChatInfo {
     const { customerName, ...fields } = p;
     const chatId = fields.chatId ?? this.nextChatId;
     if (this.chats.has(chatId)) throw new Error(`FakeMarket: chat ${chatId} already exists`);
     this.nextChatId = Math.max(this.nextChatId, chatId + 1);
-    const at = isoWithOffset(this.now());
+    const at = this.stamp();
     const chat: ChatInfo = {
       chatId,
       type: 'CHAT',
@@ -96,7 +114,7 @@ export class MarketState {
   setChatStatus(chatId: number, status: ChatStatus): void {
     const chat = this.live(chatId);
     chat.status = status;
-    chat.updatedAt = isoWithOffset(this.now());
+    chat.updatedAt = this.stamp();
   }
 
   /** createChat: Market returns the existing chat when one exists for that order or return. */
@@ -117,7 +135,7 @@ export class MarketState {
     const chat = this.live(chatId);
     const msg: ChatMessage = {
       messageId: this.nextMessageId++,
-      createdAt: m.createdAt ?? isoWithOffset(this.now()),
+      createdAt: m.createdAt ?? this.stamp(),
       sender: m.sender ?? 'CUSTOMER',
     };
     if (m.message !== undefined) msg.message = m.message;
@@ -127,7 +145,9 @@ export class MarketState {
     chat.updatedAt = msg.createdAt;
     // Who is expected to answer next, as on Market. Arbitrage and finished chats keep their status.
     const open: ChatStatus[] = ['NEW', 'WAITING_FOR_CUSTOMER', 'WAITING_FOR_PARTNER'];
-    if (open.includes(chat.status)) {
+    if (this.model.buyerReopensFinished && chat.status === 'FINISHED' && msg.sender === 'CUSTOMER') {
+      chat.status = 'WAITING_FOR_PARTNER';
+    } else if (open.includes(chat.status)) {
       if (msg.sender === 'CUSTOMER') chat.status = 'WAITING_FOR_PARTNER';
       if (msg.sender === 'PARTNER') chat.status = 'WAITING_FOR_CUSTOMER';
     }

@@ -23,6 +23,7 @@ import {
   type ChatStatus,
   type GetChatsRequest,
   type HistoryOrder,
+  type MarketModel,
   type Sender,
 } from './market-state.js';
 
@@ -49,6 +50,8 @@ export interface FakeMarketOptions {
   allowDeprecated?: boolean;
   /** The id of the single campaign (store) returned by getCampaigns. Default 1000001. */
   campaignId?: number;
+  /** Whole-second timestamps, a buyer reopening a finished chat (see MarketModel). */
+  model?: MarketModel;
 }
 
 export type Fault = (
@@ -173,7 +176,7 @@ export class FakeMarket {
     this.maxParallel = opts.maxParallel ?? 4;
     this.now = opts.now ?? Date.now;
     this.allowDeprecated = opts.allowDeprecated ?? false;
-    this.state = new MarketState(this.now, this.campaignId);
+    this.state = new MarketState(this.now, this.campaignId, opts.model);
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // A bug in the fake itself: answer 500 so the test sees it rather than hanging.

@@ -121,7 +121,10 @@ export interface TopicInfo {
 }
 
 export interface BotRights {
-  status?: 'administrator' | 'member' | 'left' | 'kicked';
+  /** 'restricted': a member an admin took rights from (see canSendMessages). */
+  status?: 'administrator' | 'member' | 'restricted' | 'left' | 'kicked';
+  /** Only for 'restricted' (default false): whether it may still send messages. */
+  canSendMessages?: boolean;
   canManageTopics?: boolean;
   canDeleteMessages?: boolean;
   canPinMessages?: boolean;
@@ -537,6 +540,7 @@ export class FakeTelegram {
       canManageTopics: admin && (opts.botCanManageTopics ?? true),
       canDeleteMessages: admin && (opts.botCanDeleteMessages ?? true),
       canPinMessages: admin,
+      canSendMessages: true,
     };
     this.chats.set(id, cs);
     if (opts.announce) {
@@ -572,6 +576,7 @@ export class FakeTelegram {
       canManageTopics: admin && (rights.canManageTopics ?? cs.bot.canManageTopics),
       canDeleteMessages: admin && (rights.canDeleteMessages ?? cs.bot.canDeleteMessages),
       canPinMessages: admin && (rights.canPinMessages ?? cs.bot.canPinMessages),
+      canSendMessages: status === 'restricted' ? (rights.canSendMessages ?? false) : true,
     };
     if (opts.notify ?? true) {
       this.enqueue({
@@ -947,7 +952,7 @@ export class FakeTelegram {
       reactions: true,
       botReactions: new Map(),
       members: new Map(),
-      bot: { status: 'member', canManageTopics: false, canDeleteMessages: false, canPinMessages: false },
+      bot: { status: 'member', canManageTopics: false, canDeleteMessages: false, canPinMessages: false, canSendMessages: true },
       blocked: false,
     };
   }
@@ -1087,6 +1092,29 @@ export class FakeTelegram {
         };
       }
       if (b.status === 'kicked') return { status: 'kicked', user: clone(this.bot), until_date: 0 };
+      if (b.status === 'restricted') {
+        const can = b.canSendMessages;
+        return {
+          status: 'restricted',
+          user: clone(this.bot),
+          is_member: true,
+          until_date: 0,
+          can_send_messages: can,
+          can_send_audios: can,
+          can_send_documents: can,
+          can_send_photos: can,
+          can_send_videos: can,
+          can_send_video_notes: can,
+          can_send_voice_notes: can,
+          can_send_polls: can,
+          can_send_other_messages: can,
+          can_add_web_page_previews: can,
+          can_change_info: false,
+          can_invite_users: false,
+          can_pin_messages: false,
+          can_manage_topics: false,
+        };
+      }
       return { status: b.status, user: clone(this.bot) };
     }
     const m = cs.members.get(userId);
@@ -1652,6 +1680,7 @@ export class FakeTelegram {
     const what = cs.kind === 'supergroup' ? 'supergroup' : 'group';
     if (cs.bot.status === 'kicked') throw new ApiError(403, `Forbidden: bot was kicked from the ${what} chat`);
     if (cs.bot.status === 'left') throw new ApiError(403, `Forbidden: bot is not a member of the ${what} chat`);
+    if (cs.bot.status === 'restricted' && !cs.bot.canSendMessages) throw bad('not enough rights to send text messages to the chat');
   }
 
   private sendTarget(p: Params): ChatState {

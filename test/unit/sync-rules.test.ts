@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MarketChatRow } from '../../src/db/inbound.js';
-import { decide, disputeEvent, fullScanAllowed, newMessages, nextScanDelay } from '../../src/bridge/sync-rules.js';
+import { confirmUpdatedAt, decide, disputeEvent, fullScanAllowed, newMessages, nextScanDelay } from '../../src/bridge/sync-rules.js';
 import type { ChatInfo, ChatMessage } from '../../src/market/types.js';
 
 const NOW = Date.parse('2026-07-01T12:00:00Z');
@@ -15,6 +15,7 @@ function stored(p: Partial<MarketChatRow>): MarketChatRow {
     marketChatId: 1, type: 'CHAT', status: 'NEW', contextType: 'ORDER', orderId: 5, returnId: null, customerName: null,
     marketCreatedAt: null, marketUpdatedAt: null, lastMessageId: null, shownFrom: null, skippedMessages: 0,
     topicTitle: null, topicClosed: false, cardMessageId: null, shownStatus: null, dispute: null, createdAt: 0, updatedAt: 0,
+    marketUpdatedRecheckAfter: null, historyResume: null,
     ...p,
   };
 }
@@ -40,6 +41,29 @@ describe('decide', () => {
     expect(decide(listed('2026-07-01T12:00:00.001+03:00'), stored({ marketUpdatedAt: at }), p)).toBe('sync');
     expect(decide(listed('2026-07-01T12:00:00+03:00', 'FINISHED'), stored({ marketUpdatedAt: at }), p)).toBe('sync');
     expect(decide(listed('not a date'), stored({ marketUpdatedAt: at }), p)).toBe('sync');
+  });
+});
+
+describe('an unchanged updatedAt (whole seconds)', () => {
+  const p = { firstStart: false, now: NOW, backfillMs: 24 * HOUR };
+  const at = Date.parse('2026-07-01T09:00:00Z');
+  it('is read again until a read has confirmed it, and a cut-short history is always continued', () => {
+    expect(decide(listed('2026-07-01T12:00:00+03:00'), stored({ marketUpdatedAt: at, marketUpdatedRecheckAfter: NOW }), p)).toBe('sync');
+    expect(decide(listed('2026-07-01T12:00:00+03:00'), stored({ marketUpdatedAt: at, historyResume: { pageToken: 'x', maxId: 9 } }), p)).toBe('sync');
+    expect(decide(listed('2026-07-01T12:00:00+03:00'), stored({ marketUpdatedAt: at }), p)).toBe('none');
+  });
+  it('is confirmed only by a complete read started a second after the listing that first showed it', () => {
+    const first = confirmUpdatedAt({ stored: stored({ marketUpdatedAt: at - 5000 }), listed: { updatedAt: at, at: NOW }, readStartedAt: NOW + 10, complete: true });
+    expect(first).toEqual({ marketUpdatedAt: at, recheckAfter: NOW + 1000 });
+    const again = { stored: stored({ marketUpdatedAt: at, marketUpdatedRecheckAfter: NOW + 1000 }), listed: { updatedAt: at, at: NOW + 1500 } };
+    expect(confirmUpdatedAt({ ...again, readStartedAt: NOW + 900, complete: true }).recheckAfter).toBe(NOW + 1000);
+    expect(confirmUpdatedAt({ ...again, readStartedAt: NOW + 1600, complete: false }).recheckAfter).toBe(NOW + 1000);
+    expect(confirmUpdatedAt({ ...again, readStartedAt: NOW + 1600, complete: true }).recheckAfter).toBeNull();
+    // The push path (no listing) keeps the cursor, but its read confirms too.
+    expect(confirmUpdatedAt({ stored: again.stored, listed: undefined, readStartedAt: NOW + 2000, complete: true })).toEqual({
+      marketUpdatedAt: undefined,
+      recheckAfter: null,
+    });
   });
 });
 
