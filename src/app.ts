@@ -6,7 +6,7 @@ import type { Bot, Context } from 'grammy';
 import { GrammyError, HttpError } from 'grammy';
 import type { Config } from './config.js';
 import { getKv, setKv } from './db/kv.js';
-import { openDb, type OpenDb } from './db/open.js';
+import { DatabaseOpenError, openDb, type OpenDb } from './db/open.js';
 import { createLogger, type Logger } from './logger.js';
 import { MarketClient } from './market/client.js';
 import { MarketError } from './market/errors.js';
@@ -20,6 +20,7 @@ import { COMMANDS } from './telegram/features/help.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
+import { t } from './texts.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
@@ -62,7 +63,7 @@ export class StartupError extends Error {
 export async function startBridge(config: Config, opts: BridgeOptions = {}): Promise<Bridge> {
   const log =
     opts.log ?? createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.market.apiKey] });
-  const db = openDb(config.databasePath);
+  const db = openDatabase(config.databasePath);
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
   let relayQueue: RelayQueue | undefined;
@@ -156,6 +157,18 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     await relayQueue?.close(0);
     stopSavingLimits();
     db.close();
+    throw err;
+  }
+}
+
+/** The database, or one start-up line naming DATABASE_PATH (missing directory, read-only, not a database, in use). */
+function openDatabase(path: string): OpenDb {
+  try {
+    return openDb(path);
+  } catch (err) {
+    if (err instanceof DatabaseOpenError) {
+      throw new StartupError([t('startup.database', { path, problem: err.problem, detail: err.detail })]);
+    }
     throw err;
   }
 }

@@ -291,6 +291,23 @@ const en = {
       'To get a topic per chat, turn on Topics in the group’s settings and make me an administrator with the “Manage topics” right.',
     ].join('\n'),
 
+  // Start-up: one line each, printed as "start-up: <line>" by npm start; each names the setting to fix.
+  'startup.database': (p: { path: string; problem: string; detail: string }) =>
+    `DATABASE_PATH (${p.path}) ${
+      (
+        {
+          directory: 'cannot be used: its directory does not exist and cannot be created. Give a path in an existing, writable directory (default data/bridge.sqlite).',
+          is_directory: 'is a directory: give the path of a file in it, e.g. data/bridge.sqlite.',
+          read_only: 'cannot be used: the bridge is not allowed to write there (read-only file, directory or file system). It needs to write the file and the -wal, -shm and .lock files beside it; give a writable path or fix the permissions.',
+          not_database: 'is not an SQLite database: check the path (the bridge creates the file itself when it does not exist).',
+          damaged: 'is a damaged SQLite database: restore it from a backup, or move it away to start with an empty one.',
+          in_use: 'is in use by another market-bridge process: only one may run per database (two would answer the same buyers). Stop the other one first.',
+          migrations: 'could not be brought up to date for this version of the bridge: it may belong to another program, or to a newer version of the bridge.',
+          other: 'cannot be opened.',
+        } as Record<string, string>
+      )[p.problem] ?? 'cannot be opened.'
+    } (${p.detail})`,
+
 } as const;
 
 export type TextKey = keyof typeof en;
