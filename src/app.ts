@@ -20,11 +20,16 @@ import { COMMANDS } from './telegram/features/help.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
-import { t } from './texts.js';
+import { t, technical } from './texts.js';
+import { DeadlineError, withDeadline } from './util/deadline.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
 const LIMITS_SAVE_MS = 30_000;
+/** How long Telegram, and then Market, may take to answer the start-up checks: the seller hears within 15 s. */
+const STARTUP_CHECK_MS = 10_000;
+/** While Market could not be checked at start, it is tried again (and the seller told) this often. */
+const STARTUP_RETRY_MS = 60_000;
 
 export interface BridgeOptions {
   log?: Logger;
@@ -36,6 +41,12 @@ export interface BridgeOptions {
   shutdownGraceMs?: number;
   /** Inbound sync (buyer -> Telegram) tuning: intervals, Telegram pacing, file limits. */
   inbound?: InboundOptions;
+  /** Bound on each start-up check (Telegram, then Market); default STARTUP_CHECK_MS. */
+  startupCheckMs?: number;
+  /** While Market is unreachable after start, how often it is checked again; default STARTUP_RETRY_MS. */
+  startupRetryMs?: number;
+  /** Start-up lines that do not stop the start (Market unreachable, then answering); npm start prints them. */
+  onNotice?: (line: string) => void;
 }
 
 export interface Bridge {
@@ -49,6 +60,11 @@ export interface Bridge {
   /** Ports the webhook and notification servers listen on, when they run. */
   ports: Intake['ports'];
   log: Logger;
+  /**
+   * Resolves (never rejects) if a start-up check that had to wait for Market refuses once Market answers (a key
+   * without the scope, say): the bridge should then stop, as it would have at start.
+   */
+  failed: Promise<StartupError>;
   stop(): Promise<void>;
 }
 
@@ -67,6 +83,14 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
   let relayQueue: RelayQueue | undefined;
+  const stopRechecking = {
+    stopped: false,
+    timer: undefined as NodeJS.Timeout | undefined,
+    stop() {
+      this.stopped = true;
+      clearTimeout(this.timer);
+    },
+  };
   try {
     const limits = new MarketLimits(opts.limits);
     // Quota counts survive a restart: saved now and then and at stop, taken back here.
@@ -115,8 +139,14 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
     const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound });
 
-    await checkTelegram(bot, config, log);
-    await checkMarket(market, config, log);
+    const checkMs = opts.startupCheckMs ?? STARTUP_CHECK_MS;
+    const notice = (line: string, level: 'info' | 'warn' = 'warn') => {
+      log[level](line);
+      opts.onNotice?.(line);
+    };
+    await checkTelegram(bot, config, log, checkMs);
+    const marketDown = await checkMarket(market, config, log, checkMs);
+    if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
     await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
 
     relay.resume();
@@ -129,6 +159,31 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     await inbound?.start();
     log.info({ bot: bot.botInfo.username, businessId: config.market.businessId }, 'market-bridge started');
 
+    // Market could not be asked at start: the bridge runs (replies wait in the queue) and keeps asking.
+    let reportFailure: (err: StartupError) => void = () => undefined;
+    const failed = new Promise<StartupError>((r) => (reportFailure = r));
+    if (marketDown !== undefined) {
+      const since = Date.now();
+      const retryMs = opts.startupRetryMs ?? STARTUP_RETRY_MS;
+      const recheck = async () => {
+        try {
+          const why = await checkMarket(market, config, log, checkMs);
+          if (stopRechecking.stopped) return;
+          if (why === undefined) {
+            notice(t('startup.marketAnswers', { url: config.market.apiUrl }), 'info');
+            return;
+          }
+          notice(t('startup.marketStillUnreachable', { url: config.market.apiUrl, why, since }));
+          stopRechecking.timer = setTimeout(() => void recheck(), retryMs);
+        } catch (err) {
+          if (stopRechecking.stopped) return;
+          if (err instanceof StartupError) reportFailure(err);
+          else log.error({ err: describe(err) }, 'Market start-up check failed');
+        }
+      };
+      stopRechecking.timer = setTimeout(() => void recheck(), retryMs);
+    }
+
     let stopping: Promise<void> | undefined;
     const started = intake;
     return {
@@ -140,8 +195,10 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       inbound,
       ports: intake.ports,
       log,
+      failed,
       stop: () =>
         (stopping ??= (async () => {
+          stopRechecking.stop();
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop();
           await inbound?.stop(graceMs);
@@ -153,6 +210,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         })()),
     };
   } catch (err) {
+    stopRechecking.stop();
     await intake?.stop();
     await relayQueue?.close(0);
     stopSavingLimits();
@@ -173,49 +231,98 @@ function openDatabase(path: string): OpenDb {
   }
 }
 
-/** Fails start-up with one clear line when Telegram refuses the token; a network problem only warns. */
-async function checkTelegram(bot: Bot<Context>, config: Config, log: Logger): Promise<void> {
+/**
+ * Fails start-up with one clear line when Telegram refuses the token, cannot be reached within `timeoutMs` (a wrong
+ * TELEGRAM_API_ROOT, api.telegram.org blocked), or TELEGRAM_CHAT_ID is a chat the bot is not in. grammY's own
+ * bot.init() would retry getMe forever in silence, so getMe is called here under a deadline.
+ */
+async function checkTelegram(bot: Bot<Context>, config: Config, log: Logger, timeoutMs: number): Promise<void> {
   try {
-    await bot.init();
+    bot.botInfo = await withDeadline(timeoutMs, (signal) => bot.api.getMe(grammySignal(signal)));
   } catch (err) {
     if (err instanceof GrammyError && (err.error_code === 401 || err.error_code === 404)) {
-      throw new StartupError([
-        `TELEGRAM_BOT_TOKEN was refused by Telegram (${err.error_code} ${err.description}): copy the token again from @BotFather.`,
-      ]);
+      throw new StartupError([t('startup.telegramRefused', { status: err.error_code, description: err.description })]);
     }
-    const why = err instanceof HttpError ? 'network error' : describe(err).message;
-    throw new StartupError([`Cannot reach Telegram at TELEGRAM_API_ROOT (${config.telegram.apiRoot}): ${why}.`]);
+    throw new StartupError([t('startup.telegramUnreachable', { root: config.telegram.apiRoot, why: telegramFailure(err) })]);
+  }
+  await checkChat(bot, config, log, timeoutMs);
+}
+
+/** grammY types its signals with the abort-controller shim; Node's own AbortSignal is what it gets at run time. */
+const grammySignal = (signal: AbortSignal) => signal as unknown as Parameters<Bot['api']['getMe']>[0];
+
+/** Why Telegram could not be asked, in a few words (the network error's code; never the URL: it holds the token). */
+function telegramFailure(err: unknown): string {
+  if (err instanceof DeadlineError) return err.message;
+  if (err instanceof HttpError) {
+    const inner = err.error as { code?: unknown; cause?: { code?: unknown } } | undefined;
+    const code = inner?.code ?? inner?.cause?.code;
+    return typeof code === 'string' ? `could not connect (${code})` : 'could not connect';
+  }
+  if (err instanceof GrammyError) return `Telegram answered ${err.error_code} ${err.description}`;
+  return describe(err).message;
+}
+
+/**
+ * TELEGRAM_CHAT_ID must be a chat the bot is in: Telegram's refusal of getChat (400 "chat not found", 403 "bot was
+ * kicked"), or the bot's own membership being "left" or "kicked", stops the start. A network failure here only
+ * warns: getMe has just answered, and posting will tell.
+ */
+async function checkChat(bot: Bot<Context>, config: Config, log: Logger, timeoutMs: number): Promise<void> {
+  const chatId = config.telegram.chatId;
+  if (chatId === undefined) return;
+  try {
+    const chat = await withDeadline(timeoutMs, (signal) => bot.api.getChat(chatId, grammySignal(signal)));
+    if (chat.type === 'private') return;
+    const me = await withDeadline(timeoutMs, (signal) => bot.api.getChatMember(chatId, bot.botInfo.id, grammySignal(signal)));
+    if (me.status === 'left' || me.status === 'kicked') {
+      throw new StartupError([t('startup.chatNotJoined', { chatId, status: me.status })]);
+    }
+  } catch (err) {
+    if (err instanceof StartupError) throw err;
+    if (err instanceof GrammyError && (err.error_code === 400 || err.error_code === 403)) {
+      const migratedTo = err.parameters.migrate_to_chat_id;
+      throw new StartupError([t('startup.chatRefused', { chatId, description: err.description, migratedTo })]);
+    }
+    log.warn({ tgChatId: chatId, err: describe(err) }, 'could not check TELEGRAM_CHAT_ID with Telegram at start; continuing');
   }
 }
 
 /**
  * Checks the Api-Key at start-up rather than at the first reply: it must be valid, carry the `communication`
- * (or all-methods) scope, and belong to MARKET_BUSINESS_ID. If Market cannot be reached, the bridge starts anyway
- * (replies queue until it can).
+ * (or all-methods) scope, and belong to MARKET_BUSINESS_ID. Returns why Market could not be asked (no answer within
+ * `timeoutMs`, a network error, a 5xx ...): the bridge then starts anyway (replies queue until Market answers) and
+ * asks again later.
  */
-async function checkMarket(market: MarketClient, config: Config, log: Logger): Promise<void> {
+async function checkMarket(market: MarketClient, config: Config, log: Logger, timeoutMs: number): Promise<string | undefined> {
   const problems: string[] = [];
   try {
-    const token = await market.getTokenInfo();
+    const token = await withDeadline(timeoutMs, () => market.getTokenInfo());
     if (!token.scopes.some((s) => s === 'COMMUNICATION' || s === 'ALL_METHODS')) {
-      problems.push(
-        `MARKET_API_KEY lacks the "communication" scope needed to write to buyers (it has: ${token.scopes.join(', ') || 'none'}). Add "Customer communication" to the key in the Market cabinet (Settings → API and modules).`,
-      );
+      problems.push(t('startup.marketScope', { scopes: token.scopes }));
     }
-    const businesses = await market.getBusinessIds();
+    const businesses = await withDeadline(timeoutMs, () => market.getBusinessIds());
     if (businesses.length > 0 && !businesses.includes(config.market.businessId)) {
-      problems.push(
-        `MARKET_BUSINESS_ID ${config.market.businessId} is not the business of this Api-Key (it belongs to ${businesses.join(', ')}).`,
-      );
+      problems.push(t('startup.marketBusiness', { businessId: config.market.businessId, businesses }));
     }
   } catch (err) {
     if (err instanceof MarketError && (err.kind === 'unauthorized' || err.kind === 'forbidden')) {
-      problems.push(
-        `MARKET_API_KEY was refused by Market (HTTP ${err.status}${err.code ? ` ${err.code}` : ''}): check the key in the Market cabinet (Settings → API and modules).`,
-      );
+      problems.push(t('startup.marketKeyRefused', { status: err.status, code: err.code }));
     } else {
       log.warn({ err: describe(err) }, 'could not check the Api-Key with Market at start; continuing');
+      if (problems.length === 0) return marketFailure(err);
     }
   }
   if (problems.length > 0) throw new StartupError(problems);
+  return undefined;
+}
+
+/** Why Market could not be asked, in a few words. */
+function marketFailure(err: unknown): string {
+  if (err instanceof DeadlineError) return err.message;
+  if (err instanceof MarketError) {
+    const words = technical({ status: err.status, code: err.code, detail: err.detail });
+    return err.kind === 'network' || err.kind === 'timeout' ? words || err.kind : `${err.kind.replace('_', ' ')}: ${words}`;
+  }
+  return describe(err).message;
 }

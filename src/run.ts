@@ -16,26 +16,51 @@ export async function runUntilSignal(env: Record<string, string | undefined>, op
   }
   let bridge;
   try {
-    bridge = await startBridge(parsed.config, opts);
+    bridge = await startBridge(parsed.config, {
+      onNotice: (line) => process.stderr.write(`start-up: ${line}\n`),
+      ...opts,
+    });
   } catch (err) {
     if (err instanceof StartupError) {
-      for (const line of err.lines) process.stderr.write(`start-up: ${line}\n`);
+      printStartupError(err);
       return 1;
     }
     throw err;
   }
-  const { stop, log } = bridge;
-  await new Promise<void>((resolve) => {
-    const onSignal = (signal: string) => {
-      log.info({ signal }, 'signal received');
-      // A second signal while stopping means "now".
-      process.once(signal, () => process.exit(130));
-      void stop().finally(resolve);
+  const { stop, log, failed } = bridge;
+  return new Promise<number>((resolve) => {
+    let firstSignalAt: number | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (firstSignalAt === undefined) {
+        firstSignalAt = Date.now();
+        log.info({ signal }, 'signal received');
+        void stop().finally(() => resolve(0));
+      } else if (Date.now() - firstSignalAt > SAME_SIGNAL_MS) {
+        // A second signal while stopping means "now".
+        process.exit(130);
+      }
+      // Within SAME_SIGNAL_MS it is the same Ctrl-C arriving twice: from the terminal and forwarded by npm.
     };
-    process.once('SIGINT', () => onSignal('SIGINT'));
-    process.once('SIGTERM', () => onSignal('SIGTERM'));
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    // A check that had to wait for Market refused once Market answered: stop as a refused start would.
+    void failed.then((err) => {
+      if (firstSignalAt !== undefined) return;
+      firstSignalAt = Date.now();
+      printStartupError(err);
+      void stop().finally(() => resolve(1));
+    });
   });
-  return 0;
+}
+
+/**
+ * Under `npm start`, Ctrl-C reaches the bridge twice: the terminal signals the whole foreground process group, and
+ * npm forwards the signal it got to its child. A repeat this soon is the same Ctrl-C, not a second one.
+ */
+const SAME_SIGNAL_MS = 2_000;
+
+function printStartupError(err: StartupError): void {
+  for (const line of err.lines) process.stderr.write(`start-up: ${line}\n`);
 }
 
 /** Exits with the code `run` resolves to; a crash prints one line, with the secrets in `env` scrubbed. */

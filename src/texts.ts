@@ -292,6 +292,28 @@ const en = {
     ].join('\n'),
 
   // Start-up: one line each, printed as "start-up: <line>" by npm start; each names the setting to fix.
+  'startup.telegramRefused': (p: { status: number; description: string }) =>
+    `TELEGRAM_BOT_TOKEN was refused by Telegram (${p.status} ${p.description}): copy the token again from @BotFather.`,
+  'startup.telegramUnreachable': (p: { root: string; why: string }) =>
+    `Cannot reach Telegram at TELEGRAM_API_ROOT (${p.root}): ${p.why}. Check this server's internet connection and firewall (is api.telegram.org blocked here?) and TELEGRAM_API_ROOT, then start again.`,
+  'startup.chatRefused': (p: { chatId: number; description: string; migratedTo?: number }) =>
+    p.migratedTo !== undefined
+      ? `TELEGRAM_CHAT_ID ${p.chatId} is an old group id: the group became a supergroup, set TELEGRAM_CHAT_ID=${p.migratedTo} (Telegram says: ${p.description}).`
+      : `TELEGRAM_CHAT_ID ${p.chatId} is not a chat this bot is in (Telegram says: ${p.description}). Add the bot to that group (as an administrator with the “Manage topics” right), or, for a private chat, send /start to the bot first; or correct TELEGRAM_CHAT_ID.`,
+  'startup.chatNotJoined': (p: { chatId: number; status: 'left' | 'kicked' }) =>
+    `TELEGRAM_CHAT_ID ${p.chatId} is not a chat this bot is in (${p.status === 'kicked' ? 'the bot was removed from it' : 'the bot is not a member'}). Add the bot to that group again (as an administrator with the “Manage topics” right), or correct TELEGRAM_CHAT_ID.`,
+  'startup.marketScope': (p: { scopes: string[] }) =>
+    `MARKET_API_KEY lacks the "communication" scope needed to write to buyers (it has: ${p.scopes.join(', ') || 'none'}). Add "Customer communication" to the key in the Market cabinet (Settings → API and modules).`,
+  'startup.marketBusiness': (p: { businessId: number; businesses: number[] }) =>
+    `MARKET_BUSINESS_ID ${p.businessId} is not the business of this Api-Key (it belongs to ${p.businesses.join(', ')}).`,
+  'startup.marketKeyRefused': (p: { status?: number; code?: string }) =>
+    `MARKET_API_KEY was refused by Market (HTTP ${p.status ?? '?'}${p.code ? ` ${p.code}` : ''}): check the key in the Market cabinet (Settings → API and modules).`,
+  'startup.marketUnreachable': (p: { url: string; why: string }) =>
+    `Cannot reach Market at MARKET_API_URL (${p.url}): ${p.why}. Starting anyway: replies wait in the queue until Market answers; checking again every minute.`,
+  'startup.marketStillUnreachable': (p: { url: string; why: string; since: number }) =>
+    `Still cannot reach Market at MARKET_API_URL (${p.url}) since ${at(p.since)}: ${p.why}. Replies are waiting; checking again in a minute.`,
+  'startup.marketAnswers': (p: { url: string }) =>
+    `Market at MARKET_API_URL (${p.url}) answers now: the Api-Key is checked, waiting replies go out.`,
   'startup.database': (p: { path: string; problem: string; detail: string }) =>
     `DATABASE_PATH (${p.path}) ${
       (

@@ -10,6 +10,7 @@
  * timer and judged stale after 10 s, so a SIGKILLed bridge would block restarts for that long, and a busy event
  * loop can make a live lock look stale; its default on a "compromised" lock is to throw.)
  */
+import { closeSync, openSync } from 'node:fs';
 import Database from 'better-sqlite3';
 
 export interface DatabaseLock {
@@ -27,7 +28,9 @@ export function lockPathFor(databasePath: string): string {
 
 /** Takes the lock beside `databasePath` at once (no waiting), or throws DatabaseInUseError. */
 export function lockDatabase(databasePath: string): DatabaseLock {
-  const lock = new Database(lockPathFor(databasePath), { timeout: 0 });
+  const path = lockPathFor(databasePath);
+  closeSync(openSync(path, 'a', 0o600)); // like the database: nobody else's business
+  const lock = new Database(path, { timeout: 0 });
   try {
     lock.pragma('journal_mode = OFF');
     lock.pragma('locking_mode = EXCLUSIVE');
