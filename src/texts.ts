@@ -320,7 +320,7 @@ const en = {
         {
           directory: 'cannot be used: its directory does not exist and cannot be created. Give a path in an existing, writable directory (default data/bridge.sqlite).',
           is_directory: 'is a directory: give the path of a file in it, e.g. data/bridge.sqlite.',
-          read_only: 'cannot be used: the bridge is not allowed to write there (read-only file, directory or file system). It needs to write the file and the -wal, -shm and .lock files beside it; give a writable path or fix the permissions.',
+          read_only: 'cannot be used: the bridge is not allowed to write there (read-only file, directory or file system). It needs to write the file and the -wal, -shm and -lock files beside it; give a writable path or fix the permissions.',
           not_database: 'is not an SQLite database: check the path (the bridge creates the file itself when it does not exist).',
           damaged: 'is a damaged SQLite database: restore it from a backup, or move it away to start with an empty one.',
           in_use: 'is in use by another market-bridge process: only one may run per database (two would answer the same buyers). Stop the other one first.',

@@ -1,6 +1,7 @@
 /**
  * One bridge per database: two would answer the same buyers and race on the same ledger. The lock is an SQLite
- * file beside the database (`<DATABASE_PATH>.lock`) held in exclusive locking mode for the life of the process.
+ * file beside the database (`<DATABASE_PATH>-lock`, next to the -wal and -shm files) held in exclusive locking
+ * mode for the life of the process.
  * SQLite takes it with the operating system's file locks (fcntl on Linux and macOS), which the kernel releases
  * when the process ends in any way, SIGKILL included, so a killed bridge never blocks the next start and no stale
  * file needs clearing. A separate file, so the database itself stays readable (backups, `sqlite3`) while the
@@ -23,7 +24,7 @@ export class DatabaseInUseError extends Error {
 }
 
 export function lockPathFor(databasePath: string): string {
-  return `${databasePath}.lock`;
+  return `${databasePath}-lock`;
 }
 
 /** Takes the lock beside `databasePath` at once (no waiting), or throws DatabaseInUseError. */
