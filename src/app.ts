@@ -144,7 +144,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       log[level](line);
       opts.onNotice?.(line);
     };
-    await checkTelegram(bot, config, log, checkMs);
+    await checkTelegram(bot, config, log, checkMs, config.telegram.chatId);
     const marketDown = await checkMarket(market, config, log, checkMs);
     if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
     await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
@@ -236,7 +236,14 @@ function openDatabase(path: string): OpenDb {
  * TELEGRAM_API_ROOT, api.telegram.org blocked), or TELEGRAM_CHAT_ID is a chat the bot is not in. grammY's own
  * bot.init() would retry getMe forever in silence, so getMe is called here under a deadline.
  */
-async function checkTelegram(bot: Bot<Context>, config: Config, log: Logger, timeoutMs: number): Promise<void> {
+async function checkTelegram(
+  bot: Bot<Context>,
+  config: Config,
+  log: Logger,
+  timeoutMs: number,
+  /** The team chat to check: TELEGRAM_CHAT_ID (as followed through a group's upgrade, where that is known). */
+  chatId: number | undefined,
+): Promise<void> {
   try {
     bot.botInfo = await withDeadline(timeoutMs, (signal) => bot.api.getMe(grammySignal(signal)));
   } catch (err) {
@@ -245,7 +252,7 @@ async function checkTelegram(bot: Bot<Context>, config: Config, log: Logger, tim
     }
     throw new StartupError([t('startup.telegramUnreachable', { root: config.telegram.apiRoot, why: telegramFailure(err) })]);
   }
-  await checkChat(bot, config, log, timeoutMs);
+  await checkChat(bot, chatId, log, timeoutMs);
 }
 
 /** grammY types its signals with the abort-controller shim; Node's own AbortSignal is what it gets at run time. */
@@ -268,8 +275,7 @@ function telegramFailure(err: unknown): string {
  * kicked"), or the bot's own membership being "left" or "kicked", stops the start. A network failure here only
  * warns: getMe has just answered, and posting will tell.
  */
-async function checkChat(bot: Bot<Context>, config: Config, log: Logger, timeoutMs: number): Promise<void> {
-  const chatId = config.telegram.chatId;
+async function checkChat(bot: Bot<Context>, chatId: number | undefined, log: Logger, timeoutMs: number): Promise<void> {
   if (chatId === undefined) return;
   try {
     const chat = await withDeadline(timeoutMs, (signal) => bot.api.getChat(chatId, grammySignal(signal)));
@@ -280,9 +286,10 @@ async function checkChat(bot: Bot<Context>, config: Config, log: Logger, timeout
     }
   } catch (err) {
     if (err instanceof StartupError) throw err;
-    if (err instanceof GrammyError && (err.error_code === 400 || err.error_code === 403)) {
-      const migratedTo = err.parameters.migrate_to_chat_id;
-      throw new StartupError([t('startup.chatRefused', { chatId, description: err.description, migratedTo })]);
+    // A group upgraded to a supergroup is a chat the bot is in under a new id: it is followed there, not refused.
+    const upgraded = err instanceof GrammyError && err.parameters.migrate_to_chat_id !== undefined;
+    if (err instanceof GrammyError && !upgraded && (err.error_code === 400 || err.error_code === 403)) {
+      throw new StartupError([t('startup.chatRefused', { chatId, description: err.description })]);
     }
     log.warn({ tgChatId: chatId, err: describe(err) }, 'could not check TELEGRAM_CHAT_ID with Telegram at start; continuing');
   }

@@ -296,10 +296,8 @@ const en = {
     `TELEGRAM_BOT_TOKEN was refused by Telegram (${p.status} ${p.description}): copy the token again from @BotFather.`,
   'startup.telegramUnreachable': (p: { root: string; why: string }) =>
     `Cannot reach Telegram at TELEGRAM_API_ROOT (${p.root}): ${p.why}. Check this server's internet connection and firewall (is api.telegram.org blocked here?) and TELEGRAM_API_ROOT, then start again.`,
-  'startup.chatRefused': (p: { chatId: number; description: string; migratedTo?: number }) =>
-    p.migratedTo !== undefined
-      ? `TELEGRAM_CHAT_ID ${p.chatId} is an old group id: the group became a supergroup, set TELEGRAM_CHAT_ID=${p.migratedTo} (Telegram says: ${p.description}).`
-      : `TELEGRAM_CHAT_ID ${p.chatId} is not a chat this bot is in (Telegram says: ${p.description}). Add the bot to that group (as an administrator with the “Manage topics” right), or, for a private chat, send /start to the bot first; or correct TELEGRAM_CHAT_ID.`,
+  'startup.chatRefused': (p: { chatId: number; description: string }) =>
+    `TELEGRAM_CHAT_ID ${p.chatId} is not a chat this bot is in (Telegram says: ${p.description}). Add the bot to that group (as an administrator with the “Manage topics” right), or, for a private chat, send /start to the bot first; or correct TELEGRAM_CHAT_ID.`,
   'startup.chatNotJoined': (p: { chatId: number; status: 'left' | 'kicked' }) =>
     `TELEGRAM_CHAT_ID ${p.chatId} is not a chat this bot is in (${p.status === 'kicked' ? 'the bot was removed from it' : 'the bot is not a member'}). Add the bot to that group again (as an administrator with the “Manage topics” right), or correct TELEGRAM_CHAT_ID.`,
   'startup.marketScope': (p: { scopes: string[] }) =>
