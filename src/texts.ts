@@ -344,6 +344,43 @@ const en = {
       `Put TELEGRAM_CHAT_ID=${p.to} in the bot’s settings (.env) so that the configuration says so too.`,
       'Messages from before the upgrade can no longer be answered by replying to them: wait for the buyer’s next message, or use /link <chat id> in a topic.',
     ].join('\n'),
+  // Start-up: one line each, printed as "start-up: <line>" by npm start; each names the setting to fix.
+  'startup.telegramRefused': (p: { status: number; description: string }) =>
+    `TELEGRAM_BOT_TOKEN was refused by Telegram (${p.status} ${p.description}): copy the token again from @BotFather.`,
+  'startup.telegramUnreachable': (p: { root: string; why: string }) =>
+    `Cannot reach Telegram at TELEGRAM_API_ROOT (${p.root}): ${p.why}. Check this server's internet connection and firewall (is api.telegram.org blocked here?) and TELEGRAM_API_ROOT, then start again.`,
+  'startup.chatRefused': (p: { chatId: number; description: string }) =>
+    `TELEGRAM_CHAT_ID ${p.chatId} is not a chat this bot is in (Telegram says: ${p.description}). Add the bot to that group (as an administrator with the “Manage topics” right), or, for a private chat, send /start to the bot first; or correct TELEGRAM_CHAT_ID.`,
+  'startup.chatNotJoined': (p: { chatId: number; status: 'left' | 'kicked' }) =>
+    `TELEGRAM_CHAT_ID ${p.chatId} is not a chat this bot is in (${p.status === 'kicked' ? 'the bot was removed from it' : 'the bot is not a member'}). Add the bot to that group again (as an administrator with the “Manage topics” right), or correct TELEGRAM_CHAT_ID.`,
+  'startup.marketScope': (p: { scopes: string[] }) =>
+    `MARKET_API_KEY lacks the "communication" scope needed to write to buyers (it has: ${p.scopes.join(', ') || 'none'}). Add "Customer communication" to the key in the Market cabinet (Settings → API and modules).`,
+  'startup.marketBusiness': (p: { businessId: number; businesses: number[] }) =>
+    `MARKET_BUSINESS_ID ${p.businessId} is not the business of this Api-Key (it belongs to ${p.businesses.join(', ')}).`,
+  'startup.marketKeyRefused': (p: { status?: number; code?: string }) =>
+    `MARKET_API_KEY was refused by Market (HTTP ${p.status ?? '?'}${p.code ? ` ${p.code}` : ''}): check the key in the Market cabinet (Settings → API and modules).`,
+  'startup.marketUnreachable': (p: { url: string; why: string }) =>
+    `Cannot reach Market at MARKET_API_URL (${p.url}): ${p.why}. Starting anyway: replies wait in the queue until Market answers; checking again every minute.`,
+  'startup.marketStillUnreachable': (p: { url: string; why: string; since: number }) =>
+    `Still cannot reach Market at MARKET_API_URL (${p.url}) since ${at(p.since)}: ${p.why}. Replies are waiting; checking again in a minute.`,
+  'startup.marketAnswers': (p: { url: string }) =>
+    `Market at MARKET_API_URL (${p.url}) answers now: the Api-Key is checked, waiting replies go out.`,
+  'startup.database': (p: { path: string; problem: string; detail: string }) =>
+    `DATABASE_PATH (${p.path}) ${
+      (
+        {
+          directory: 'cannot be used: its directory does not exist and cannot be created. Give a path in an existing, writable directory (default data/bridge.sqlite).',
+          is_directory: 'is a directory: give the path of a file in it, e.g. data/bridge.sqlite.',
+          read_only: 'cannot be used: the bridge is not allowed to write there (read-only file, directory or file system). It needs to write the file and the -wal, -shm and -lock files beside it; give a writable path or fix the permissions.',
+          not_database: 'is not an SQLite database: check the path (the bridge creates the file itself when it does not exist).',
+          damaged: 'is a damaged SQLite database: restore it from a backup, or move it away to start with an empty one.',
+          in_use: 'is in use by another market-bridge process: only one may run per database (two would answer the same buyers). Stop the other one first.',
+          migrations: 'could not be brought up to date for this version of the bridge: it may belong to another program, or to a newer version of the bridge.',
+          other: 'cannot be opened.',
+        } as Record<string, string>
+      )[p.problem] ?? 'cannot be opened.'
+    } (${p.detail})`,
+
 } as const;
 
 export type TextKey = keyof typeof en;

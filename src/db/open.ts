@@ -2,12 +2,13 @@
  * Opens the SQLite file (created with mode 0600: it holds buyers' messages), switches on WAL so a crash at any
  * moment leaves whole rows only, and applies the committed migrations.
  */
-import { closeSync, existsSync, mkdirSync, openSync, chmodSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, chmodSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { DatabaseInUseError, lockDatabase, type DatabaseLock } from './lock.js';
 import * as schema from './schema.js';
 
 export type Db = BetterSQLite3Database<typeof schema>;
@@ -21,25 +22,92 @@ export interface OpenDb {
 /** The committed migrations, found relative to this file so it works from src/ (tsx, vitest) and dist/. */
 const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
-export function openDb(path: string): OpenDb {
-  if (path !== ':memory:') {
-    mkdirSync(dirname(resolve(path)), { recursive: true });
-    if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
-    else chmodSync(path, 0o600);
+/** Why DATABASE_PATH cannot be used, in kinds the start-up line words for the seller (src/texts.ts). */
+export type DatabaseProblem =
+  | 'directory' // its directory is missing and cannot be created
+  | 'is_directory' // the path is a directory
+  | 'read_only' // the file or its directory may not be written by this user (or the file system is read-only)
+  | 'not_database' // the file is not an SQLite database
+  | 'damaged' // an SQLite file, but damaged
+  | 'in_use' // another bridge process holds the database's lock
+  | 'migrations' // a database, but not one this bridge's migrations can bring up to date
+  | 'other';
+
+export class DatabaseOpenError extends Error {
+  override readonly name = 'DatabaseOpenError';
+  constructor(
+    readonly problem: DatabaseProblem,
+    /** The system's or SQLite's own words (an error code and message; never a secret: no secret is in a path). */
+    readonly detail: string,
+  ) {
+    super(`${problem}: ${detail}`);
   }
-  const sqlite = new Database(path);
-  sqlite.pragma('journal_mode = WAL');
-  // NORMAL is durable against a killed process (only an OS crash can lose the last commits) and much faster.
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  const db = drizzle(sqlite, { schema });
-  migrate(db, { migrationsFolder: MIGRATIONS });
-  return {
-    db,
-    sqlite,
-    close: () => {
-      if (sqlite.open) sqlite.close();
-    },
-  };
+}
+
+/**
+ * Opens the database behind the lock (one process per database). Every failure is a DatabaseOpenError, so a bad
+ * DATABASE_PATH is one clear line at start, never a stack trace.
+ */
+export function openDb(path: string): OpenDb {
+  let lock: DatabaseLock | undefined;
+  let sqlite: Database.Database | undefined;
+  let step: 'prepare' | 'open' | 'migrate' = 'prepare';
+  try {
+    if (path !== ':memory:') {
+      if (existsSync(path) && statSync(path).isDirectory()) throw new DatabaseOpenError('is_directory', 'EISDIR');
+      try {
+        mkdirSync(dirname(resolve(path)), { recursive: true });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        throw new DatabaseOpenError(code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'read_only' : 'directory', errorDetail(err));
+      }
+      if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+      lock = lockDatabase(path);
+    }
+    step = 'open';
+    sqlite = new Database(path);
+    sqlite.pragma('journal_mode = WAL');
+    // Only once it is known to be a database: a mistyped path must not change some other file's mode.
+    if (path !== ':memory:') chmodSync(path, 0o600);
+    // NORMAL is durable against a killed process (only an OS crash can lose the last commits) and much faster.
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('foreign_keys = ON');
+    const db = drizzle(sqlite, { schema });
+    step = 'migrate';
+    migrate(db, { migrationsFolder: MIGRATIONS });
+    const opened = sqlite;
+    return {
+      db,
+      sqlite: opened,
+      close: () => {
+        if (opened.open) opened.close();
+        lock?.release();
+      },
+    };
+  } catch (err) {
+    if (sqlite?.open) sqlite.close();
+    lock?.release();
+    throw databaseOpenError(err, step);
+  }
+}
+
+function databaseOpenError(err: unknown, step: 'prepare' | 'open' | 'migrate'): DatabaseOpenError {
+  if (err instanceof DatabaseOpenError) return err;
+  if (err instanceof DatabaseInUseError) return new DatabaseOpenError('in_use', err.message);
+  const code = String((err as { code?: unknown }).code ?? '');
+  const detail = errorDetail(err);
+  if (code === 'SQLITE_NOTADB') return new DatabaseOpenError('not_database', detail);
+  if (code === 'SQLITE_CORRUPT') return new DatabaseOpenError('damaged', detail);
+  if (['EACCES', 'EPERM', 'EROFS', 'SQLITE_READONLY', 'SQLITE_CANTOPEN', 'SQLITE_PERM', 'SQLITE_AUTH'].includes(code) || code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN')) {
+    return new DatabaseOpenError('read_only', detail);
+  }
+  if (step === 'migrate') return new DatabaseOpenError('migrations', detail);
+  return new DatabaseOpenError('other', detail);
+}
+
+function errorDetail(err: unknown): string {
+  const code = (err as { code?: unknown }).code;
+  const message = err instanceof Error ? err.message : String(err);
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }

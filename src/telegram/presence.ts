@@ -61,6 +61,17 @@ export function absenceOf(err: unknown): AbsenceReason | undefined {
   return undefined;
 }
 
+/** Where the paused state of a team chat is kept (kv), so it survives restarts. */
+const pausedKeyOf = (tgChatId: number) => `inbound.paused.${tgChatId}`;
+
+/**
+ * True when the bridge recorded that it was removed from (or muted in) this chat: a start then waits for the bot to
+ * be back instead of calling the chat a wrong TELEGRAM_CHAT_ID.
+ */
+export function wasPausedIn(db: Db, tgChatId: number): boolean {
+  return getKv(db, pausedKeyOf(tgChatId)) !== undefined;
+}
+
 export interface PresenceDeps {
   api: Api;
   db: Db;
@@ -93,7 +104,7 @@ export class TelegramPresence {
 
   constructor(private readonly deps: PresenceDeps) {
     this.now = deps.now ?? Date.now;
-    this.pausedKey = `inbound.paused.${deps.tgChatId}`;
+    this.pausedKey = pausedKeyOf(deps.tgChatId);
     this.topicsKey = `inbound.topicRights.${deps.tgChatId}`;
     const saved = getKv(deps.db, this.pausedKey);
     if (saved !== undefined) this.absence = JSON.parse(saved) as Absence;

@@ -2260,7 +2260,12 @@ export class FakeTelegram {
       },
 
       // ---------------------------------------------------------------------------------- chats
-      getChat: (p) => this.chatFullInfo(this.chatParam(p)),
+      getChat: (p) => {
+        const cs = this.chatParam(p);
+        // As the Bot API does for a group the bot was removed from or left: 403, not the chat's details.
+        if (cs.kind !== 'private') this.assertCanWrite(cs);
+        return this.chatFullInfo(cs);
+      },
       getChatMember: (p) => {
         const cs = this.chatParam(p);
         const uid = p.int('user_id');

@@ -71,13 +71,24 @@ export class BridgeProcess {
    * exactly `env` (plus PATH); `options` become BRIDGE_TEST_OPTIONS (timeouts, relay policy, sync tuning ...).
    * BRIDGE_NODE_ARGS adds node flags here too (e.g. "--trace-warnings").
    */
-  static spawnSource(env: Record<string, string>, options: Record<string, unknown> = {}): BridgeProcess {
+  static spawnSource(
+    env: Record<string, string>,
+    options: Record<string, unknown> = {},
+    as?: { uid: number; gid: number },
+  ): BridgeProcess {
     const nodeArgs = (process.env.BRIDGE_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...nodeArgs, '--import', pathToFileURL(TSX_LOADER).href, BRIDGE_CHILD], {
       cwd: ROOT,
       env: { PATH: process.env.PATH ?? '', ...env, BRIDGE_TEST_OPTIONS: JSON.stringify(options) },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // `as`: run as another user (a test run by root uses it to meet a read-only directory as a seller would).
+      ...as,
     });
+    return new BridgeProcess(child);
+  }
+
+  /** Wraps a process a test started itself (e.g. `npm start`), to read its output and wait for its exit. */
+  static of(child: ChildProcess): BridgeProcess {
     return new BridgeProcess(child);
   }
 
