@@ -7,7 +7,7 @@ import { GrammyError, HttpError } from 'grammy';
 import type { Config } from './config.js';
 import { getKv, setKv } from './db/kv.js';
 import { openDb, type OpenDb } from './db/open.js';
-import { createLogger, type Logger } from './logger.js';
+import { chooseLogFormat, createLogger, type Logger } from './logger.js';
 import { MarketClient } from './market/client.js';
 import { MarketError } from './market/errors.js';
 import { MarketLimits, type LimitsOptions } from './market/limits.js';
@@ -61,7 +61,12 @@ export class StartupError extends Error {
 
 export async function startBridge(config: Config, opts: BridgeOptions = {}): Promise<Bridge> {
   const log =
-    opts.log ?? createLogger({ level: config.logLevel, secrets: [config.telegram.token, config.market.apiKey] });
+    opts.log ??
+    createLogger({
+      level: config.logLevel,
+      secrets: [config.telegram.token, config.market.apiKey],
+      format: chooseLogFormat(config.logFormat),
+    });
   const db = openDb(config.databasePath);
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
