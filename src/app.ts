@@ -20,6 +20,8 @@ import { COMMANDS } from './telegram/features/help.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
+import { BridgeMetrics } from './metrics.js';
+import { healthRoutes } from './health.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
@@ -35,6 +37,8 @@ export interface BridgeOptions {
   shutdownGraceMs?: number;
   /** Inbound sync (buyer -> Telegram) tuning: intervals, Telegram pacing, file limits. */
   inbound?: InboundOptions;
+  /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
+  health?: { telegramDownAfterMs?: number };
 }
 
 export interface Bridge {
@@ -48,6 +52,8 @@ export interface Bridge {
   /** Ports the webhook and notification servers listen on, when they run. */
   ports: Intake['ports'];
   log: Logger;
+  /** Prometheus metrics and what /healthz reads. */
+  metrics: BridgeMetrics;
   stop(): Promise<void>;
 }
 
@@ -68,6 +74,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       format: chooseLogFormat(config.logFormat),
     });
   const db = openDb(config.databasePath);
+  const metrics = new BridgeMetrics({ telegramDownAfterMs: opts.health?.telegramDownAfterMs });
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
   let relayQueue: RelayQueue | undefined;
@@ -89,14 +96,15 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       businessId: config.market.businessId,
       limits,
       timeoutMs: marketTimeoutMs,
+      onAnswer: (op, status) => metrics.marketAnswer(op, status),
     });
-    const bot = createBot(config, log);
+    const bot = createBot(config, log, { observe: metrics.telegramTransformer() });
     const relay = (relayQueue = new RelayQueue({
       db: db.db,
       log,
       // History is trusted to show an unanswered send only once Market can no longer be working on it.
       policy: { reconcileAfterMs: marketTimeoutMs + 10_000, ...opts.relayPolicy },
-      echo: new TelegramEcho({ api: bot.api, db: db.db, log }),
+      echo: metrics.wrapEcho(new TelegramEcho({ api: bot.api, db: db.db, log })),
       files: new TelegramFiles({ api: bot.api, token: config.telegram.token, apiRoot: config.telegram.apiRoot }),
       market: {
         sendMessage: (chatId, text) => market.sendMessage(chatId, text),
@@ -118,6 +126,11 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
     const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound });
+    metrics.attach({ db: db.db, limits, relayQueuedChats: () => relay.queuedChats });
+    const health =
+      config.healthPort === undefined
+        ? undefined
+        : { port: config.healthPort, routes: healthRoutes(metrics, () => (db.sqlite.open ? db.db : undefined)) };
 
     await checkTelegram(bot, config, log);
     await checkMarket(market, config, log);
@@ -125,7 +138,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
 
     relay.resume();
     try {
-      intake = await startIntake({ bot, config, log, inbound, pollTimeoutSeconds: opts.pollTimeoutSeconds });
+      intake = await startIntake({ bot, config, log, inbound, pollTimeoutSeconds: opts.pollTimeoutSeconds, health });
     } catch (err) {
       if (err instanceof IntakeError) throw new StartupError([err.message]);
       throw err;
@@ -144,6 +157,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       inbound,
       ports: intake.ports,
       log,
+      metrics,
       stop: () =>
         (stopping ??= (async () => {
           log.info('stopping: no new updates; finishing requests in flight');

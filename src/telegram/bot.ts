@@ -2,7 +2,7 @@
  * createBot builds the grammY bot: the API client (apiRoot from config, 429s retried by auto-retry, secrets
  * scrubbed from anything the bot writes), then the feature tree. Updates of one chat are handled in order.
  */
-import { Bot, HttpError, type Context } from 'grammy';
+import { Bot, HttpError, type Context, type Transformer } from 'grammy';
 import { sleep } from '../util/sleep.js';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
@@ -36,10 +36,12 @@ const REPEATABLE = new Set([
   'answerCallbackQuery',
 ]);
 
-export function createBot(config: Config, log: Logger): Bot<Context> {
+export function createBot(config: Config, log: Logger, opts: { observe?: Transformer } = {}): Bot<Context> {
   const bot = new Bot<Context>(config.telegram.token, {
     client: { apiRoot: config.telegram.apiRoot, timeoutSeconds: 60 },
   });
+  // Installed first, so it sees every attempt auto-retry makes (metrics and health).
+  if (opts.observe) bot.api.config.use(opts.observe);
   // Telegram's 429 (about 20 messages a minute per group) and its short 5xx outages are waited out, not lost.
   // A dropped connection is different: Telegram may have acted, and resending a message would show it twice, so
   // auto-retry rethrows network errors and only calls that are safe to repeat are retried on them (below).
