@@ -63,7 +63,7 @@ describe('npm run backup', () => {
     // The link came back with it: a new reply in the topic still reaches the buyer.
     const after = h.says(chatId, threadId, 'После восстановления');
     expect(await h.reacted(chatId, after.message_id)).toEqual(['👍']);
-  });
+  }, 90_000); // each backup command is a node process loading TypeScript; slow on a busy machine
 
   it('refuses to overwrite the live database, and says what is missing', async () => {
     h = await Harness.create();
@@ -76,5 +76,5 @@ describe('npm run backup', () => {
       stderr: expect.stringContaining('does not exist'),
     });
     await expect(backup({ DATABASE_PATH: h.dbPath })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('usage: npm run backup -- <file>') });
-  });
+  }, 90_000);
 });
