@@ -7,7 +7,7 @@ import { GrammyError, HttpError } from 'grammy';
 import { secretValues, type Config } from './config.js';
 import { getKv, setKv } from './db/kv.js';
 import { DatabaseOpenError, openDb, type OpenDb } from './db/open.js';
-import { createLogger, type Logger } from './logger.js';
+import { chooseLogFormat, createLogger, type Logger } from './logger.js';
 import { MarketClient } from './market/client.js';
 import { MarketError } from './market/errors.js';
 import { MarketLimits, type LimitsOptions } from './market/limits.js';
@@ -29,6 +29,8 @@ import { IntakeError, startIntake, type Intake } from './intake.js';
 import type { DispatchPolicy } from './telegram/dispatch.js';
 import { t, technical } from './texts.js';
 import { DeadlineError, withDeadline } from './util/deadline.js';
+import { BridgeMetrics } from './metrics.js';
+import { healthRoutes } from './health.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
@@ -58,6 +60,8 @@ export interface BridgeOptions {
   startupRetryMs?: number;
   /** Start-up lines that do not stop the start (Market unreachable, then answering); npm start prints them. */
   onNotice?: (line: string) => void;
+  /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
+  health?: { telegramDownAfterMs?: number };
 }
 
 export interface Bridge {
@@ -80,6 +84,8 @@ export interface Bridge {
    * without the scope, say): the bridge should then stop, as it would have at start.
    */
   failed: Promise<StartupError>;
+  /** Prometheus metrics and what /healthz reads. */
+  metrics: BridgeMetrics;
   stop(): Promise<void>;
 }
 
@@ -93,8 +99,14 @@ export class StartupError extends Error {
 
 export async function startBridge(config: Config, opts: BridgeOptions = {}): Promise<Bridge> {
   const log =
-    opts.log ?? createLogger({ level: config.logLevel, secrets: secretValues(config) });
+    opts.log ??
+    createLogger({
+      level: config.logLevel,
+      secrets: secretValues(config),
+      format: chooseLogFormat(config.logFormat),
+    });
   const db = openDatabase(config.databasePath);
+  const metrics = new BridgeMetrics({ telegramDownAfterMs: opts.health?.telegramDownAfterMs });
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
   let relayQueue: RelayQueue | undefined;
@@ -126,14 +138,15 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       businessId: config.market.businessId,
       limits,
       timeoutMs: marketTimeoutMs,
+      onAnswer: (op, status) => metrics.marketAnswer(op, status),
     });
-    const bot = createBot(config, log);
+    const bot = createBot(config, log, { observe: metrics.telegramTransformer() });
     const relay = (relayQueue = new RelayQueue({
       db: db.db,
       log,
       // History is trusted to show an unanswered send only once Market can no longer be working on it.
       policy: { reconcileAfterMs: marketTimeoutMs + 10_000, ...opts.relayPolicy },
-      echo: new TelegramEcho({ api: bot.api, db: db.db, log }),
+      echo: metrics.wrapEcho(new TelegramEcho({ api: bot.api, db: db.db, log })),
       files: new TelegramFiles({ api: bot.api, token: config.telegram.token, apiRoot: config.telegram.apiRoot }),
       market: {
         sendMessage: (chatId, text) => market.sendMessage(chatId, text),
@@ -174,6 +187,11 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
             options: opts.notifyGate,
           })
         : undefined;
+    metrics.attach({ db: db.db, limits, relayQueuedChats: () => relay.queuedChats });
+    const health =
+      config.healthPort === undefined
+        ? undefined
+        : { port: config.healthPort, routes: healthRoutes(metrics, () => (db.sqlite.open ? db.db : undefined)) };
 
     const checkMs = opts.startupCheckMs ?? STARTUP_CHECK_MS;
     const notice = (line: string, level: 'info' | 'warn' = 'warn') => {
@@ -198,6 +216,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         db: db.db,
         dispatch: opts.dispatch,
         onFatal: reportFatal,
+        health,
       });
     } catch (err) {
       if (err instanceof IntakeError) throw new StartupError([err.message]);
@@ -245,6 +264,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       log,
       fatal,
       failed,
+      metrics,
       stop: () =>
         (stopping ??= (async () => {
           stopRechecking.stop();

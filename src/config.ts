@@ -7,6 +7,7 @@ import { z } from 'zod';
 
 const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
+export const DEFAULT_DATABASE_PATH = 'data/bridge.sqlite';
 
 /** Treat `VAR=` (as left by copying .env.example) the same as an unset variable. */
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -87,7 +88,7 @@ const envSchema = z.object({
   ),
   MARKET_POLL_INTERVAL_SECONDS: optional(positiveInt).default(60),
   MARKET_TIMEOUT_SECONDS: optional(positiveInt).default(15),
-  DATABASE_PATH: optional(z.string().trim()).default('data/bridge.sqlite'),
+  DATABASE_PATH: optional(z.string().trim()).default(DEFAULT_DATABASE_PATH),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).default('info'),
   BOT_MODE: optional(z.enum(['polling', 'webhook'])).default('polling'),
   WEBHOOK_URL: optional(httpUrl),
@@ -95,6 +96,9 @@ const envSchema = z.object({
     z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
   ),
   WEBHOOK_PORT: optional(port),
+  HEALTH_PORT: optional(port),
+  HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'must be a host name or IP address (e.g. 127.0.0.1)')),
+  LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
 });
 
 export interface Config {
@@ -121,6 +125,12 @@ export interface Config {
   };
   databasePath: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** `json`, `pretty`, or undefined: pretty when stdout is a terminal, JSON otherwise. */
+  logFormat: 'json' | 'pretty' | undefined;
+  /** GET /healthz and /metrics; off when undefined (may equal WEBHOOK_PORT or MARKET_NOTIFY_PORT). */
+  healthPort: number | undefined;
+  /** Address the HTTP servers bind to; undefined = all interfaces. */
+  httpHost: string | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -176,6 +186,9 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       },
       databasePath: e.DATABASE_PATH,
       logLevel: e.LOG_LEVEL,
+      logFormat: e.LOG_FORMAT,
+      healthPort: e.HEALTH_PORT,
+      httpHost: e.HTTP_HOST,
     },
   };
 }
@@ -185,7 +198,9 @@ function describeInvalid(name: string): string {
     ? 'must be one of fatal, error, warn, info, debug, trace, silent'
     : name === 'BOT_MODE'
       ? 'must be polling or webhook'
-      : 'is invalid';
+      : name === 'LOG_FORMAT'
+        ? 'must be json or pretty'
+        : 'is invalid';
 }
 
 /** Every secret value of the configuration, for the logger and the leak checks to scrub. */

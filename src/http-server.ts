@@ -18,7 +18,13 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startHttpServer(port: number, routes: Route[], onError: (err: unknown) => void): Promise<RunningServer> {
+export async function startHttpServer(
+  port: number,
+  routes: Route[],
+  onError: (err: unknown) => void,
+  /** HTTP_HOST: the address to bind; undefined = all interfaces. */
+  host?: string,
+): Promise<RunningServer> {
   const server: Server = createServer((req, res) => {
     const route = routes.find((r) => r.matches(req));
     if (!route) {
@@ -39,7 +45,7 @@ export async function startHttpServer(port: number, routes: Route[], onError: (e
   server.headersTimeout = 10_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, () => {
+    server.listen(port, host, () => {
       server.off('error', reject);
       resolve();
     });

@@ -17,7 +17,7 @@ import { registerWebhook, webhookRoute } from './telegram/webhook.js';
 
 export interface Intake {
   /** Ports actually listened on (useful with port 0). */
-  ports: { webhook?: number; notify?: number };
+  ports: { webhook?: number; notify?: number; health?: number };
   /**
    * Stops taking updates and notifications; requests being handled finish first, and update handlers get up to
    * `graceMs` (what they leave unfinished stays in the inbox for the next start).
@@ -42,12 +42,17 @@ export async function startIntake(deps: {
   dispatch?: Partial<DispatchPolicy>;
   /** Telegram refused updates for good (polling: 401, 409); `line` says what to do. */
   onFatal: (line: string) => void;
+  /** GET /healthz and /metrics on HEALTH_PORT (on the webhook's or notifications' server when the port matches). */
+  health?: { port: number; routes: Route[] };
 }): Promise<Intake> {
   const { bot, config, log, inbound } = deps;
   const servers: RunningServer[] = [];
   const ports: Intake['ports'] = {};
   let polling: Polling | undefined;
   const onError = (err: unknown) => log.error({ err: describe(err) }, 'HTTP handler failed');
+  const host = config.httpHost;
+  const health = deps.health;
+  const healthOn = (port: number): Route[] => (health && health.port === port ? health.routes : []);
 
   let notify: Route | undefined;
   if (config.market.notifyPort !== undefined) {
@@ -90,7 +95,9 @@ export async function startIntake(deps: {
     const webhook = config.telegram.mode === 'webhook' ? config.telegram.webhook : undefined;
     const shared = webhook !== undefined && notify !== undefined && config.market.notifyPort === webhook.port;
     if (webhook) {
-      const server = await listen('WEBHOOK_PORT', webhook.port, [webhookRoute({ ...webhook, log, store }), ...(shared ? [notify!] : [])], onError);
+      const routes = [...healthOn(webhook.port), webhookRoute({ ...webhook, log, store }), ...(shared ? [notify!] : [])];
+      const server = await listen('WEBHOOK_PORT', webhook.port, routes, onError, host);
+      if (health?.port === webhook.port) ports.health = server.port;
       servers.push(server);
       ports.webhook = server.port;
       if (shared) ports.notify = server.port;
@@ -102,11 +109,19 @@ export async function startIntake(deps: {
       polling = startPolling(bot, { log, timeoutSeconds: deps.pollTimeoutSeconds, store, onFatal: deps.onFatal });
     }
     if (notify && !shared) {
-      const server = await listen('MARKET_NOTIFY_PORT', config.market.notifyPort!, [notify], onError);
+      const routes = [...healthOn(config.market.notifyPort!), notify];
+      const server = await listen('MARKET_NOTIFY_PORT', config.market.notifyPort!, routes, onError, host);
+      if (health?.port === config.market.notifyPort) ports.health = server.port;
       servers.push(server);
       ports.notify = server.port;
     }
     if (ports.notify !== undefined) log.info({ port: ports.notify }, 'receiving Market notifications');
+    if (health && ports.health === undefined) {
+      const server = await listen('HEALTH_PORT', health.port, health.routes, onError, host);
+      servers.push(server);
+      ports.health = server.port;
+    }
+    if (ports.health !== undefined) log.info({ port: ports.health }, 'serving /healthz and /metrics');
   } catch (err) {
     await Promise.all(servers.map((s) => s.close()));
     await polling?.stop();
@@ -124,9 +139,15 @@ export async function startIntake(deps: {
   };
 }
 
-async function listen(name: string, port: number, routes: Route[], onError: (err: unknown) => void): Promise<RunningServer> {
+async function listen(
+  name: string,
+  port: number,
+  routes: Route[],
+  onError: (err: unknown) => void,
+  host?: string,
+): Promise<RunningServer> {
   try {
-    return await startHttpServer(port, routes, onError);
+    return await startHttpServer(port, routes, onError, host);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     throw new IntakeError(

@@ -36,6 +36,8 @@ export interface MarketClientOptions {
   /** Per-request timeout; a send that times out may still have been delivered (see relay reconciliation). */
   timeoutMs?: number;
   userAgent?: string;
+  /** Told of every answer: the method and its HTTP status, or `network` when none came (for metrics and health). */
+  onAnswer?: (op: OperationId, status: number | 'network') => void;
 }
 
 /** After a "4 parallel requests" 420, try again this soon. */
@@ -178,8 +180,10 @@ export class MarketClient {
       res = await this.http.request<string>(req);
     } catch (err) {
       permit.release();
+      this.opts.onAnswer?.(op, 'network');
       throw networkError(err);
     }
+    this.opts.onAnswer?.(op, res.status);
     const headers = rateHeaders(res.headers);
     const body = parseJson(res.data);
     const errors = envelopeErrors(body).map((e) => ({

@@ -2,11 +2,11 @@
  * createBot builds the grammY bot: the API client (apiRoot from config, 429s retried by auto-retry, secrets
  * scrubbed from anything the bot writes), then the feature tree. Updates of one chat are handled in order.
  */
-import { Bot, HttpError, type Context } from 'grammy';
+import { Bot, HttpError, type Context, type Transformer } from 'grammy';
 import { sleep } from '../util/sleep.js';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { sequentialize } from '@grammyjs/runner';
-import type { Config } from '../config.js';
+import { secretValues, type Config } from '../config.js';
 import { secretScrubber, type Logger } from '../logger.js';
 import { chatKey } from './dispatch.js';
 import { describe } from './echo.js';
@@ -55,10 +55,12 @@ export const NOT_REPEATABLE = new Set([
   'createForumTopic',
 ]);
 
-export function createBot(config: Config, log: Logger): Bot<Context> {
+export function createBot(config: Config, log: Logger, opts: { observe?: Transformer } = {}): Bot<Context> {
   const bot = new Bot<Context>(config.telegram.token, {
     client: { apiRoot: config.telegram.apiRoot, timeoutSeconds: 60 },
   });
+  // Installed first, so it sees every attempt auto-retry makes (metrics and health).
+  if (opts.observe) bot.api.config.use(opts.observe);
   // Telegram's 429 (about 20 messages a minute per group) is waited out, not lost: Telegram did nothing. A 5xx or a
   // dropped connection is different: Telegram may have acted, and repeating a post would show it twice. So a call
   // that creates something (a message, a topic) is never repeated on either; its caller decides (the echo and the
@@ -78,7 +80,7 @@ export function createBot(config: Config, log: Logger): Bot<Context> {
       }
     }
   });
-  const scrub = secretScrubber([config.telegram.token, config.market.apiKey]);
+  const scrub = secretScrubber(secretValues(config));
   bot.api.config.use((prev, method, payload, signal) => {
     const p = payload as Record<string, unknown> | undefined;
     if (p && (typeof p.text === 'string' || typeof p.caption === 'string')) {

@@ -97,3 +97,49 @@ describe('secretScrubber', () => {
     );
   });
 });
+
+describe('pretty log lines (LOG_FORMAT=pretty, or a terminal)', () => {
+  function capturePretty() {
+    const lines: string[] = [];
+    const log = createLogger({
+      level: 'info',
+      secrets: [TOKEN, KEY],
+      format: 'pretty',
+      destination: { write: (l: string) => void lines.push(l) },
+    });
+    return { log, lines };
+  }
+
+  it('writes one readable line per entry with the local time, level, message and fields, secrets scrubbed', () => {
+    const { log, lines } = capturePretty();
+    const before = new Date();
+    log.info({ relay: 42, url: `https://api.telegram.org/bot${TOKEN}/getMe` }, 'relay delivered');
+    log.error({ err: new Error(`refused ${KEY}`) }, 'send failed');
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.endsWith('\n')).toBe(true);
+      expect(line.slice(0, -1)).not.toContain('\n');
+      expect(line.trimStart().startsWith('{')).toBe(false);
+    }
+    const pad = (n: number) => String(n).padStart(2, '0');
+    // Local time (not UTC): the date and hour as this machine's clock shows them.
+    const localDay = `${before.getFullYear()}-${pad(before.getMonth() + 1)}-${pad(before.getDate())}`;
+    expect(lines[0]).toMatch(new RegExp(`^\\[${localDay} ${pad(before.getHours())}:\\d\\d:\\d\\d\\.\\d{3}\\] INFO: relay delivered `));
+    expect(lines[0]).toContain('"relay":42');
+    expect(lines[0]).toContain('bot[secret]/getMe');
+    expect(lines[1]).toMatch(/ERROR: send failed/);
+    expect(lines[1]).toContain('refused [secret]');
+    expectClean(lines.join(''));
+  });
+
+  it('JSON stays the default for a destination, the journal and Docker; a terminal gets pretty lines', async () => {
+    const { chooseLogFormat } = await import('../../src/logger.js');
+    expect(chooseLogFormat(undefined, false)).toBe('json');
+    expect(chooseLogFormat(undefined, true)).toBe('pretty');
+    expect(chooseLogFormat('json', true)).toBe('json');
+    expect(chooseLogFormat('pretty', false)).toBe('pretty');
+    const { lines } = capture();
+    createLogger({ level: 'info', secrets: [], destination: { write: (l: string) => void lines.push(l) } }).info('x');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'x', level: 30 });
+  });
+});
