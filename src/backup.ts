@@ -25,6 +25,10 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
     db.pragma('busy_timeout = 5000');
     const progress = await db.backup(partial);
     chmodSync(partial, 0o600);
+    // The copy is one file: rollback journal, so no -wal/-shm beside it.
+    const rw = new Database(partial);
+    rw.pragma('journal_mode = DELETE');
+    rw.close();
     const copy = new Database(partial, { readonly: true });
     try {
       const check = copy.pragma('quick_check', { simple: true });
@@ -33,6 +37,7 @@ export async function backupDatabase(source: string, target: string): Promise<{ 
       const size = copy.pragma('page_size', { simple: true }) as number;
       copy.close();
       renameSync(partial, dest);
+      for (const ext of ['-wal', '-shm']) rmSync(`${partial}${ext}`, { force: true });
       return { pages: progress.totalPages || pages, bytes: pages * size };
     } finally {
       if (copy.open) copy.close();

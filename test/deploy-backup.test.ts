@@ -43,7 +43,7 @@ describe('npm run backup', () => {
     for (const m of during) expect(await h.reacted(chatId, m.message_id)).toEqual(['👍']);
 
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(existsSync(`${file}.partial`)).toBe(false);
+    for (const ext of ['.partial', '.partial-wal', '.partial-shm', '-wal', '-shm']) expect(existsSync(`${file}${ext}`), ext).toBe(false);
     const copy = new Database(file, { readonly: true });
     const texts = copy.prepare("SELECT text FROM relays WHERE state = 'delivered' ORDER BY id").all() as { text: string }[];
     expect(copy.pragma('integrity_check', { simple: true })).toBe('ok');
