@@ -10,9 +10,9 @@
  *   - a chat whose replies wait out a long Telegram 429, with more than 100 updates queued behind it, does not hold
  *     up another chat's relay.
  */
-import { createServer } from 'node:net';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/env.js';
 import { ADMIN, Harness, type HarnessOptions } from '../helpers/harness.js';
 
 let h: Harness | undefined;
@@ -21,15 +21,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** A port nobody listens on right now (WEBHOOK_URL must name it before the bridge starts). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 type Mode = 'polling' | 'webhook';
 

@@ -3,8 +3,8 @@
  * without it gets 401 and is not processed), Market's push notifications on MARKET_NOTIFY_PORT (alone or on the
  * webhook's port), and polling mode clearing a webhook left from an earlier setup.
  */
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/env.js';
 import { ADMIN, Harness } from '../helpers/harness.js';
 import { GROUP_ID, LIFTED_PACING } from '../helpers/sync.js';
 
@@ -14,15 +14,6 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** A port nobody listens on right now (WEBHOOK_URL must name it before the bridge starts). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const SECRET = 'webhook_secret-123';
 

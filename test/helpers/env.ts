@@ -1,4 +1,5 @@
 /** The environment that points a bridge at the fakes: what every test harness and benchmark starts from. */
+import { createServer } from 'node:net';
 import type { FakeMarket } from '../fakes/market.js';
 import type { FakeTelegram } from '../fakes/telegram.js';
 
@@ -19,4 +20,14 @@ export function fakesEnv(
     LOG_LEVEL: p.logLevel,
     ...extra,
   };
+}
+
+/** A port nobody listens on right now (WEBHOOK_URL must name it before the bridge starts). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
 }
