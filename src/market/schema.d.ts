@@ -271,10 +271,427 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/businesses/{businessId}/orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Информация о заказах в кабинете
+         * @description {% include notitle [access](../../_auto/method_scopes/getBusinessOrders.md) %}
+         *
+         *     Возвращает информацию о заказах в кабинете. Запрос можно использовать для отслеживания заказов и их статусов.
+         *
+         *     {% note tip "Вы также можете настроить API-уведомления" %}
+         *
+         *     Маркет отправит вам [запрос](../../push-notifications/reference/sendNotification.md), когда появится новый заказ или изменится его статус. А полную информацию можно получить с помощью этого метода.
+         *
+         *     [{#T}](../../push-notifications/index.md)
+         *
+         *     {% endnote %}
+         *
+         *     Доступна фильтрация по параметрам:
+         *
+         *     * дата оформления заказа;
+         *
+         *     * дата и время обновления заказа;
+         *
+         *     * дата отгрузки;
+         *
+         *     * статусы заказов (`statuses`);
+         *
+         *     * этапы обработки или причины отмены (`substatuses`);
+         *
+         *     * идентификаторы кампаний;
+         *
+         *     * идентификаторы заказов;
+         *
+         *     * внешние идентификаторы заказов;
+         *
+         *     * тип заказа (настоящий или тестовый);
+         *
+         *     * модели размещения;
+         *
+         *     * наличие запросов от покупателей на отмену заказа.
+         *
+         *     Максимальный диапазон дат за один запрос — 30 дней (передается в параметрах `fromDate` и `toDate`). Если их не передать, возвращается информация за последние 30 дней.
+         *
+         *     Результаты возвращаются постранично. Для навигации используйте параметры `pageToken` и `limit`.
+         *
+         *     Получить более подробную информацию о покупателе и его номере телефона можно с помощью запроса [GET v2/campaigns/{campaignId}/orders/{orderId}/buyer](../../reference/order-delivery/getOrderBuyerInfo.md).
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/getBusinessOrders.md) %}
+         */
+        post: operations["getBusinessOrders"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/campaigns/{campaignId}/orders/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Информация об одном заказе в магазине
+         * @deprecated
+         * @description {% include notitle [access](../../_auto/method_scopes/getOrder.md) %}
+         *
+         *     Возвращает информацию о заказе в магазине.
+         *
+         *     {% note tip "Вы также можете настроить API-уведомления" %}
+         *
+         *     Маркет отправит вам [запрос](../../push-notifications/reference/sendNotification.md), когда появится новый заказ или изменится его статус. А полную информацию можно получить с помощью метода [POST v1/businesses/{businessId}/orders](../../reference/orders/getBusinessOrders.md).
+         *
+         *     [{#T}](../../push-notifications/index.md)
+         *
+         *     {% endnote %}
+         *
+         *     Получить более подробную информацию о покупателе и его номере телефона можно с помощью запроса [GET v2/campaigns/{campaignId}/orders/{orderId}/buyer](../../reference/order-delivery/getOrderBuyerInfo.md).
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/getOrder.md) %}
+         */
+        get: operations["getOrder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/campaigns/{campaignId}/orders/{orderId}/returns/{returnId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Информация о невыкупе или возврате
+         * @description {% include notitle [access](../../_auto/method_scopes/getReturn.md) %}
+         *
+         *     Получает информацию по одному невыкупу или возврату.
+         *
+         *     {% note tip "Подключите API-уведомления" %}
+         *
+         *     Маркет отправит вам запрос [POST notification](../../push-notifications/reference/sendNotification.md), когда появится новый невыкуп или возврат.
+         *
+         *     [{#T}](../../push-notifications/index.md)
+         *
+         *     {% endnote %}
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/getReturn.md) %}
+         */
+        get: operations["getReturn"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/goods-feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Получение отзывов о товарах продавца
+         * @description {% include notitle [access](../../_auto/method_scopes/getGoodsFeedbacks.md) %}
+         *
+         *     Возвращает отзывы о товарах продавца по указанным фильтрам. **Исключение:** отзывы, которые удалили покупатели или Маркет.
+         *
+         *     {% note tip "Вы также можете настроить API-уведомления" %}
+         *
+         *     Маркет отправит вам [запрос](../../push-notifications/reference/sendNotification.md), когда появится новый отзыв. А полную информацию о нем можно получить с помощью этого метода.
+         *
+         *     [{#T}](../../push-notifications/index.md)
+         *
+         *     {% endnote %}
+         *
+         *     Результаты возвращаются постранично.
+         *
+         *     Отзывы расположены в порядке публикации, поэтому вы можете передавать определенный идентификатор страницы в `pageToken`, если вы получали его ранее.
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/getGoodsFeedbacks.md) %}
+         */
+        post: operations["getGoodsFeedbacks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/goods-feedback/skip-reaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Пропуск реакции на отзывы
+         * @description {% include notitle [access](../../_auto/method_scopes/skipGoodsFeedbacksReaction.md) %}
+         *
+         *     Пропускает реакцию на отзыв — параметр `needReaction` принимает значение `false` в методе получения всех отзывов [POST v2/businesses/{businessId}/goods-feedback](../../reference/goods-feedback/getGoodsFeedbacks.md).
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/skipGoodsFeedbacksReaction.md) %}
+         */
+        post: operations["skipGoodsFeedbacksReaction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/goods-feedback/comments/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Добавление нового или изменение созданного комментария
+         * @description {% include notitle [access](../../_auto/method_scopes/updateGoodsFeedbackComment.md) %}
+         *
+         *     Добавляет новый комментарий магазина или изменяет комментарий, который магазин оставлял ранее.
+         *
+         *     Для создания комментария к отзыву передайте только идентификатор отзыва `feedbackId`.
+         *
+         *     Чтобы добавить комментарий к другому комментарию, передайте:
+         *
+         *     * `feedbackId` — идентификатор отзыва;
+         *     * `comment.parentId` — идентификатор родительского комментария.
+         *
+         *     Чтобы изменить комментарий, передайте:
+         *
+         *     * `feedbackId`— идентификатор отзыва;
+         *     * `comment.id` — идентификатор комментария, который нужно изменить.
+         *
+         *     Если передать одновременно `comment.parentId` и `comment.id`, будет изменен существующий комментарий.
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/updateGoodsFeedbackComment.md) %}
+         */
+        post: operations["updateGoodsFeedbackComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/goods-feedback/comments/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Удаление комментария к отзыву
+         * @description {% include notitle [access](../../_auto/method_scopes/deleteGoodsFeedbackComment.md) %}
+         *
+         *     Удаляет комментарий магазина.
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/deleteGoodsFeedbackComment.md) %}
+         */
+        post: operations["deleteGoodsFeedbackComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v2/businesses/{businessId}/goods-feedback/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Получение комментариев к отзыву
+         * @description {% include notitle [access](../../_auto/method_scopes/getGoodsFeedbackComments.md) %}
+         *
+         *     Возвращает комментарии к отзыву, кроме:
+         *
+         *       * тех, которые удалили пользователи или Маркет;
+         *       * комментариев к удаленным отзывам.
+         *
+         *     Идентификатор родительского комментария `parentId` возвращается только для ответов на другие комментарии, но не для ответов на отзывы.
+         *
+         *     {% if audience == "partner" %}
+         *
+         *     {% note tip "Вы также можете настроить API-уведомления" %}
+         *
+         *     Маркет отправит вам [запрос](../../push-notifications/reference/sendNotification.md), когда появится новый комментарий. А полную информацию о нем можно получить с помощью этого метода.
+         *
+         *     [{#T}](../../push-notifications/index.md)
+         *
+         *     {% endnote %}
+         *
+         *     {% endif %}
+         *
+         *     Результаты возвращаются постранично.
+         *
+         *     Комментарии расположены в порядке публикации, поэтому вы можете передавать определенный идентификатор страницы в `pageToken`, если вы получали его ранее.
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/getGoodsFeedbackComments.md) %}
+         */
+        post: operations["getGoodsFeedbackComments"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/businesses/{businessId}/goods-questions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Получение вопросов о товарах продавца
+         * @description {% include notitle [access](../../_auto/method_scopes/getGoodsQuestions.md) %}
+         *
+         *     Возвращает вопросы о товарах продавца по указанным фильтрам.
+         *
+         *     {% note tip "Вы также можете настроить API-уведомления" %}
+         *
+         *     Маркет отправит вам [запрос](../../push-notifications/reference/sendNotification.md), когда появится новый вопрос. А полную информацию о нем можно получить с помощью этого метода.
+         *
+         *     [{#T}](../../push-notifications/index.md)
+         *
+         *     {% endnote %}
+         *
+         *     Результаты возвращаются постранично, одна страница содержит не более 50 вопросов.
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/getGoodsQuestions.md) %}
+         */
+        post: operations["getGoodsQuestions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/businesses/{businessId}/goods-questions/answers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Получение ответов на вопрос
+         * @description {% include notitle [access](../../_auto/method_scopes/getGoodsQuestionAnswers.md) %}
+         *
+         *     Возвращает ответы на вопрос о товаре по указанным фильтрам.
+         *
+         *     {% note tip "Вы также можете настроить API-уведомления" %}
+         *
+         *     Маркет отправит вам [запрос](../../push-notifications/reference/sendNotification.md), когда появится новый ответ или комментарий. А полную информацию о них можно получить с помощью этого метода.
+         *
+         *     [{#T}](../../push-notifications/index.md)
+         *
+         *     {% endnote %}
+         *
+         *     Результаты возвращаются постранично, одна страница содержит не более 50 ответов.
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/getGoodsQuestionAnswers.md) %}
+         */
+        post: operations["getGoodsQuestionAnswers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/businesses/{businessId}/goods-questions/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Создание, изменение и удаление ответа или комментария
+         * @description {% include notitle [access](../../_auto/method_scopes/updateGoodsQuestionTextEntity.md) %}
+         *
+         *     Создание, изменение и удаление ответа или комментария.
+         *
+         *     {% include notitle [limit](../../_auto/method_limits/updateGoodsQuestionTextEntity.md) %}
+         */
+        post: operations["updateGoodsQuestionTextEntity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Ответ на вопрос. */
+        AnswerDTO: {
+            id: components["schemas"]["AnswerId"];
+            text: components["schemas"]["QuestionsTextContent"];
+            /** @description Может ли продавец изменять комментарий или удалять его. */
+            canModify: boolean;
+            author?: components["schemas"]["QuestionsTextContentAuthorDTO"];
+            status: components["schemas"]["QuestionsTextContentModerationStatusType"];
+            questionId: components["schemas"]["QuestionId"];
+            /**
+             * Format: date-time
+             * @description Дата и время создания ответа.
+             */
+            createdAt: string;
+            votes: components["schemas"]["VotesDTO"];
+            /** @description Список комментариев. */
+            comments?: components["schemas"]["CommentDTO"][] | null;
+        };
+        /**
+         * Format: int64
+         * @description Идентификатор ответа на вопрос.
+         */
+        AnswerId: number;
+        /** @description Ответы на вопрос. */
+        AnswerListDTO: {
+            /** @description Список ответов. */
+            answers: components["schemas"]["AnswerDTO"][];
+            paging?: components["schemas"]["PackagingForwardScrollingPagerDTO"];
+        };
         /**
          * @description Возможность использовать API:
          *
@@ -351,6 +768,39 @@ export interface components {
         ApiServerErrorResponse: components["schemas"]["ApiErrorResponse"];
         /** @description В запросе не указаны авторизационные данные. */
         ApiUnauthorizedErrorResponse: components["schemas"]["ApiErrorResponse"];
+        /**
+         * @description Идентификатор единицы товара.
+         *
+         *     Заполните только одно поле в зависимости от того, в какой системе маркирован товар.
+         *
+         *     Подробно о работе с маркируемыми товарами читайте [в Справке Маркета для продавцов](https://yandex.ru/support/marketplace/orders/cz.html).
+         */
+        BriefOrderItemInstanceDTO: {
+            cis?: components["schemas"]["Cis"];
+            /**
+             * @description Уникальный идентификационный номер ювелирного изделия.
+             *
+             *     Представляет собой число из 16 цифр.
+             */
+            uin?: string;
+            /**
+             * @description Регистрационный номер партии товара.
+             *
+             *     Представляет собой строку из четырех чисел, разделенных косой чертой: ХХХХХХХХ/ХХХХХХ/ХХХХХХХ/ХХХ.
+             *
+             *     Первая часть — код таможни, которая зарегистрировала декларацию на партию товара. Далее — дата, номер декларации и номер маркированного товара в декларации.
+             */
+            rnpt?: string;
+            /**
+             * @description Грузовая таможенная декларация.
+             *
+             *     Представляет собой строку из трех чисел, разделенных косой чертой: ХХХХХХХХ/ХХХХХХ/ХХХХХХХ.
+             *
+             *     Первая часть — код таможни, которая зарегистрировала декларацию на ввезенные товары. Далее — дата и номер декларации.
+             */
+            gtd?: string;
+            countryCode?: components["schemas"]["CountryCode"];
+        };
         /** @description Информация о кабинете. */
         BusinessDTO: {
             id?: components["schemas"]["BusinessId"];
@@ -365,6 +815,341 @@ export interface components {
          *     {% endif %}
          */
         BusinessId: number;
+        /** @description Информация о коробке (для заказов в кабинете). */
+        BusinessOrderBoxLayoutDTO: {
+            /**
+             * @description Список товаров в коробке.
+             *
+             *     Если в коробке едет часть большого товара, в списке может быть только один пункт.
+             */
+            items: components["schemas"]["BusinessOrderBoxLayoutItemDTO"][];
+            /**
+             * Format: int64
+             * @description Идентификатор коробки.
+             */
+            boxId: number;
+            /** @description Идентификатор грузового места в системе магазина. */
+            barcode: string;
+        };
+        /** @description Информация о товаре в коробке. */
+        BusinessOrderBoxLayoutItemDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор товара в заказе.
+             *
+             *     Параметр `id` в `items`.
+             */
+            id: number;
+            /**
+             * Format: int32
+             * @description Количество единиц товара в коробке.
+             */
+            fullCount?: number;
+            /** @description Информация о части товара в коробке. */
+            partialCount?: components["schemas"]["BusinessOrderBoxLayoutPartialCountDTO"];
+            /** @description Переданные коды маркировки. */
+            instances?: components["schemas"]["BriefOrderItemInstanceDTO"][] | null;
+        };
+        /** @description Информация о части товара в коробке. */
+        BusinessOrderBoxLayoutPartialCountDTO: {
+            /**
+             * Format: int32
+             * @description Номер части, начиная с 1.
+             */
+            current: number;
+            /**
+             * Format: int32
+             * @description На сколько всего частей разделен товар.
+             */
+            total: number;
+        };
+        /** @description Информация о курьерской доставке. */
+        BusinessOrderCourierDeliveryDTO: {
+            address?: components["schemas"]["BusinessOrderDeliveryAddressDTO"];
+            region?: components["schemas"]["RegionDTO"];
+        };
+        /** @description Информация о заказе. */
+        BusinessOrderDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор заказа.
+             */
+            orderId: number;
+            campaignId: components["schemas"]["CampaignId"];
+            /** @description Тип программы кампании магазина. */
+            programType?: components["schemas"]["SellingProgramType"];
+            externalOrderId?: components["schemas"]["ExternalOrderId"];
+            status: components["schemas"]["OrderStatusType"];
+            substatus: components["schemas"]["OrderSubstatusType"];
+            /**
+             * Format: date-time
+             * @description Дата и время оформления заказа.
+             *
+             *     Формат даты: ISO 8601 со смещением относительно UTC.
+             * @example 2020-02-02T14:30:30+03:00
+             */
+            creationDate: string;
+            /**
+             * Format: date-time
+             * @description Дата и время последнего обновления заказа.
+             *
+             *     Формат даты: ISO 8601 со смещением относительно UTC.
+             * @example 2020-02-02T14:30:30+03:00
+             */
+            updateDate?: string;
+            paymentType: components["schemas"]["OrderPaymentType"];
+            paymentMethod: components["schemas"]["OrderPaymentMethodType"];
+            /**
+             * @description Тип заказа:
+             *
+             *     * `false` — настоящий заказ покупателя.
+             *
+             *     * `true` — [тестовый заказ](../../concepts/sandbox.md) Маркета.
+             */
+            fake: boolean;
+            /** @description Список товаров в заказе. */
+            items: components["schemas"]["BusinessOrderItemDTO"][];
+            /** @description Информация о стоимости заказа, доставки и вознаграждениях. */
+            prices?: components["schemas"]["OrderPriceDTO"];
+            delivery: components["schemas"]["BusinessOrderDeliveryDTO"];
+            services?: components["schemas"]["BusinessOrderServicesDTO"];
+            /**
+             * @description Тип покупателя: физическое лицо или организация.
+             *
+             *     Только для FBS- и FBY-магазинов, которые размещают товары на витрине [business.market.yandex.ru](https://business.market.yandex.ru).
+             */
+            buyerType?: components["schemas"]["OrderBuyerType"];
+            /** @description Комментарий к заказу. */
+            notes?: string;
+            /**
+             * @description **Только для модели DBS**
+             *
+             *     Запрошена ли отмена.
+             */
+            cancelRequested?: boolean;
+            sourcePlatform?: components["schemas"]["OrderSourcePlatformType"];
+        };
+        /**
+         * @description Адрес доставки.
+         *
+         *     Указывается, если параметр `type` принимает значение `DELIVERY`, `POST` или `PICKUP` (только для модели DBS). Если `type=PICKUP`, возвращается адрес пункта выдачи.
+         */
+        BusinessOrderDeliveryAddressDTO: {
+            /** @description Страна. */
+            country?: string;
+            /** @description Почтовый индекс. */
+            postcode?: string;
+            /** @description Город или населенный пункт. */
+            city?: string;
+            /** @description Район. */
+            district?: string;
+            /** @description Станция метро. */
+            subway?: string;
+            /** @description Улица. */
+            street?: string;
+            /** @description Номер дома. */
+            house?: string;
+            /** @description Корпус. */
+            block?: string;
+            /** @description Номер подъезда. */
+            entrance?: string;
+            /** @description Код домофона. */
+            entryphone?: string;
+            /** @description Этаж. */
+            floor?: string;
+            /** @description Номер квартиры или офиса. */
+            apartment?: string;
+            /** @description GPS-координаты. */
+            gps?: components["schemas"]["GpsDTO"];
+        };
+        /** @description Информация о доставке заказа. */
+        BusinessOrderDeliveryDTO: {
+            /** @description Способ доставки заказа. */
+            type: components["schemas"]["OrderDeliveryType"];
+            /** @description Название службы доставки. */
+            serviceName: string;
+            /**
+             * Format: int64
+             * @description Идентификатор службы доставки.
+             */
+            deliveryServiceId: number;
+            /** @description Идентификатор склада в системе магазина, на который сформирован заказ. */
+            warehouseId?: string;
+            /** @description Тип сотрудничества со службой доставки в рамках указанного заказа. */
+            deliveryPartnerType: components["schemas"]["OrderDeliveryPartnerType"];
+            dispatchType?: components["schemas"]["OrderDeliveryDispatchType"];
+            dates: components["schemas"]["BusinessOrderDeliveryDatesDTO"];
+            /** @description Информация об отгрузке. */
+            shipment?: components["schemas"]["BusinessOrderShipmentDTO"];
+            /** @description Информация о курьерской доставке. */
+            courier?: components["schemas"]["BusinessOrderCourierDeliveryDTO"];
+            /** @description Информация о доставке в пункт выдачи. */
+            pickup?: components["schemas"]["BusinessOrderPickupDeliveryDTO"];
+            /** @description Информация о курьере и код подтверждения. */
+            transfer?: components["schemas"]["BusinessOrderTransferDTO"];
+            /** @description Раскладка товаров по коробкам. */
+            boxesLayout?: components["schemas"]["BusinessOrderBoxLayoutDTO"][] | null;
+            /** @description Информация для отслеживания посылки. */
+            tracks?: components["schemas"]["OrderTrackDTO"][] | null;
+            /** @description Приблизительная ли дата доставки. */
+            estimated?: boolean;
+            /**
+             * @description **Только для модели LaaS**
+             *
+             *     Штрихкод получения заказа на ПВЗ.
+             */
+            receiveBarcode?: string;
+            /**
+             * @description **Только для модели LaaS**
+             *
+             *     Код получения заказа на ПВЗ.
+             */
+            receiveCode?: string;
+            /** @description Информация о доставке цифрового товара. */
+            digitalGoods?: components["schemas"]["DigitalGoodsDeliveryDetailsDTO"];
+        };
+        /** @description Диапазон дат доставки. */
+        BusinessOrderDeliveryDatesDTO: {
+            /**
+             * Format: date
+             * @description Ближайшая дата доставки.
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             */
+            fromDate: string;
+            /**
+             * Format: date
+             * @description Самая поздняя дата доставки.
+             *
+             *     Если `toDate` не указан, считается дата в параметре `fromDate`.
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             */
+            toDate?: string;
+            /**
+             * Format: time
+             * @description Начало интервала времени доставки.
+             *
+             *     Передается только вместе с параметром `type=DELIVERY`.
+             *
+             *     Формат времени: 24-часовой, `ЧЧ:ММ`. Вместо `ММ` всегда указывайте `00` (исключение — `23:59`).
+             *
+             *     Минимальное значение: `00:00`.
+             */
+            fromTime?: string;
+            /**
+             * Format: time
+             * @description Конец интервала времени доставки.
+             *
+             *     Передается только вместе с параметром `type=DELIVERY`.
+             *
+             *     Формат времени: 24-часовой, `ЧЧ:ММ`. Вместо `ММ` всегда указывайте `00` (исключение — `23:59`).
+             *
+             *     Максимальное значение: `23:59`.
+             */
+            toTime?: string;
+            /**
+             * Format: date
+             * @description Дата, когда товар доставлен до пункта выдачи заказа (в случае самовывоза) или до покупателя (если заказ доставляет курьер).
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             */
+            realDeliveryDate?: string;
+        };
+        /** @description Информация о коде подтверждения. */
+        BusinessOrderEacDTO: {
+            /** @description Тип кода подтверждения ЭАПП. */
+            eacType: components["schemas"]["OrderDeliveryEacType"];
+            /** @description Код подтверждения ЭАПП (для типа `MERCHANT_TO_COURIER`). */
+            eacCode?: string;
+        };
+        /** @description Информация о товаре. */
+        BusinessOrderItemDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор товара в заказе.
+             *
+             *     Позволяет идентифицировать товар в рамках заказа.
+             */
+            id: number;
+            /** @description Идентификатор товарного предложения. */
+            offerId: components["schemas"]["ShopSku"];
+            /** @description Название товара. */
+            offerName: string;
+            /** @description Количество единиц товара. */
+            count: number;
+            /** @description Информация о выплатах и вознаграждениях. */
+            prices?: components["schemas"]["ItemPriceDTO"];
+            /**
+             * @description Информация о маркировке единиц товара.
+             *
+             *     Возвращаются данные для маркировки, переданные в запросе:
+             *
+             *     * Для DBS — [PUT v2/campaigns/{campaignId}/orders/{orderId}/identifiers](../../reference/orders/provideOrderItemIdentifiers.md) или [PUT v2/campaigns/{campaignId}/orders/{orderId}/boxes](../../reference/orders/setOrderBoxLayout.md).
+             *     * Для FBS и EXPRESS — [PUT v2/campaigns/{campaignId}/orders/{orderId}/boxes](../../reference/orders/setOrderBoxLayout.md).
+             *
+             *     Для FBY возвращаются коды маркировки, переданные во время поставки.
+             *
+             *     Если магазин еще не передавал коды для этого заказа, `instances` отсутствует.
+             */
+            instances?: components["schemas"]["OrderItemInstanceDTO"][] | null;
+            /** @description Список необходимых маркировок товара. */
+            requiredInstanceTypes?: components["schemas"]["OrderItemInstanceType"][] | null;
+            /**
+             * @description Информация о статусах отдельных единиц товара в заказе.
+             *
+             *     Если данных о статусах отдельных единиц товара нет, поле отсутствует.
+             */
+            itemStatuses?: components["schemas"]["OrderItemUnitStatusDTO"][] | null;
+            /** @description Признаки товара. */
+            tags?: components["schemas"]["OrderItemTagType"][] | null;
+        };
+        /** @description Информация о доставке в пункт выдачи. */
+        BusinessOrderPickupDeliveryDTO: {
+            address?: components["schemas"]["BusinessOrderDeliveryAddressDTO"];
+            region?: components["schemas"]["RegionDTO"];
+            logisticPointId?: components["schemas"]["LogisticPointId"];
+            /** @description Идентификатор пункта самовывоза, присвоенный магазином. */
+            outletCode?: string;
+            /**
+             * Format: date
+             * @description Дата, до которой заказ будет храниться в пункте выдачи. Возвращается, когда заказ переходит в статус `PICKUP`.
+             *
+             *     Один раз дату можно поменять с помощью метода [PUT v2/campaigns/{campaignId}/orders/{orderId}/delivery/storage-limit](../../reference/order-delivery/updateOrderStorageLimit.md).
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             */
+            outletStorageLimitDate?: string;
+        };
+        /** @description Услуги, добавленные в заказ. */
+        BusinessOrderServicesDTO: {
+            liftType?: components["schemas"]["OrderLiftType"];
+        };
+        /** @description Информация об отгрузке заказа. */
+        BusinessOrderShipmentDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор отгрузки.
+             */
+            id?: number | null;
+            /**
+             * Format: date
+             * @description Дата отгрузки.
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             */
+            shipmentDate: string;
+            /**
+             * Format: time
+             * @description Время отгрузки.
+             */
+            shipmentTime?: string | null;
+        };
+        /** @description Информация о курьере и код подтверждения. */
+        BusinessOrderTransferDTO: {
+            courier?: components["schemas"]["OrderCourierDTO"];
+            eac?: components["schemas"]["BusinessOrderEacDTO"];
+        };
         /** @description Информация о магазине. */
         CampaignDTO: {
             /** @description Название магазина. */
@@ -550,6 +1335,48 @@ export interface components {
          * @enum {string}
          */
         ChatType: "CHAT" | "ARBITRAGE";
+        /**
+         * @description [Код идентификации](*cis-regular-value) единицы товара в системе [«Честный ЗНАК»](https://честныйзнак.рф/) или [«ASL BELGISI»](https://aslbelgisi.uz) (для продавцов Market Yandex Go).
+         *
+         *     {% note warning "Не экранируйте косую черту в коде символа-разделителя `\u001d`" %}
+         *
+         *     ✅ `01030410947874432155Qbag!\u001d93Zjqw`
+         *
+         *     ❌ `01030410947874432155Qbag!\\u001d93Zjqw`
+         *
+         *     Косые черты и кавычки в других местах экранируйте по правилам JSON: `\\` и `\"`
+         *
+         *     {% endnote %}
+         */
+        Cis: string;
+        /** @description Комментарий к ответу. */
+        CommentDTO: {
+            id: components["schemas"]["CommentId"];
+            text: components["schemas"]["QuestionsTextContent"];
+            /** @description Может ли продавец изменять комментарий или удалять его. */
+            canModify?: boolean;
+            /** @description Идентификатор родительского комментария. */
+            parentId?: components["schemas"]["CommentId"];
+            author?: components["schemas"]["QuestionsTextContentAuthorDTO"];
+            status: components["schemas"]["QuestionsTextContentModerationStatusType"];
+            answerId: components["schemas"]["AnswerId"];
+            /**
+             * Format: date-time
+             * @description Дата создания комментария.
+             */
+            createdAt: string;
+            votes?: components["schemas"]["VotesDTO"];
+        };
+        /**
+         * Format: int64
+         * @description Идентификатор комментария к ответу.
+         */
+        CommentId: number;
+        /**
+         * @description Страна производства в формате ISO 3166-1 alpha-2. [Как получить](../../reference/regions/getRegionsCodes.md)
+         * @example RU
+         */
+        CountryCode: string;
         /** @description Заказ, для которого нужно создать чат. */
         CreateChatRequest: {
             /**
@@ -572,8 +1399,90 @@ export interface components {
              */
             chatId: number;
         };
+        /**
+         * @description Коды валют:
+         *
+         *     * `RUR` — российский рубль.
+         *     * `UAH` — украинская гривна.
+         *     * `BYR` — белорусский рубль.
+         *     * `KZT` — казахстанский тенге.
+         *     * `UZS` — узбекский сум.
+         * @enum {string}
+         */
+        CurrencyType: "RUR" | "USD" | "EUR" | "UAH" | "AUD" | "GBP" | "BYR" | "BYN" | "DKK" | "ISK" | "KZT" | "CAD" | "CNY" | "NOK" | "XDR" | "SGD" | "TRY" | "SEK" | "CHF" | "JPY" | "AZN" | "ALL" | "DZD" | "AOA" | "ARS" | "AMD" | "AFN" | "BHD" | "BGN" | "BOB" | "BWP" | "BND" | "BRL" | "BIF" | "HUF" | "VEF" | "KPW" | "VND" | "GMD" | "GHS" | "GNF" | "HKD" | "GEL" | "AED" | "EGP" | "ZMK" | "ILS" | "INR" | "IDR" | "JOD" | "IQD" | "IRR" | "YER" | "QAR" | "KES" | "KGS" | "COP" | "CDF" | "CRC" | "KWD" | "CUP" | "LAK" | "LVL" | "SLL" | "LBP" | "LYD" | "SZL" | "LTL" | "MUR" | "MRO" | "MKD" | "MWK" | "MGA" | "MYR" | "MAD" | "MXN" | "MZN" | "MDL" | "MNT" | "NPR" | "NGN" | "NIO" | "NZD" | "OMR" | "PKR" | "PYG" | "PEN" | "PLN" | "KHR" | "SAR" | "RON" | "SCR" | "SYP" | "SKK" | "SOS" | "SDG" | "SRD" | "TJS" | "THB" | "TWD" | "BDT" | "TZS" | "TND" | "TMM" | "UGX" | "UZS" | "UYU" | "PHP" | "DJF" | "XAF" | "XOF" | "HRK" | "CZK" | "CLP" | "LKR" | "EEK" | "ETB" | "RSD" | "ZAR" | "KRW" | "NAD" | "TL" | "UE";
+        /** @description Валюта и ее значение. */
+        CurrencyValueDTO: {
+            /** @description Значение. */
+            value: number;
+            /** @description Валюта. */
+            currencyId: components["schemas"]["CurrencyType"];
+        };
+        /**
+         * Format: date-dd-MM-yyyy
+         * @description Формат даты: `ДД-ММ-ГГГГ`.
+         * @example 23-09-2022
+         */
+        DateDdMmYyyy: string;
+        /**
+         * Format: date-dd-MM-yyyy-HH-mm-ss
+         * @example 23-09-2022 09:12:41
+         */
+        DateDdMmYyyyHhMmSs: string;
+        /** @description Фильтр запроса отзывов по бизнесу. */
+        DeleteGoodsFeedbackCommentRequest: {
+            id: components["schemas"]["GoodsFeedbackCommentId"];
+        };
+        /**
+         * @description Информация о стоимости доставки, включая подъем на этаж.
+         *
+         *     {% note info "Как рассчитывается стоимость доставки" %}
+         *
+         *     * Стоимость доставки складывается из параметров `payment` и `subsidy`.
+         *     * Все суммы указаны в валюте магазина.
+         *
+         *     {% endnote %}
+         */
+        DeliveryPriceDTO: {
+            /** @description Платеж покупателя за доставку. */
+            payment?: components["schemas"]["CurrencyValueDTO"];
+            /** @description Вознаграждение Маркета за доставку. */
+            subsidy?: components["schemas"]["CurrencyValueDTO"];
+            /** @description НДС на доставку. */
+            vat?: components["schemas"]["OrderVatType"];
+        };
+        /** @description Информация о доставке цифрового товара. */
+        DigitalGoodsDeliveryDetailsDTO: {
+            /** @description Тип цифрового товара. */
+            type: components["schemas"]["DigitalGoodsDeliveryType"];
+            /** @description Ссылка на Steam-аккаунт покупателя. Передается только для типа `STEAM_GIFT`. */
+            steamLink?: string;
+        };
+        /**
+         * @description Способ получения цифрового товара:
+         *
+         *     * `EMAIL` — код активации по почте: покупатель получит письмо с кодом и инструкцией на почту.
+         *
+         *     * `ACTIVATION_CODE` — код активации в заказе на Маркете: покупатель получит инструкцию и код в чате с магазином, а в списке заказов сможет скопировать код.
+         *
+         *     * `STEAM_GIFT` — игры подарком в Steam: вы получите от покупателя ссылку формата https://s.team/p/m**-***\/******** на добавление в друзья. Перейдите по ссылке, добавьте покупателя в друзья и отправьте ему игру. В течение трех часов передайте Маркету статус, что заказ доставлен — через API или на странице заказа.
+         *
+         *     * `CHAT` — игры и товары в чате с покупателем на Маркете: покупатель получит сертификат в чате с магазином. Передайте Маркету статус, что заказ доставлен — через API или на странице заказа.
+         * @enum {string}
+         */
+        DigitalGoodsDeliveryType: "EMAIL" | "ACTIVATION_CODE" | "STEAM_GIFT" | "CHAT";
         /** @description Пустой ответ сервера. */
         EmptyApiResponse: components["schemas"]["ApiResponse"];
+        /** @description Внешний идентификатор заказа, который вы передали в [POST v2/campaigns/{campaignId}/orders/{orderId}/external-id](../../reference/orders/updateExternalOrderId.md). */
+        ExternalOrderId: string;
+        /**
+         * @description Статус реакции на отзыв:
+         *
+         *     * `ALL` — все отзывы.
+         *
+         *     * `NEED_REACTION` — отзывы, на которые нужно ответить.
+         * @enum {string}
+         */
+        FeedbackReactionStatusType: "ALL" | "NEED_REACTION";
         /** @description Модель для пагинации. */
         FlippingPagerDTO: {
             /**
@@ -606,6 +1515,58 @@ export interface components {
              * @description Размер страницы.
              */
             pageSize?: number;
+        };
+        /** @description Фильтр запроса ответов на вопрос. */
+        GetAnswersRequest: {
+            questionId?: components["schemas"]["QuestionId"];
+            /** @description Идентификаторы ответов. */
+            answerIds?: components["schemas"]["AnswerId"][] | null;
+        };
+        /** @description Ответ на запрос получения ответов на вопрос. */
+        GetAnswersResponse: components["schemas"]["ApiResponse"] & {
+            result?: components["schemas"]["AnswerListDTO"];
+        };
+        /** @description Запрос на получение информации о заказах бизнеса. */
+        GetBusinessOrdersRequest: {
+            /** @description Идентификаторы заказов. */
+            orderIds?: number[] | null;
+            /** @description Внешние идентификаторы заказов. */
+            externalOrderIds?: components["schemas"]["ExternalOrderId"][] | null;
+            /** @description Модели работы магазина на Маркете. */
+            programTypes?: components["schemas"]["SellingProgramType"][] | null;
+            /** @description Идентификаторы кампаний магазинов. */
+            campaignIds?: components["schemas"]["CampaignId"][] | null;
+            /** @description Статусы заказов. */
+            statuses?: components["schemas"]["OrderStatusType"][] | null;
+            /** @description Этапы обработки или причины отмены заказов. */
+            substatuses?: components["schemas"]["OrderSubstatusType"][] | null;
+            /** @description Даты заказов. */
+            dates?: components["schemas"]["OrderDatesFilterDTO"];
+            /**
+             * @description Тип заказа:
+             *
+             *     * `false` — настоящий заказ покупателя.
+             *
+             *     * `true` — [тестовый заказ](../../concepts/sandbox.md) Маркета.
+             */
+            fake?: boolean;
+            /**
+             * @description **Только для модели DBS**
+             *
+             *     Фильтр для получения заказов, по которым есть запросы на отмену.
+             *
+             *     При значении `true` возвращаются только те заказы, которые находятся в статусе `DELIVERY` или `PICKUP`, и пользователи решили их отменить.
+             */
+            waitingForCancellationApprove?: boolean;
+            /** @description Площадки-источники заказов. */
+            sourcePlatforms?: components["schemas"]["OrderSourcePlatformType"][] | null;
+        };
+        /** @description Ответ со списком заказов бизнеса. */
+        GetBusinessOrdersResponse: {
+            /** @description Список заказов в кабинете. */
+            orders: components["schemas"]["BusinessOrderDTO"][];
+            /** @description Информация о страницах результатов. */
+            paging?: components["schemas"]["PackagingForwardScrollingPagerDTO"];
         };
         /** @description Информация о магазине к данным идентификатора кампании. */
         GetCampaignResponse: {
@@ -694,14 +1655,1392 @@ export interface components {
         GetChatsResponse: components["schemas"]["ApiResponse"] & {
             result?: components["schemas"]["GetChatsInfoDTO"];
         };
+        /** @description Фильтр запроса комментариев отзыва. */
+        GetGoodsFeedbackCommentsRequest: {
+            feedbackId?: components["schemas"]["GoodsFeedbackId"];
+            /**
+             * @description Идентификаторы комментариев.
+             *
+             *     ⚠️ Не используйте это поле одновременно с другими фильтрами. Если вы хотите воспользоваться ими, оставьте поле пустым.
+             */
+            commentIds?: components["schemas"]["GoodsFeedbackCommentId"][] | null;
+        };
+        GetGoodsFeedbackCommentsResponse: components["schemas"]["ApiResponse"] & {
+            result?: components["schemas"]["GoodsFeedbackCommentListDTO"];
+        };
+        /** @description Фильтр запроса отзывов в кабинете. */
+        GetGoodsFeedbackRequest: {
+            /**
+             * @description Идентификаторы отзывов.
+             *
+             *     ⚠️ Не используйте это поле одновременно с другими фильтрами. Если вы хотите воспользоваться ими, оставьте поле пустым.
+             */
+            feedbackIds?: components["schemas"]["GoodsFeedbackId"][] | null;
+            /**
+             * Format: date-time
+             * @description Начало периода. Не включительно.
+             *
+             *     Если параметр не указан, возвращается информация за 6 месяцев до указанной в `dateTimeTo` даты.
+             *
+             *     Максимальный интервал 6 месяцев.
+             * @example 2020-02-02T14:30:30+03:00
+             */
+            dateTimeFrom?: string;
+            /**
+             * Format: date-time
+             * @description Конец периода. Не включительно.
+             *
+             *     Если параметр не указан, используется текущая дата.
+             *
+             *     Максимальный интервал 6 месяцев.
+             * @example 2020-02-02T14:30:30+03:00
+             */
+            dateTimeTo?: string;
+            /**
+             * @description Нужно ли вернуть только непрочитанные отзывы. Для этого передайте значение `NEED_REACTION`.
+             *
+             *     По умолчанию возвращаются все отзывы.
+             */
+            reactionStatus?: components["schemas"]["FeedbackReactionStatusType"];
+            /** @description Оценка товара. */
+            ratingValues?: number[] | null;
+            /** @description Фильтр по идентификатору товара. */
+            offerIds?: components["schemas"]["ShopSku"][] | null;
+            /** @description Фильтр отзывов за баллы Плюса. */
+            paid?: boolean;
+        };
+        GetGoodsFeedbackResponse: components["schemas"]["ApiResponse"] & {
+            result?: components["schemas"]["GoodsFeedbackListDTO"];
+        };
+        GetOrderResponse: {
+            order?: components["schemas"]["OrderDTO"];
+        };
+        /** @description Запрос на получение вопросов о товарах продавца. */
+        GetQuestionsRequest: {
+            /** @description Идентификаторы категорий товаров. */
+            categoryIds?: number[] | null;
+            /** @description Идентификаторы вопросов. */
+            questionIds?: components["schemas"]["QuestionId"][] | null;
+            /**
+             * Format: date
+             * @description Дата начала периода создания вопроса.
+             *
+             *     Если параметр не указан, возвращается информация за 1 месяц до указанной в `dateTo` даты.
+             *
+             *     Максимальный интервал 1 месяц.
+             * @example 2020-02-02
+             */
+            dateFrom?: string;
+            /**
+             * Format: date
+             * @description Дата окончания периода создания вопроса.
+             *
+             *     Если параметр не указан, используется текущая дата.
+             *
+             *     Максимальный интервал 1 месяц.
+             * @example 2020-02-02
+             */
+            dateTo?: string;
+            /**
+             * @description Нужен ли ответ на вопрос.
+             *
+             *     * `true` — только вопросы, которые ждут ответа.
+             *     * `false` — все вопросы.
+             * @default false
+             */
+            needAnswer: boolean;
+            sort?: components["schemas"]["QuestionSortOrderType"];
+        };
+        /** @description Ответ на запрос вопросов. */
+        GetQuestionsResponse: components["schemas"]["ApiResponse"] & {
+            result?: components["schemas"]["QuestionListDTO"];
+        };
+        GetReturnResponse: components["schemas"]["ApiResponse"] & {
+            result?: components["schemas"]["ReturnDTO"];
+        };
         /** @description Ответ на запрос получения информации о токене авторизации. */
         GetTokenInfoResponse: components["schemas"]["ApiResponse"] & {
             result: components["schemas"]["TokenDTO"];
         };
+        /** @description Информация об авторе комментария. */
+        GoodsFeedbackCommentAuthorDTO: {
+            type?: components["schemas"]["GoodsFeedbackCommentAuthorType"];
+            /** @description Имя автора или название кабинета. */
+            name?: string;
+        };
+        /**
+         * @description Тип автора:
+         *
+         *     * `USER` — пользователь.
+         *     * `BUSINESS` — кабинет.
+         *     * `BRAND` — бренд.
+         * @enum {string}
+         */
+        GoodsFeedbackCommentAuthorType: "USER" | "BUSINESS" | "BRAND";
+        /** @description Комментарий к отзыву. */
+        GoodsFeedbackCommentDTO: {
+            id: components["schemas"]["GoodsFeedbackCommentId"];
+            text: components["schemas"]["GoodsFeedbackCommentText"];
+            /** @description Может ли продавец изменять комментарий или удалять его. */
+            canModify?: boolean;
+            /**
+             * Format: int64
+             * @description Идентификатор родительского комментария.
+             */
+            parentId?: number;
+            author?: components["schemas"]["GoodsFeedbackCommentAuthorDTO"];
+            status: components["schemas"]["GoodsFeedbackCommentStatusType"];
+            feedbackId: components["schemas"]["GoodsFeedbackId"];
+        };
+        /**
+         * Format: int64
+         * @description Идентификатор комментария к отзыву.
+         */
+        GoodsFeedbackCommentId: number;
+        /** @description Комментарии к отзыву. */
+        GoodsFeedbackCommentListDTO: {
+            /** @description Список комментариев. */
+            comments: components["schemas"]["GoodsFeedbackCommentDTO"][];
+            paging?: components["schemas"]["PackagingForwardScrollingPagerDTO"];
+        };
+        /**
+         * @description Статус комментария:
+         *
+         *     * `PUBLISHED` — опубликован.
+         *     * `UNMODERATED` — не проверен.
+         *     * `BANNED` — заблокирован.
+         *     * `DELETED` — удален.
+         * @enum {string}
+         */
+        GoodsFeedbackCommentStatusType: "PUBLISHED" | "UNMODERATED" | "BANNED" | "DELETED";
+        /**
+         * @description Текст комментария.
+         *
+         *     Не должен содержать контакты магазина и ссылки на сайты, кроме Маркета.
+         */
+        GoodsFeedbackCommentText: string;
+        /** @description Отзыв о товаре. */
+        GoodsFeedbackDTO: {
+            feedbackId: components["schemas"]["GoodsFeedbackId"];
+            /**
+             * Format: date-time
+             * @description Дата и время создания отзыва.
+             */
+            createdAt: string;
+            /**
+             * @description Прочитан ли отзыв.
+             *
+             *     Принимает значение `false`, если магазин:
+             *
+             *     * Прочитал отзыв в кабинете продавца на Маркете.
+             *     * Отметил отзыв прочитанным — метод [POST v2/businesses/{businessId}/goods-feedback/skip-reaction](../../reference/goods-feedback/skipGoodsFeedbacksReaction.md).
+             *     * Оставил комментарий к отзыву — метод [POST v2/businesses/{businessId}/goods-feedback/comments/update](../../reference/goods-feedback/updateGoodsFeedbackComment.md).
+             */
+            needReaction: boolean;
+            identifiers: components["schemas"]["GoodsFeedbackIdentifiersDTO"];
+            /** @description Имя автора отзыва. */
+            author?: string;
+            description?: components["schemas"]["GoodsFeedbackDescriptionDTO"];
+            media?: components["schemas"]["GoodsFeedbackMediaDTO"];
+            statistics: components["schemas"]["GoodsFeedbackStatisticsDTO"];
+        };
+        /** @description Текстовая часть отзыва. */
+        GoodsFeedbackDescriptionDTO: {
+            /** @description Описание плюсов товара в отзыве. */
+            advantages?: string;
+            /** @description Описание минусов товара в отзыве. */
+            disadvantages?: string;
+            /** @description Комментарий в отзыве. */
+            comment?: string;
+        };
+        /**
+         * Format: int64
+         * @description Идентификатор отзыва.
+         */
+        GoodsFeedbackId: number;
+        /** @description Идентификаторы, которые связаны с отзывом. */
+        GoodsFeedbackIdentifiersDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор заказа на Маркете.
+             */
+            orderId?: number;
+            /** @description Идентификатор товара. */
+            offerId?: components["schemas"]["ShopSku"];
+        };
+        /** @description Список отзывов о товарах. */
+        GoodsFeedbackListDTO: {
+            /** @description Список отзывов. */
+            feedbacks: components["schemas"]["GoodsFeedbackDTO"][];
+            paging?: components["schemas"]["PackagingForwardScrollingPagerDTO"];
+        };
+        /** @description Фотографии и видео. */
+        GoodsFeedbackMediaDTO: {
+            /** @description Ссылки на фотографии. */
+            photos?: string[] | null;
+            /** @description Ссылки на видео. */
+            videos?: string[] | null;
+        };
+        /** @description Статистическая информация по отзыву. */
+        GoodsFeedbackStatisticsDTO: {
+            /**
+             * Format: int32
+             * @description Оценка товара.
+             */
+            rating: number;
+            /**
+             * Format: int64
+             * @description Количество комментариев к отзыву.
+             *
+             *     Учитываются только ответы на отзывы, а не дочерние комментарии.
+             */
+            commentsCount: number;
+            /** @description Рекомендуют ли этот товар. */
+            recommended?: boolean;
+            /**
+             * Format: int64
+             * @description Количество баллов Плюса, которое автор получил за отзыв.
+             */
+            paidAmount?: number;
+        };
+        /** @description GPS-координаты широты и долготы. */
+        GpsDTO: {
+            /** @description Широта. */
+            latitude: number;
+            /** @description Долгота. */
+            longitude: number;
+        };
+        /**
+         * @description Информация о выплатах и вознаграждениях.
+         *
+         *     {% note info "Как рассчитывается стоимость всех единиц товара и вознаграждение продавцу" %}
+         *
+         *     * Стоимость всех единиц товара складывается из параметров `payment` и `cashback`.
+         *     * Общая сумма вознаграждений продавцу возвращается в параметре `subsidy`.
+         *     * Значение `payment`, `cashback` и `subsidy` может отличаться от стоимости в каталоге, потому что информация об акциях магазина не возвращается.
+         *     * Если в заказе несколько единиц товаров, в параметрах возвращается суммарное значение.
+         *     * Все суммы указаны в валюте магазина.
+         *
+         *     {% endnote %}
+         */
+        ItemPriceDTO: {
+            /** @description Общая стоимость всех единиц товара. */
+            payment?: components["schemas"]["CurrencyValueDTO"];
+            /** @description Общая сумма вознаграждений продавцу. */
+            subsidy?: components["schemas"]["CurrencyValueDTO"];
+            /** @description Сумма, которая оплачена баллами Плюса. */
+            cashback?: components["schemas"]["CurrencyValueDTO"];
+            /** @description НДС на товар. */
+            vat?: components["schemas"]["OrderVatType"];
+        };
+        /** @description Описание пункта вывоза для возврата. */
+        LogisticPickupPointDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор пункта вывоза.
+             */
+            id?: number;
+            /** @description Название пункта вывоза. */
+            name?: string;
+            /** @description Адрес пункта вывоза. */
+            address?: components["schemas"]["PickupAddressDTO"];
+            /** @description Дополнительные инструкции к вывозу. */
+            instruction?: string;
+            /** @description Тип логистической точки. */
+            type?: components["schemas"]["LogisticPointType"];
+            /**
+             * Format: int64
+             * @description Идентификатор логистического партнера, к которому относится логистическая точка.
+             */
+            logisticPartnerId?: number;
+        };
+        /**
+         * Format: int64
+         * @description Идентификатор пункта выдачи.
+         *
+         *     Его можно узнать с помощью метода [POST v1/businesses/{businessId}/logistics-points](../../reference/logistic-points/getLogisticPoints.md).
+         */
+        LogisticPointId: number;
+        /**
+         * @description Тип логистической точки:
+         *
+         *       * `WAREHOUSE` — склад.
+         *       * `PICKUP_POINT` — обычная точка выдачи заказов (ПВЗ).
+         *       * `PICKUP_TERMINAL` — постамат.
+         *       * `PICKUP_POST_OFFICE` — отделение почтовой связи (ОПС).
+         *       * `PICKUP_MIXED` — торговый зал и пункт выдачи заказов.
+         *       * `PICKUP_RETAIL` — торговый зал.
+         * @enum {string}
+         */
+        LogisticPointType: "WAREHOUSE" | "PICKUP_POINT" | "PICKUP_TERMINAL" | "PICKUP_POST_OFFICE" | "PICKUP_MIXED" | "PICKUP_RETAIL";
+        /**
+         * Format: int64
+         * @description Идентификатор карточки товара на Маркете.
+         */
+        MarketSku: number;
+        /** @description Информация о покупателе с базовыми полями. */
+        OrderBuyerBasicInfoDTO: {
+            /** @description Идентификатор покупателя. */
+            id?: string;
+            /** @description Фамилия. */
+            lastName?: string;
+            /** @description Имя. */
+            firstName?: string;
+            /** @description Отчество. */
+            middleName?: string;
+            /**
+             * @description Тип покупателя: физическое лицо или организация.
+             *
+             *     Только для FBS- и FBY-магазинов, которые размещают товары на витрине [business.market.yandex.ru](https://business.market.yandex.ru).
+             */
+            type: components["schemas"]["OrderBuyerType"];
+        };
+        /**
+         * @description Информация о покупателе.
+         *
+         *     Параметры `id`, `lastName`, `firstName` и `middleName` возвращаются, только если вы работаете по модели DBS.
+         */
+        OrderBuyerDTO: components["schemas"]["OrderBuyerBasicInfoDTO"] & unknown;
+        /**
+         * @description Тип покупателя:
+         *
+         *     * `PERSON` — физическое лицо.
+         *
+         *     * `BUSINESS` — организация.
+         * @enum {string}
+         */
+        OrderBuyerType: "PERSON" | "BUSINESS";
+        /** @description Информация о курьере. */
+        OrderCourierDTO: {
+            /** @description Полное имя. */
+            fullName?: string;
+            /** @description Номер телефона. */
+            phone?: string;
+            /** @description Добавочный номер телефона. */
+            phoneExtension?: string;
+            /** @description Номер транспортного средства. */
+            vehicleNumber?: string;
+            /** @description Описание транспортного средства. Например, модель и цвет. */
+            vehicleDescription?: string;
+        };
+        /** @description Заказ. */
+        OrderDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор заказа.
+             */
+            id: number;
+            externalOrderId?: components["schemas"]["ExternalOrderId"];
+            status: components["schemas"]["OrderStatusType"];
+            substatus: components["schemas"]["OrderSubstatusType"];
+            /**
+             * @description Дата и время оформления заказа.
+             *
+             *     Формат даты и времени: `ДД-ММ-ГГГГ ЧЧ:ММ:СС`. Часовой пояс — UTC+03:00 (Москва).
+             */
+            creationDate: components["schemas"]["DateDdMmYyyyHhMmSs"];
+            /**
+             * @description Дата и время последнего обновления заказа.
+             *
+             *     Формат даты и времени: `ДД-ММ-ГГГГ ЧЧ:ММ:СС`. Часовой пояс — UTC+03:00 (Москва).
+             */
+            updatedAt?: components["schemas"]["DateDdMmYyyyHhMmSs"];
+            /** @description Валюта, в которой указаны цены на товары в заказе. */
+            currency: components["schemas"]["CurrencyType"];
+            /** @description Платеж покупателя. */
+            itemsTotal: number;
+            /** @description Стоимость доставки. */
+            deliveryTotal: number;
+            /**
+             * @deprecated
+             * @description Стоимость всех товаров в заказе в валюте покупателя после применения скидок и без учета стоимости доставки.
+             */
+            buyerItemsTotal?: number;
+            /**
+             * @deprecated
+             * @description Стоимость всех товаров в заказе в валюте покупателя после применения скидок и с учетом стоимости доставки.
+             */
+            buyerTotal?: number;
+            /**
+             * @description Стоимость всех товаров в заказе в валюте покупателя без учета стоимости доставки и до применения скидок по:
+             *
+             *     * акциям;
+             *     * купонам;
+             *     * промокодам.
+             */
+            buyerItemsTotalBeforeDiscount: number;
+            /**
+             * @deprecated
+             * @description Стоимость всех товаров в заказе в валюте покупателя до применения скидок и с учетом стоимости доставки (`buyerItemsTotalBeforeDiscount` + стоимость доставки).
+             */
+            buyerTotalBeforeDiscount?: number;
+            paymentType: components["schemas"]["OrderPaymentType"];
+            paymentMethod: components["schemas"]["OrderPaymentMethodType"];
+            /**
+             * @description Тип заказа:
+             *
+             *     * `false` — настоящий заказ покупателя.
+             *
+             *     * `true` — [тестовый заказ](../../concepts/sandbox.md) Маркета.
+             */
+            fake: boolean;
+            /** @description Список товаров в заказе. */
+            items: components["schemas"]["OrderItemDTO"][];
+            /** @description Список субсидий по типам. */
+            subsidies?: components["schemas"]["OrderSubsidyDTO"][] | null;
+            delivery: components["schemas"]["OrderDeliveryDTO"];
+            buyer: components["schemas"]["OrderBuyerDTO"];
+            /** @description Комментарий к заказу. */
+            notes?: string;
+            taxSystem: components["schemas"]["OrderTaxSystemType"];
+            /**
+             * @description **Только для модели DBS**
+             *
+             *     Запрошена ли отмена.
+             */
+            cancelRequested?: boolean;
+            /**
+             * @description Дата, после которой заказ будет отменен, если не сменит статус.
+             *
+             *     Формат даты: `ДД-ММ-ГГГГ`.
+             */
+            expiryDate?: components["schemas"]["DateDdMmYyyyHhMmSs"];
+        };
+        /** @description Фильтр по датам заказов. */
+        OrderDatesFilterDTO: {
+            /**
+             * Format: date
+             * @description Начальная дата для фильтрации заказов по дате оформления.
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             *
+             *     Между начальной и конечной датой (параметр `creationDateTo`) должно быть не больше 30 дней.
+             *
+             *     Значение по умолчанию: 30 дней назад от текущей даты.
+             *
+             *     Начальная дата включается в интервал для фильтрации.
+             */
+            creationDateFrom?: string;
+            /**
+             * Format: date
+             * @description Конечная дата для фильтрации заказов по дате оформления.
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             *
+             *     Между начальной (параметр `creationDateFrom`) и конечной датой должно быть не больше 30 дней.
+             *
+             *     Значение по умолчанию: текущая дата.
+             *
+             *     Если промежуток времени между `creationDateTo` и `creationDateFrom` меньше суток, то `creationDateTo` равен `creationDateFrom` + сутки.
+             *
+             *     Конечная дата не включается в интервал для фильтрации.
+             */
+            creationDateTo?: string;
+            /**
+             * Format: date
+             * @description Начальная дата для фильтрации заказов по дате отгрузки в службу доставки (параметр `shipmentDate`).
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             *
+             *     Между начальной и конечной датой (параметр `shipmentDateTo`) должно быть не больше 30 дней.
+             *
+             *     Начальная дата включается в интервал для фильтрации.
+             */
+            shipmentDateFrom?: string;
+            /**
+             * Format: date
+             * @description Конечная дата для фильтрации заказов по дате отгрузки в службу доставки (параметр `shipmentDate`).
+             *
+             *     Формат даты: `ГГГГ-ММ-ДД`.
+             *
+             *     Между начальной (параметр `shipmentDateFrom`) и конечной датой должно быть не больше 30 дней.
+             *
+             *     Если промежуток времени между `shipmentDateTo` и `shipmentDateFrom` меньше суток, то `shipmentDateTo` равен `shipmentDateFrom` + сутки.
+             *
+             *     Конечная дата не включается в интервал для фильтрации.
+             */
+            shipmentDateTo?: string;
+            /**
+             * Format: date-time
+             * @description Начальная дата обновления заказа (ISO 8601).
+             */
+            updateDateFrom?: string;
+            /**
+             * Format: date-time
+             * @description Конечная дата обновления заказа (ISO 8601).
+             */
+            updateDateTo?: string;
+        };
+        /**
+         * @description Адрес доставки.
+         *
+         *     Указывается, если параметр `type` принимает значение `DELIVERY`, `POST` или `PICKUP` (только для модели DBS). Если `type=PICKUP`, возвращается адрес пункта выдачи.
+         */
+        OrderDeliveryAddressDTO: {
+            /** @description Страна. */
+            country?: string;
+            /**
+             * @description Почтовый индекс.
+             *
+             *     Указывается, если выбрана доставка почтой (`delivery type=POST`).
+             */
+            postcode?: string;
+            /** @description Город или населенный пункт. */
+            city?: string;
+            /** @description Район. */
+            district?: string;
+            /** @description Станция метро. */
+            subway?: string;
+            /** @description Улица. */
+            street?: string;
+            /** @description Номер дома. */
+            house?: string;
+            /** @description Номер владения. */
+            estate?: string;
+            /** @description Корпус. */
+            block?: string;
+            /** @description Строение. */
+            building?: string;
+            /** @description Номер подъезда. */
+            entrance?: string;
+            /** @description Код домофона. */
+            entryphone?: string;
+            /** @description Этаж. */
+            floor?: string;
+            /** @description Номер квартиры или офиса. */
+            apartment?: string;
+            /** @description Телефон получателя заказа. */
+            phone?: string;
+            /** @description Фамилия, имя и отчество получателя заказа. */
+            recipient?: string;
+            /** @description GPS-координаты. */
+            gps?: components["schemas"]["GpsDTO"];
+        };
+        /** @description Информация о доставке. */
+        OrderDeliveryDTO: {
+            /**
+             * @deprecated
+             * @description Идентификатор доставки, присвоенный магазином.
+             *
+             *     Указывается, только если магазин передал данный идентификатор в ответе на запрос методом `POST cart`.
+             */
+            id?: string;
+            /** @description Способ доставки заказа. */
+            type: components["schemas"]["OrderDeliveryType"];
+            /** @description Название службы доставки. */
+            serviceName: string;
+            /**
+             * @deprecated
+             * @description {% note warning "Стоимость доставки смотрите в параметре `deliveryTotal`." %}
+             *
+             *
+             *
+             *     {% endnote %}
+             *
+             *     Стоимость доставки в валюте заказа.
+             */
+            price?: number;
+            /** @description Тип сотрудничества со службой доставки в рамках указанного заказа. */
+            deliveryPartnerType: components["schemas"]["OrderDeliveryPartnerType"];
+            courier?: components["schemas"]["OrderCourierDTO"];
+            dates: components["schemas"]["OrderDeliveryDatesDTO"];
+            region?: components["schemas"]["RegionDTO"];
+            address?: components["schemas"]["OrderDeliveryAddressDTO"];
+            vat?: components["schemas"]["OrderVatType"];
+            /**
+             * Format: int64
+             * @description Идентификатор службы доставки.
+             */
+            deliveryServiceId: number;
+            liftType?: components["schemas"]["OrderLiftType"];
+            /** @description Стоимость подъема на этаж. */
+            liftPrice?: number;
+            /** @description Идентификатор пункта выдачи, присвоенный магазином. */
+            outletCode?: string;
+            /**
+             * @description Дата, до которой заказ будет храниться в пункте выдачи. Возвращается, когда заказ переходит в статус `PICKUP`.
+             *
+             *     Один раз дату можно поменять с помощью метода [PUT v2/campaigns/{campaignId}/orders/{orderId}/delivery/storage-limit](../../reference/order-delivery/updateOrderStorageLimit.md).
+             */
+            outletStorageLimitDate?: components["schemas"]["DateDdMmYyyy"];
+            dispatchType?: components["schemas"]["OrderDeliveryDispatchType"];
+            /** @description Информация для отслеживания посылки. */
+            tracks?: components["schemas"]["OrderTrackDTO"][] | null;
+            /** @description Информация о посылках. */
+            shipments?: components["schemas"]["OrderShipmentDTO"][] | null;
+            /** @description Приблизительная ли дата доставки. */
+            estimated?: boolean;
+            /** @description Тип кода подтверждения ЭАПП. */
+            eacType?: components["schemas"]["OrderDeliveryEacType"];
+            /** @description Код подтверждения ЭАПП (для типа `MERCHANT_TO_COURIER`). */
+            eacCode?: string;
+            /**
+             * @description **Только для модели LaaS**
+             *
+             *     Код получения заказа на ПВЗ.
+             */
+            receiveCode?: string;
+        };
+        /** @description Диапазон дат доставки. */
+        OrderDeliveryDatesDTO: {
+            /**
+             * @description Ближайшая дата доставки.
+             *
+             *     Формат даты: `ДД-ММ-ГГГГ`.
+             */
+            fromDate: components["schemas"]["DateDdMmYyyy"];
+            /**
+             * @description Самая поздняя дата доставки.
+             *
+             *     Если `toDate` не указан, считается дата в параметре `fromDate`.
+             *
+             *     Формат даты: `ДД-ММ-ГГГГ`.
+             */
+            toDate?: components["schemas"]["DateDdMmYyyy"];
+            /**
+             * Format: time
+             * @description Начало интервала времени доставки.
+             *
+             *     Передается только вместе с параметром `type=DELIVERY`.
+             *
+             *     Формат времени: 24-часовой, `ЧЧ:ММ`. Вместо `ММ` всегда указывайте `00` (исключение — `23:59`).
+             *
+             *     Минимальное значение: `00:00`.
+             */
+            fromTime?: string;
+            /**
+             * Format: time
+             * @description Конец интервала времени доставки.
+             *
+             *     Передается только вместе с параметром `type=DELIVERY`.
+             *
+             *      Формат времени: 24-часовой, `ЧЧ:ММ`. Вместо `ММ` всегда указывайте `00` (исключение — `23:59`).
+             *
+             *     Максимальное значение: `23:59`.
+             */
+            toTime?: string;
+            /** @description Дата, когда товар доставлен до пункта выдачи (в случае самовывоза) или до покупателя (если заказ доставляет курьер). */
+            realDeliveryDate?: components["schemas"]["DateDdMmYyyy"];
+        };
+        /**
+         * @description Способ доставки:
+         *
+         *     * `BUYER` — курьерская доставка покупателю.
+         *
+         *     * `MARKET_BRANDED_OUTLET` — доставка в пункт выдачи заказов Маркета.
+         *
+         *     * `SHOP_OUTLET` — доставка в пункт выдачи заказов магазина.
+         *
+         *     * `UNKNOWN` — неизвестный тип.
+         * @enum {string}
+         */
+        OrderDeliveryDispatchType: "UNKNOWN" | "BUYER" | "MARKET_BRANDED_OUTLET" | "SHOP_OUTLET";
+        /**
+         * @description Тип кода подтверждения ЭАПП:
+         *
+         *     * `MERCHANT_TO_COURIER` (временно не возвращается) — продавец передает код курьеру для получения невыкупа.
+         *
+         *     * `COURIER_TO_MERCHANT` — курьер передает код продавцу для получения заказа.
+         *
+         *     * `CHECKING_BY_MERCHANT` — продавец проверяет код на своей стороне.
+         * @enum {string}
+         */
+        OrderDeliveryEacType: "MERCHANT_TO_COURIER" | "COURIER_TO_MERCHANT" | "CHECKING_BY_MERCHANT";
+        /**
+         * @description Тип сотрудничества со службой доставки в рамках конкретного заказа:
+         *
+         *     * `SHOP` — магазин работает со службой доставки напрямую или доставляет заказы самостоятельно.
+         *
+         *     * `YANDEX_MARKET` — магазин работает со службой доставки через Маркет.
+         *
+         *     * `UNKNOWN` — неизвестный тип.
+         * @enum {string}
+         */
+        OrderDeliveryPartnerType: "SHOP" | "YANDEX_MARKET" | "UNKNOWN";
+        /**
+         * @description Способ доставки заказа:
+         *
+         *     * `DELIVERY` — курьерская доставка.
+         *
+         *     * `PICKUP` — самовывоз.
+         *
+         *     * `POST` — почта.
+         *
+         *     * `DIGITAL` — для цифровых товаров.
+         *
+         *     * `UNKNOWN` — неизвестный тип.
+         * @enum {string}
+         */
+        OrderDeliveryType: "DELIVERY" | "PICKUP" | "POST" | "DIGITAL" | "UNKNOWN";
+        /** @description Список товаров в заказе. */
+        OrderItemDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор товара в заказе.
+             *
+             *     Позволяет идентифицировать товар в рамках заказа.
+             */
+            id: number;
+            /** @description Идентификатор вашего товарного предложения для определенного товара. [Описание поля в Справке Маркета для продавцов](https://yandex.ru/support/marketplace/assortment/fields/index.html#sku) */
+            offerId: components["schemas"]["ShopSku"];
+            /** @description Название товара. */
+            offerName: string;
+            /**
+             * @description Цена товара в валюте заказа без учета вознаграждения продавцу за скидки по промокодам, купонам и акциям (параметр `subsidies`).
+             *
+             *     Включает НДС.
+             */
+            price: number;
+            /**
+             * @description Цена товара в валюте покупателя. В цене уже учтены скидки по:
+             *
+             *     * акциям;
+             *     * купонам;
+             *     * промокодам.
+             */
+            buyerPrice: number;
+            /**
+             * @description Стоимость товара в валюте покупателя до применения скидок по:
+             *
+             *     * акциям;
+             *     * купонам;
+             *     * промокодам.
+             *
+             *     Это зачеркнутая цена, которая отображается покупателю на карточке товара до применения скидок.
+             */
+            buyerPriceBeforeDiscount: number;
+            /**
+             * @deprecated
+             * @description Стоимость товара в валюте магазина до применения скидок.
+             */
+            priceBeforeDiscount?: number;
+            /** @description Количество единиц товара. */
+            count: number;
+            /** @description НДС на товар. */
+            vat?: components["schemas"]["OrderVatType"];
+            /**
+             * @deprecated
+             * @description {% note warning "Вместо него используйте `offerId`." %}
+             *
+             *
+             *
+             *     {% endnote %}
+             *
+             *     Ваш SKU — идентификатор товара в вашей системе.
+             */
+            shopSku?: components["schemas"]["ShopSku"];
+            /**
+             * @deprecated
+             * @description {% note warning "Вместо него используйте `subsidies`." %}
+             *
+             *
+             *
+             *     {% endnote %}
+             *
+             *     Общее вознаграждение продавцу за DBS-доставку и все скидки на товар:
+             *
+             *     * по промокодам;
+             *     * по купонам;
+             *     * по баллам Плюса;
+             *     * по акциям.
+             */
+            subsidy?: number;
+            /**
+             * @description **Только для моделей FBY и LaaS**
+             *
+             *     Идентификатор склада, на который сформирован заказ.
+             */
+            partnerWarehouseId?: string;
+            /** @description Информация о вознаграждении продавцу за скидки на товар по промокодам, купонам и акциям. */
+            promos?: components["schemas"]["OrderItemPromoDTO"][] | null;
+            /**
+             * @description Информация о маркировке единиц товара.
+             *
+             *     Возвращаются данные для маркировки, переданные в запросе:
+             *
+             *     * Для DBS — [PUT v2/campaigns/{campaignId}/orders/{orderId}/identifiers](../../reference/orders/provideOrderItemIdentifiers.md) или [PUT v2/campaigns/{campaignId}/orders/{orderId}/boxes](../../reference/orders/setOrderBoxLayout.md).
+             *     * Для FBS и EXPRESS — [PUT v2/campaigns/{campaignId}/orders/{orderId}/boxes](../../reference/orders/setOrderBoxLayout.md).
+             *
+             *     Для FBY возвращаются коды маркировки, переданные во время поставки.
+             *
+             *     Если магазин еще не передавал коды для этого заказа, `instances` отсутствует.
+             */
+            instances?: components["schemas"]["OrderItemInstanceDTO"][] | null;
+            /**
+             * @deprecated
+             * @description {% note warning "Для получения информации о невыкупах и возвратах используйте [GET v2/campaigns/{campaignId}/returns](../../reference/returns/getReturns.md)." %}
+             *
+             *
+             *
+             *     {% endnote %}
+             *
+             *     Информация о невыкупленных или возвращенных товарах в заказе.
+             */
+            details?: components["schemas"]["OrderItemDetailDTO"][] | null;
+            /** @description Список субсидий по типам. */
+            subsidies?: components["schemas"]["OrderItemSubsidyDTO"][] | null;
+            /** @description Список необходимых маркировок товара. */
+            requiredInstanceTypes?: components["schemas"]["OrderItemInstanceType"][] | null;
+            /** @description Признаки товара. */
+            tags?: components["schemas"]["OrderItemTagType"][] | null;
+        };
+        /** @description Детали по товару в заказе. */
+        OrderItemDetailDTO: {
+            /**
+             * Format: int64
+             * @description Количество единиц товара.
+             */
+            itemCount: number;
+            itemStatus: components["schemas"]["OrderItemStatusType"];
+            updateDate: components["schemas"]["DateDdMmYyyy"];
+        };
+        /** @description Переданные для данной позиции коды маркировки или УИНы. Коды «Честного знака» возвращаются в двух вариантах — с криптохвостом и без. */
+        OrderItemInstanceDTO: {
+            /** @description Код идентификации единицы товара в системе [«Честный ЗНАК»](https://честныйзнак.рф/) без криптохвоста или [«ASL BELGISI»](https://aslbelgisi.uz) (для продавцов Market Yandex Go). */
+            cis?: string;
+            /** @description Код идентификации единицы товара в системе [«Честный ЗНАК»](https://честныйзнак.рф/) с криптохвостом. */
+            cisFull?: string;
+            /**
+             * @description УИН ювелирного изделия (16-значный код)
+             *     Производитель получает УИН, когда регистрирует изделие в системе контроля за оборотом драгоценных металлов и камней — ГИИС ДМДК.
+             */
+            uin?: string;
+            /**
+             * @description Регистрационный номер партии товара.
+             *
+             *     Представляет собой строку из четырех чисел, разделенных косой чертой: ХХХХХХХХ/ХХХХХХ/ХХХХХХХ/ХХХ.
+             *
+             *     Первая часть — код таможни, которая зарегистрировала декларацию на партию товара. Далее — дата, номер декларации и номер маркированного товара в декларации.
+             */
+            rnpt?: string;
+            /**
+             * @description Грузовая таможенная декларация.
+             *
+             *     Представляет собой строку из трех чисел, разделенных косой чертой: ХХХХХХХХ/ХХХХХХ/ХХХХХХХ.
+             *
+             *     Первая часть — код таможни, которая зарегистрировала декларацию на ввезенные товары. Далее — дата и номер декларации.
+             */
+            gtd?: string;
+            countryCode?: components["schemas"]["CountryCode"];
+        };
+        /**
+         * @description Вид маркировки товара:
+         *
+         *     * `CIS` — КИЗ, идентификатор единицы товара в системе [«Честный ЗНАК»](https://честныйзнак.рф/) или [«ASL BELGISI»](https://aslbelgisi.uz) (для продавцов Market Yandex Go). Обязателен для заполнения.
+         *
+         *     * `CIS_OPTIONAL` — КИЗ, идентификатор единицы товара в системе [«Честный ЗНАК»](https://честныйзнак.рф/). Необязателен для заполнения, но в ближайшее время потребуется его передача.
+         *
+         *     * `UIN` — УИН, уникальный идентификационный номер.
+         *
+         *     * `RNPT` — РНПТ, регистрационный номер партии товара.
+         *
+         *     * `GTD` — номер ГТД, грузовой таможенной декларации.
+         * @enum {string}
+         */
+        OrderItemInstanceType: "CIS" | "CIS_OPTIONAL" | "UIN" | "RNPT" | "GTD";
+        /** @description Информация о вознаграждении продавцу за скидки на товар по промокодам, купонам и акциям. */
+        OrderItemPromoDTO: {
+            /** @description Тип скидки. */
+            type: components["schemas"]["OrderPromoType"];
+            /** @description Размер пользовательской скидки в валюте покупателя. */
+            discount?: number;
+            /** @description Вознаграждение продавцу от Маркета за товар, проданный в рамках акции. */
+            subsidy: number;
+            /** @description Идентификатор акции поставщика. */
+            shopPromoId?: string;
+            /** @description Идентификатор акции в рамках соглашения на оказание услуг по продвижению сервиса между Маркетом и продавцом. */
+            marketPromoId?: string;
+        };
+        /**
+         * @description Невыкупленный или возвращенный товар:
+         *
+         *     * `REJECTED` — невыкупленный.
+         *
+         *     * `RETURNED` — возвращенный.
+         * @enum {string}
+         */
+        OrderItemStatusType: "REJECTED" | "RETURNED";
+        /**
+         * @description Общее вознаграждение продавцу за все скидки на товар:
+         *
+         *     * по промокодам, купонам и акциям;
+         *     * по баллам Плюса.
+         *
+         *     Включает НДС.
+         */
+        OrderItemSubsidyDTO: {
+            type: components["schemas"]["OrderItemSubsidyType"];
+            /** @description Сумма субсидии. */
+            amount: number;
+        };
+        /**
+         * @description Тип субсидии:
+         *
+         *     * `YANDEX_CASHBACK` — скидка по подписке Яндекс Плюс.
+         *
+         *     * `SUBSIDY` — скидка Маркета (по акциям, промокодам, купонам и т. д.).
+         * @enum {string}
+         */
+        OrderItemSubsidyType: "YANDEX_CASHBACK" | "SUBSIDY";
+        /**
+         * @description Признак товара:
+         *
+         *     * `ULTIMA` — премиум-товар.
+         *     * `SAFE_TAG` — товар с [защитной меткой](*safe-tag).
+         * @enum {string}
+         */
+        OrderItemTagType: "ULTIMA" | "SAFE_TAG";
+        /** @description Количество единиц товара с определенным статусом. */
+        OrderItemUnitStatusDTO: {
+            status: components["schemas"]["OrderItemUnitStatusType"];
+            /**
+             * Format: int64
+             * @description Количество единиц товара.
+             */
+            count: number;
+        };
+        /**
+         * @description Статус единицы товара в заказе.
+         *
+         *     * `CREATED` — создана.
+         *
+         *     * `SHIPPED` — передана в доставку.
+         *
+         *     * `CANCELLED` — отменена или удалена из заказа.
+         *
+         *     * `DELIVERED_TO_BUYER` — передана покупателю.
+         *
+         *     * `LOST` — утеряна.
+         *
+         *     * `REJECTED` — невыкупленная.
+         *
+         *     * `RETURNED` — возвращенная.
+         * @enum {string}
+         */
+        OrderItemUnitStatusType: "CREATED" | "SHIPPED" | "CANCELLED" | "DELIVERED_TO_BUYER" | "LOST" | "REJECTED" | "RETURNED";
+        /**
+         * @description Тип подъема заказа на этаж:
+         *
+         *     * `NOT_NEEDED` — не требуется.
+         *
+         *     * `MANUAL` — ручной.
+         *
+         *     * `ELEVATOR` — лифт.
+         *
+         *     * `CARGO_ELEVATOR` — грузовой лифт.
+         *
+         *     * `FREE` — любой из перечисленных выше, если включена опция бесплатного подъема.
+         *
+         *     * `UNKNOWN` — неизвестный тип.
+         * @enum {string}
+         */
+        OrderLiftType: "NOT_NEEDED" | "MANUAL" | "ELEVATOR" | "CARGO_ELEVATOR" | "FREE" | "UNKNOWN";
+        /** @description Информация о грузоместе. */
+        OrderParcelBoxDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор грузового места.
+             */
+            id: number;
+            /** @description Идентификатор грузового места в системе магазина. */
+            fulfilmentId: string;
+        };
+        /**
+         * @description Способ оплаты заказа:
+         *
+         *     * Значения, если выбрана оплата при оформлении заказа (`"paymentType": "PREPAID"`):
+         *
+         *       * `YANDEX` — банковской картой.
+         *
+         *       * `APPLE_PAY` — Apple Pay (не используется).
+         *
+         *       * `GOOGLE_PAY` — Google Pay (не используется).
+         *
+         *       * `CREDIT` — в кредит.
+         *
+         *       * `TINKOFF_CREDIT` — в кредит в Тинькофф Банке.
+         *
+         *       * `TINKOFF_INSTALLMENTS` — рассрочка в Тинькофф Банке.
+         *
+         *       * `EXTERNAL_CERTIFICATE` — подарочным сертификатом (например, из приложения «Сбербанк Онлайн»).
+         *
+         *       * `SBP` — через систему быстрых платежей.
+         *
+         *       * `B2B_ACCOUNT_PREPAYMENT` — заказ оплачивает организация.
+         *
+         *       * `MICROCREDIT` - Сплит на основе МКК (Микрокредитной компании).
+         *
+         *
+         *     * Значения, если выбрана оплата при получении заказа (`"paymentType": "POSTPAID"`):
+         *
+         *       * `CARD_ON_DELIVERY` — банковской картой.
+         *
+         *       * `BOUND_CARD_ON_DELIVERY` — привязанной картой при получении.
+         *
+         *       * `BNPL_BANK_ON_DELIVERY` — супер Сплитом.
+         *
+         *       * `BNPL_ON_DELIVERY` — Сплитом.
+         *
+         *       * `BNPL_TBYB` - Оплата после доставки на основе Сплита.
+         *
+         *       * `CASH_ON_DELIVERY` — наличными.
+         *
+         *       * `B2B_ACCOUNT_POSTPAYMENT` — заказ оплачивает организация после доставки.
+         *
+         *     * `UNKNOWN` — неизвестный тип.
+         *
+         *     Значение по умолчанию: `CASH_ON_DELIVERY`.
+         * @enum {string}
+         */
+        OrderPaymentMethodType: "CASH_ON_DELIVERY" | "CARD_ON_DELIVERY" | "BOUND_CARD_ON_DELIVERY" | "BNPL_BANK_ON_DELIVERY" | "BNPL_ON_DELIVERY" | "YANDEX" | "APPLE_PAY" | "EXTERNAL_CERTIFICATE" | "CREDIT" | "GOOGLE_PAY" | "TINKOFF_CREDIT" | "SBP" | "TINKOFF_INSTALLMENTS" | "B2B_ACCOUNT_PREPAYMENT" | "B2B_ACCOUNT_POSTPAYMENT" | "MICROCREDIT" | "BNPL_TBYB" | "UNKNOWN";
+        /**
+         * @description Тип оплаты заказа:
+         *
+         *     * `PREPAID` — оплата при оформлении заказа.
+         *
+         *     * `POSTPAID` — оплата при получении заказа.
+         *
+         *     * `UNKNOWN` — неизвестный тип.
+         *
+         *     Если параметр отсутствует, заказ будет оплачен при получении.
+         * @enum {string}
+         */
+        OrderPaymentType: "PREPAID" | "POSTPAID" | "UNKNOWN";
+        /**
+         * @description Информация о стоимости заказа.
+         *
+         *     {% note info "Как рассчитывается стоимость заказа, доставки и вознаграждение продавцу" %}
+         *
+         *     * Стоимость товаров в заказе складывается из параметров `payment` и `cashback`.
+         *     * Общая сумма вознаграждений продавцу возвращается в параметре `subsidy`.
+         *     * Значение `payment`, `cashback` и `subsidy` может отличаться от стоимости в каталоге, потому что информация об акциях магазина не возвращается.
+         *     * Стоимость доставки складывается из параметров `payment` и `subsidy` в `delivery`.
+         *     * Все суммы указаны в валюте магазина.
+         *
+         *     {% endnote %}
+         */
+        OrderPriceDTO: {
+            /** @description Сумма платежа покупателя. */
+            payment?: components["schemas"]["CurrencyValueDTO"];
+            /** @description Общая сумма вознаграждений продавцу. */
+            subsidy?: components["schemas"]["CurrencyValueDTO"];
+            /**
+             * @description Сумма, которая оплачена баллами Плюса.
+             *
+             *     Возвращается баллами.
+             */
+            cashback?: components["schemas"]["CurrencyValueDTO"];
+            /** @description Информация о стоимости доставки, включая подъем на этаж. */
+            delivery?: components["schemas"]["DeliveryPriceDTO"];
+        };
+        /**
+         * @description Тип скидки:
+         *
+         *     * `DIRECT_DISCOUNT` — прямая скидка, которую устанавливает продавец или Маркет.
+         *
+         *     * `BLUE_SET` — комплекты.
+         *
+         *     * `BLUE_FLASH` — флеш-акция.
+         *
+         *     * `MARKET_COUPON` — скидка по промокоду Маркета.
+         *
+         *     * `MARKET_PROMOCODE` — скидка по промокоду магазина.
+         *
+         *     * `MARKET_BLUE` — скидка на Маркете.
+         *
+         *     * `CHEAPEST_AS_GIFT` — самый дешевый товар в подарок.
+         *
+         *     * `CASHBACK` — кешбэк.
+         *
+         *     * `SPREAD_DISCOUNT_COUNT` — скидка за количество одинаковых товаров.
+         *
+         *     * `SPREAD_DISCOUNT_RECEIPT` — скидка от суммы чека.
+         *
+         *     * `DISCOUNT_BY_PAYMENT_TYPE` — прямая скидка при оплате картой Плюса.
+         *
+         *     * `PERCENT_DISCOUNT` — прямая скидка в процентах.
+         *
+         *     * `DCO_EXTRA_DISCOUNT` — дополнительная скидка, необходимая для расчета субсидии от Маркета.
+         *
+         *     * `UNKNOWN` — неизвестный тип.
+         *
+         *     Устаревшие типы:
+         *
+         *     * `GENERIC_BUNDLE`.
+         *
+         *     * `MARKET_COIN`.
+         *
+         *     * `PRICE_DROP_AS_YOU_SHOP`.
+         *
+         *     * `SECRET_SALE`.
+         * @enum {string}
+         */
+        OrderPromoType: "DIRECT_DISCOUNT" | "BLUE_SET" | "BLUE_FLASH" | "GENERIC_BUNDLE" | "MARKET_COUPON" | "MARKET_PROMOCODE" | "MARKET_BLUE" | "MARKET_COIN" | "PRICE_DROP_AS_YOU_SHOP" | "SECRET_SALE" | "CHEAPEST_AS_GIFT" | "CASHBACK" | "SPREAD_DISCOUNT_COUNT" | "SPREAD_DISCOUNT_RECEIPT" | "DISCOUNT_BY_PAYMENT_TYPE" | "PERCENT_DISCOUNT" | "DCO_EXTRA_DISCOUNT" | "UNKNOWN";
+        /**
+         * @description Список посылок.
+         *
+         *     В параметре может указываться несколько посылок.
+         */
+        OrderShipmentDTO: {
+            /**
+             * Format: int64
+             * @deprecated
+             * @description Идентификатор посылки, присвоенный Маркетом.
+             */
+            id?: number;
+            /**
+             * @description День, в который нужно отгрузить заказ службе доставки.
+             *
+             *     Формат даты: `ДД-ММ-ГГГГ`.
+             *
+             *     Если заказ сделан организацией, параметр не возвращается до согласования даты доставки.
+             *
+             *     {% cut "Иногда Маркет может перенести дату отгрузки" %}
+             *
+             *     У таких заказов обновится параметр `updatedAt`. Чтобы найти их, в запросе [POST v1/businesses/{businessId}/orders](../../reference/orders/getBusinessOrders.md) укажите параметры `updateDateFrom` и `updateDateTo`.
+             *
+             *     {% endcut %}
+             */
+            shipmentDate?: components["schemas"]["DateDdMmYyyy"];
+            /**
+             * @description **Только для модели Экспресс**
+             *
+             *     Время, к которому магазин должен упаковать заказ и перевести его в статус `READY_TO_SHIP`. После смены статуса за заказом приедет курьер.
+             *
+             *     Поле может появиться не сразу. Запрашивайте информацию о заказе в течении 5–10 минут, пока оно не вернется.
+             *
+             *     Формат времени: 24-часовой, `ЧЧ:ММ`.
+             *
+             *     Если заказ сделан организацией, параметр не возвращается до согласования даты доставки.
+             */
+            shipmentTime?: string;
+            /**
+             * @description **Только для модели DBS**
+             *
+             *     Информация для отслеживания посылки.
+             */
+            tracks?: components["schemas"]["OrderTrackDTO"][] | null;
+            /** @description Список грузовых мест. */
+            boxes?: components["schemas"]["OrderParcelBoxDTO"][] | null;
+        };
+        /**
+         * @description Площадка-источник заказа:
+         *
+         *     * `MARKET` — заказ, оформленный на Маркете.
+         *
+         *     * `OTHER` — LaaS-заказ, созданный продавцом.
+         * @enum {string}
+         */
+        OrderSourcePlatformType: "MARKET" | "OZON" | "WILDBERRIES" | "OTHER";
+        /**
+         * @description Статус заказа:
+         *
+         *     * `PLACING` — оформляется, подготовка к резервированию.
+         *
+         *     * `RESERVED` — зарезервирован, но недооформлен (только для LaaS).
+         *
+         *     * `UNPAID` — оформлен, но еще не оплачен (если выбрана оплата при оформлении).
+         *
+         *     * `PROCESSING` — находится в обработке.
+         *
+         *     * `DELIVERY` — передан в службу доставки.
+         *
+         *     * `PICKUP` — доставлен в пункт выдачи.
+         *
+         *     * `DELIVERED` — получен покупателем.
+         *
+         *     * `CANCELLED` — отменен.
+         *
+         *     * `PENDING` — ожидает обработки со стороны продавца.
+         *
+         *     * `PARTIALLY_RETURNED` — возвращен частично.
+         *
+         *     * `RETURNED` — возвращен полностью.
+         *
+         *     * `UNKNOWN` — неизвестный статус.
+         *
+         *     Также могут возвращаться другие значения. Обрабатывать их не нужно.
+         * @enum {string}
+         */
+        OrderStatusType: "PLACING" | "RESERVED" | "UNPAID" | "PROCESSING" | "DELIVERY" | "PICKUP" | "DELIVERED" | "CANCELLED" | "PENDING" | "PARTIALLY_RETURNED" | "RETURNED" | "UNKNOWN";
+        /**
+         * @description Общее вознаграждение продавцу за DBS-доставку и все скидки на товар:
+         *
+         *     * по промокодам, купонам и акциям;
+         *     * по баллам Плюса;
+         *     * по доставке (DBS).
+         *
+         *     Включает НДС.
+         */
+        OrderSubsidyDTO: {
+            type: components["schemas"]["OrderSubsidyType"];
+            /** @description Сумма субсидии. */
+            amount: number;
+        };
+        /**
+         * @description Тип субсидии:
+         *
+         *     * `YANDEX_CASHBACK` — скидка по подписке Яндекс Плюс.
+         *
+         *     * `SUBSIDY` — скидка Маркета (по акциям, промокодам, купонам и т. д.)
+         *
+         *     * `DELIVERY` — скидка за доставку (DBS).
+         * @enum {string}
+         */
+        OrderSubsidyType: "YANDEX_CASHBACK" | "SUBSIDY" | "DELIVERY";
+        /**
+         * @description Этап обработки заказа (статус `PROCESSING`) или причина отмены заказа (статус `CANCELLED`).
+         *
+         *     * Значения для заказа в статусе `PROCESSING`:
+         *
+         *         * `STARTED` — заказ подтвержден, его можно начать обрабатывать.
+         *
+         *         * `READY_TO_SHIP` — заказ собран и готов к отправке.
+         *
+         *     * Значения для заказа в статусе `CANCELLED`:
+         *
+         *         * `RESERVATION_EXPIRED` — покупатель не завершил оформление зарезервированного заказа в течение 10 минут.
+         *
+         *         * `USER_NOT_PAID` — покупатель не оплатил заказ (для типа оплаты `PREPAID`) в течение 30 минут.
+         *
+         *         * `USER_UNREACHABLE` — не удалось связаться с покупателем. Для отмены с этой причиной необходимо выполнить условия:
+         *
+         *           * не менее 3 звонков с 8 до 21 в часовом поясе покупателя;
+         *           * перерыв между первым и третьим звонком не менее 90 минут;
+         *           * соединение не короче 5 секунд.
+         *
+         *           Если хотя бы одно из этих условий не выполнено (кроме случая, когда номер недоступен), отменить заказ не получится. Вернется ответ с кодом ошибки 400.
+         *
+         *         * `USER_CHANGED_MIND` — покупатель отменил заказ по личным причинам.
+         *
+         *         * `USER_REFUSED_DELIVERY` — покупателя не устроили условия доставки.
+         *
+         *         * `USER_REFUSED_PRODUCT` — покупателю не подошел товар.
+         *
+         *         * `SHOP_FAILED` — магазин не может выполнить заказ.
+         *
+         *         * `USER_REFUSED_QUALITY` — покупателя не устроило качество товара.
+         *
+         *         * `USER_IDENTIFICATION_MISMATCH` — идентификационный документ покупателя не совпадает с данными в заказе.
+         *
+         *         * `PURCHASE_GROUP_THRESHOLD_NOT_REACHED_CANCELLED` — заказ участвовал в групповой покупке и был отменен, потому что не было достигнуто нужное количество покупок.
+         *
+         *         * `REPLACING_ORDER` — покупатель решил заменить товар другим по собственной инициативе.
+         *
+         *         * `PROCESSING_EXPIRED` — значение более не используется.
+         *
+         *         * `PICKUP_EXPIRED` — закончился срок хранения заказа в пункт выдачи.
+         *
+         *         * `TOO_MANY_DELIVERY_DATE_CHANGES` — заказ переносили слишком много раз.
+         *
+         *         * `TOO_LONG_DELIVERY` — заказ доставляется слишком долго.
+         *
+         *         * `INCORRECT_PERSONAL_DATA` — для заказа из-за рубежа указаны неправильные данные получателя, заказ не пройдет проверку на таможне.
+         *
+         *     * `TECHNICAL_ERROR` — техническая ошибка на стороне Маркета. Обратитесь в поддержку.
+         *
+         *     Также могут возвращаться другие значения. Обрабатывать их не нужно.
+         * @enum {string}
+         */
+        OrderSubstatusType: "RESERVATION_EXPIRED" | "USER_NOT_PAID" | "USER_UNREACHABLE" | "USER_CHANGED_MIND" | "USER_REFUSED_DELIVERY" | "USER_REFUSED_PRODUCT" | "SHOP_FAILED" | "USER_REFUSED_QUALITY" | "REPLACING_ORDER" | "PROCESSING_EXPIRED" | "PENDING_EXPIRED" | "SHOP_PENDING_CANCELLED" | "PENDING_CANCELLED" | "USER_FRAUD" | "RESERVATION_FAILED" | "USER_PLACED_OTHER_ORDER" | "USER_BOUGHT_CHEAPER" | "MISSING_ITEM" | "BROKEN_ITEM" | "WRONG_ITEM" | "PICKUP_EXPIRED" | "DELIVERY_PROBLEMS" | "LATE_CONTACT" | "CUSTOM" | "DELIVERY_SERVICE_FAILED" | "WAREHOUSE_FAILED_TO_SHIP" | "DELIVERY_SERVICE_UNDELIVERED" | "PREORDER" | "AWAIT_CONFIRMATION" | "STARTED" | "PACKAGING" | "READY_TO_SHIP" | "SHIPPED" | "ASYNC_PROCESSING" | "WAITING_USER_INPUT" | "WAITING_BANK_DECISION" | "BANK_REJECT_CREDIT_OFFER" | "CUSTOMER_REJECT_CREDIT_OFFER" | "CREDIT_OFFER_FAILED" | "AWAIT_DELIVERY_DATES_CONFIRMATION" | "SERVICE_FAULT" | "DELIVERY_SERVICE_RECEIVED" | "USER_RECEIVED" | "WAITING_FOR_STOCKS" | "AS_PART_OF_MULTI_ORDER" | "READY_FOR_LAST_MILE" | "LAST_MILE_STARTED" | "ANTIFRAUD" | "DELIVERY_USER_NOT_RECEIVED" | "DELIVERY_SERVICE_DELIVERED" | "DELIVERED_USER_NOT_RECEIVED" | "USER_WANTED_ANOTHER_PAYMENT_METHOD" | "USER_RECEIVED_TECHNICAL_ERROR" | "USER_FORGOT_TO_USE_BONUS" | "DELIVERY_SERVICE_NOT_RECEIVED" | "DELIVERY_SERVICE_LOST" | "SHIPPED_TO_WRONG_DELIVERY_SERVICE" | "DELIVERED_USER_RECEIVED" | "WAITING_TINKOFF_DECISION" | "COURIER_SEARCH" | "COURIER_FOUND" | "COURIER_IN_TRANSIT_TO_SENDER" | "COURIER_ARRIVED_TO_SENDER" | "COURIER_RECEIVED" | "COURIER_NOT_FOUND" | "COURIER_NOT_DELIVER_ORDER" | "COURIER_RETURNS_ORDER" | "COURIER_RETURNED_ORDER" | "WAITING_USER_DELIVERY_INPUT" | "PICKUP_SERVICE_RECEIVED" | "PICKUP_USER_RECEIVED" | "CANCELLED_COURIER_NOT_FOUND" | "COURIER_NOT_COME_FOR_ORDER" | "DELIVERY_NOT_MANAGED_REGION" | "INCOMPLETE_CONTACT_INFORMATION" | "INCOMPLETE_MULTI_ORDER" | "INAPPROPRIATE_WEIGHT_SIZE" | "TECHNICAL_ERROR" | "SORTING_CENTER_LOST" | "COURIER_SEARCH_NOT_STARTED" | "LOST" | "AWAIT_PAYMENT" | "AWAIT_LAVKA_RESERVATION" | "USER_WANTS_TO_CHANGE_ADDRESS" | "FULL_NOT_RANSOM" | "PRESCRIPTION_MISMATCH" | "DROPOFF_LOST" | "DROPOFF_CLOSED" | "DELIVERY_TO_STORE_STARTED" | "USER_WANTS_TO_CHANGE_DELIVERY_DATE" | "WRONG_ITEM_DELIVERED" | "DAMAGED_BOX" | "AWAIT_DELIVERY_DATES" | "LAST_MILE_COURIER_SEARCH" | "PICKUP_POINT_CLOSED" | "LEGAL_INFO_CHANGED" | "USER_HAS_NO_TIME_TO_PICKUP_ORDER" | "DELIVERY_CUSTOMS_ARRIVED" | "DELIVERY_CUSTOMS_CLEARED" | "FIRST_MILE_DELIVERY_SERVICE_RECEIVED" | "AWAIT_AUTO_DELIVERY_DATES" | "AWAIT_USER_PERSONAL_DATA" | "NO_PERSONAL_DATA_EXPIRED" | "CUSTOMS_PROBLEMS" | "AWAIT_CASHIER" | "WAITING_POSTPAID_BUDGET_RESERVATION" | "AWAIT_SERVICEABLE_CONFIRMATION" | "POSTPAID_BUDGET_RESERVATION_FAILED" | "AWAIT_CUSTOM_PRICE_CONFIRMATION" | "READY_FOR_PICKUP" | "TOO_MANY_DELIVERY_DATE_CHANGES" | "TOO_LONG_DELIVERY" | "DEFERRED_PAYMENT" | "POSTPAID_FAILED" | "INCORRECT_PERSONAL_DATA" | "CUSTOMS_FAILED_MARKET" | "CUSTOMS_FAILED_USER_COMMERCIAL_ITEMS" | "CUSTOMS_FAILED_USER_DUTY_NOT_PAID" | "CUSTOMS_FAILED_USER_INVALID_PERSONAL_DATA" | "CUSTOMS_FAILED_USER_ADDITIONAL_DATA_NOT_PROVIDED" | "AWAIT_PAYMENT_AFTER_DELIVERY" | "AWAIT_USER_STEAM_FAST_URL" | "USER_IDENTIFICATION_MISMATCH" | "PURCHASE_GROUP_THRESHOLD_NOT_REACHED_CANCELLED" | "UNKNOWN";
+        /**
+         * @description Система налогообложения (СНО) магазина на момент оформления заказа:
+         *
+         *     * `ECHN` — единый сельскохозяйственный налог (ЕСХН).
+         *
+         *     * `ENVD` — единый налог на вмененный доход (ЕНВД).
+         *
+         *     * `OSN` — общая система налогообложения (ОСН).
+         *
+         *     * `PSN` — патентная система налогообложения (ПСН).
+         *
+         *     * `USN` — упрощенная система налогообложения (УСН).
+         *
+         *     * `USN_MINUS_COST` — упрощенная система налогообложения, доходы, уменьшенные на величину расходов (УСН «Доходы минус расходы»).
+         *
+         *     * `NPD` — налог на профессиональный доход (НПД).
+         *
+         *     * `AUSN` — автоматизированная упрощенная система налогообложения (АУСН).
+         *
+         *     * `AUSN_MINUS_COST` — автоматизированная упрощенная система налогообложения, доходы, уменьшенные на величину расходов (АУСН «Доходы минус расходы»).
+         *
+         *     * `UNKNOWN_VALUE` — неизвестное значение.
+         * @enum {string}
+         */
+        OrderTaxSystemType: "OSN" | "USN" | "USN_MINUS_COST" | "ENVD" | "ECHN" | "PSN" | "NPD" | "AUSN" | "AUSN_MINUS_COST" | "UNKNOWN_VALUE";
+        /** @description Информация о трек-номере посылки (DBS). */
+        OrderTrackDTO: {
+            /** @description Трек‑номер посылки. */
+            trackCode?: string;
+            /**
+             * Format: int64
+             * @description Идентификатор службы доставки. Информацию о службе доставки можно получить с помощью запроса [GET delivery/services](../../reference/delivery-services/getDeliveryServices.md).
+             */
+            deliveryServiceId: number;
+        };
+        /**
+         * @description НДС на товар или доставку:
+         *
+         *     * `NO_VAT` — НДС не облагается, используется только для отдельных видов услуг.
+         *
+         *     * `VAT_0` — НДС 0%. Например, используется при продаже товаров, вывезенных в таможенной процедуре экспорта, или при оказании услуг по международной перевозке товаров.
+         *
+         *     * `VAT_10` — НДС 10%. Например, используется при реализации отдельных продовольственных и медицинских товаров.
+         *
+         *     * `VAT_10_110` — НДС 10/110. НДС 10%, применяется только при предоплате.
+         *
+         *     * `VAT_20` — НДС 20%. Основной НДС с 2019 года до 1 января 2026 года.
+         *
+         *     * `VAT_20_120` — НДС 20/120. НДС 20%, применяется только при предоплате.
+         *
+         *     * `VAT_18` — НДС 18%. Основной НДС до 2019 года.
+         *
+         *     * `VAT_18_118` — НДС 18/118. НДС использовался до 1 января 2019 года при предоплате.
+         *
+         *     * `VAT_12` — НДС 12%. Используется только в Узбекистане.
+         *
+         *     * `VAT_05` — НДС 5%. НДС для упрощенной системы налогообложения (УСН).
+         *
+         *     * `VAT_07` — НДС 7%. НДС для упрощенной системы налогообложения (УСН).
+         *
+         *     * `VAT_22` — НДС 22%. Основной НДС с 1 января 2026 года.
+         *
+         *     * `UNKNOWN_VALUE` — неизвестный тип.
+         * @enum {string}
+         */
+        OrderVatType: "NO_VAT" | "VAT_0" | "VAT_10" | "VAT_10_110" | "VAT_20" | "VAT_20_120" | "VAT_18" | "VAT_18_118" | "VAT_12" | "VAT_05" | "VAT_07" | "VAT_22" | "UNKNOWN_VALUE";
         /** @description Идентификатор следующей страницы. */
         PackagingForwardScrollingPagerDTO: {
             /** @description Идентификатор следующей страницы результатов. */
             nextPageToken?: string;
+        };
+        /** @description Адрес доставки. */
+        PickupAddressDTO: {
+            /**
+             * @description Страна.
+             * @example Россия
+             */
+            country?: string;
+            /**
+             * @description Город.
+             * @example Москва
+             */
+            city?: string;
+            /**
+             * @description Улица.
+             * @example Стрелецкая улица
+             */
+            street?: string;
+            /**
+             * @description Номер дома.
+             * @example 9к2
+             */
+            house?: string;
+            /**
+             * @description Почтовый индекс.
+             * @example 123518
+             */
+            postcode?: string;
         };
         /**
          * @description Модель, по которой работает магазин:
@@ -713,6 +3052,551 @@ export interface components {
          * @enum {string}
          */
         PlacementType: "FBS" | "FBY" | "DBS" | "LAAS";
+        /** @description Вопрос. */
+        QuestionDTO: {
+            questionIdentifiers: components["schemas"]["QuestionIdentifiersDTO"];
+            businessId: components["schemas"]["BusinessId"];
+            text: components["schemas"]["QuestionsTextContent"];
+            /**
+             * Format: date-time
+             * @description Дата и время создания вопроса.
+             */
+            createdAt: string;
+            votes: components["schemas"]["VotesDTO"];
+            author: components["schemas"]["QuestionsTextContentAuthorDTO"];
+        };
+        /**
+         * Format: int64
+         * @description Идентификатор вопроса.
+         */
+        QuestionId: number;
+        /** @description Идентификаторы вопроса. */
+        QuestionIdentifiersDTO: {
+            id: components["schemas"]["QuestionId"];
+            /**
+             * Format: int64
+             * @description Идентификатор категории.
+             */
+            categoryId?: number;
+            offerId: components["schemas"]["ShopSku"];
+        };
+        /** @description Список вопросов. */
+        QuestionListDTO: {
+            /** @description Список вопросов. */
+            questions: components["schemas"]["QuestionDTO"][];
+            paging?: components["schemas"]["PackagingForwardScrollingPagerDTO"];
+            /**
+             * Format: int64
+             * @description Общее количество вопросов, которые попадают под фильтр.
+             */
+            totalCount: number;
+        };
+        /**
+         * @description Порядок сортировки вопросов.
+         *     * `CREATED_AT_DESC` — по дате создания вопроса по убыванию;
+         *     * `CREATED_AT_ASC` — по дате создания вопроса по возрастанию.
+         * @enum {string}
+         */
+        QuestionSortOrderType: "CREATED_AT_DESC" | "CREATED_AT_ASC";
+        /** @description Текстовое содержимое. */
+        QuestionsTextContent: string;
+        /** @description Информация об авторе комментария. */
+        QuestionsTextContentAuthorDTO: {
+            type?: components["schemas"]["QuestionsTextContentAuthorType"];
+            /** @description Имя автора или название кабинета. */
+            name?: string;
+        };
+        /**
+         * @description Тип автора:
+         *     * `USER` — пользователь.
+         *     * `BUSINESS` — кабинет.
+         *     * `VENDOR` — производитель.
+         *     * `BRAND` — бренд.
+         * @enum {string}
+         */
+        QuestionsTextContentAuthorType: "USER" | "BUSINESS" | "VENDOR" | "BRAND";
+        /**
+         * @description Статус модерации ответа или комментария:
+         *     * `PUBLISHED` — опубликован.
+         *     * `UNMODERATED` — не проверен.
+         *     * `BANNED` — заблокирован.
+         *     * `DELETED` — удален.
+         * @enum {string}
+         */
+        QuestionsTextContentModerationStatusType: "PUBLISHED" | "UNMODERATED" | "BANNED" | "DELETED";
+        /**
+         * @description Операция над ответом или комментарием.
+         *     * `UPDATE` — обновление.
+         *     * `CREATE` — создание.
+         *     * `DELETE` — удаление.
+         * @enum {string}
+         */
+        QuestionsTextEntityOperationType: "UPDATE" | "CREATE" | "DELETE";
+        /**
+         * @description Тип сущности:
+         *
+         *     * `QUESTION` — вопрос о товаре.
+         *     * `ANSWER` — ответ на вопрос.
+         *     * `COMMENT` — комментарий к ответу.
+         * @enum {string}
+         */
+        QuestionsTextEntityType: "QUESTION" | "ANSWER" | "COMMENT";
+        /**
+         * @description Способ возврата товара покупателем:
+         *
+         *     * `SHOP` — в точку возврата магазина.
+         *
+         *     * `DELIVERY_SERVICE` — отправить курьером.
+         *
+         *     * `POST` — почта.
+         * @enum {string}
+         */
+        RecipientType: "SHOP" | "DELIVERY_SERVICE" | "POST";
+        /**
+         * @description Статус возврата денег:
+         *
+         *     * `STARTED_BY_USER` — создан покупателем из личного кабинета.
+         *
+         *     * `REFUND_IN_PROGRESS` — ждет решение о возврате денег (на рассмотрении).
+         *
+         *     * `REFUNDED` — деньги возвращены.
+         *
+         *     * `FAILED` — невозможно провести возврат покупателю.
+         *
+         *     * `WAITING_FOR_DECISION` — ожидает решения (DBS).
+         *
+         *     * `DECISION_MADE` — по возврату принято решение (DBS).
+         *
+         *     * `REFUNDED_WITH_BONUSES` — возврат осуществлен баллами Плюса или промокодом.
+         *
+         *     * `REFUNDED_BY_SHOP` — магазин сделал самостоятельно возврат денег.
+         *
+         *     * `COMPLETE_WITHOUT_REFUND` — возврат денег не требуется.
+         *
+         *     * `CANCELLED` — возврат отменен.
+         *
+         *     * `REJECTED` — возврат отклонен модерацией или в ПВЗ.
+         *
+         *     * `PREMODERATION_DISPUTE` — по возврату открыт спор (FBY, FBS и Экспресс).
+         *
+         *     * `PREMODERATION_DECISION_WAITING` — ожидает решения (FBY, FBS и Экспресс).
+         *
+         *     * `PREMODERATION_DECISION_MADE` — по возврату принято решение (FBY, FBS и Экспресс).
+         *
+         *     * `PREMODERATION_SELECT_DELIVERY` — пользователь выбирает способ доставки (FBY, FBS и Экспресс).
+         *
+         *     * `UNKNOWN` — неизвестный статус, обратитесь в поддержку.
+         * @enum {string}
+         */
+        RefundStatusType: "STARTED_BY_USER" | "REFUND_IN_PROGRESS" | "REFUNDED" | "FAILED" | "WAITING_FOR_DECISION" | "DECISION_MADE" | "REFUNDED_WITH_BONUSES" | "REFUNDED_BY_SHOP" | "CANCELLED" | "REJECTED" | "COMPLETE_WITHOUT_REFUND" | "PREMODERATION_DISPUTE" | "PREMODERATION_DECISION_WAITING" | "PREMODERATION_DECISION_MADE" | "PREMODERATION_SELECT_DELIVERY" | "UNKNOWN";
+        /** @description Регион доставки. */
+        RegionDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор региона.
+             */
+            id: number;
+            /** @description Название региона. */
+            name: string;
+            /** @description Тип региона. */
+            type: components["schemas"]["RegionType"];
+            /**
+             * @description Информация о родительском регионе.
+             *
+             *     Указываются родительские регионы до уровня страны.
+             */
+            parent?: components["schemas"]["RegionDTO"];
+        };
+        /**
+         * @description Тип региона.
+         *
+         *     Возможные значения:
+         *
+         *     * `CITY_DISTRICT` — район города.
+         *
+         *     * `CITY` — крупный город.
+         *
+         *     * `CONTINENT` — континент.
+         *
+         *     * `COUNTRY_DISTRICT` — область.
+         *
+         *     * `COUNTRY` — страна.
+         *
+         *     * `REGION` — регион.
+         *
+         *     * `REPUBLIC_AREA` — район субъекта федерации.
+         *
+         *     * `REPUBLIC` — субъект федерации.
+         *
+         *     * `SUBWAY_STATION` — станция метро.
+         *
+         *     * `VILLAGE` — город.
+         *
+         *     * `OTHER` — неизвестный регион.
+         * @enum {string}
+         */
+        RegionType: "OTHER" | "CONTINENT" | "REGION" | "COUNTRY" | "COUNTRY_DISTRICT" | "REPUBLIC" | "CITY" | "VILLAGE" | "CITY_DISTRICT" | "SUBWAY_STATION" | "REPUBLIC_AREA";
+        /**
+         * @description Невыкуп или возврат в заказе.
+         *
+         *     Параметров `logisticPickupPoint`, `shipmentRecipientType` и `shipmentStatus` может не быть в случае возврата:
+         *       * С опцией **Быстрый возврат денег за дешевый брак**, когда товар остается у покупателя (`fastReturn=true`).
+         *       * По заказу от бизнеса, если:
+         *         * статус возврата `STARTED_BY_USER` или `WAITING_FOR_DECISION`;
+         *         * возврат отменен до передачи товара.
+         *
+         *     Статус возврата денег `refundStatus` актуален только для `returnType=RETURN`.
+         */
+        ReturnDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор невыкупа или возврата.
+             */
+            id: number;
+            /**
+             * Format: int64
+             * @description Номер заказа.
+             */
+            orderId: number;
+            /**
+             * Format: date-time
+             * @description Дата создания невыкупа или возврата.
+             *
+             *     Формат даты: ISO 8601 со смещением относительно UTC.
+             * @example 2020-02-02T14:30:30+03:00
+             */
+            creationDate?: string;
+            /**
+             * Format: date-time
+             * @description Дата обновления невыкупа или возврата.
+             *
+             *     Формат даты: ISO 8601 со смещением относительно UTC.
+             * @example 2020-02-02T14:30:30+03:00
+             */
+            updateDate?: string;
+            refundStatus?: components["schemas"]["RefundStatusType"];
+            /** @description Пункт вывоза. */
+            logisticPickupPoint?: components["schemas"]["LogisticPickupPointDTO"];
+            /**
+             * Format: date-time
+             * @description Дата, до которой можно забрать товар.
+             *
+             *     Только для невыкупов и возвратов в логистическом статусе `READY_FOR_PICKUP`.
+             *
+             *     Формат даты: ISO 8601 со смещением относительно UTC.
+             * @example 2020-02-02T14:30:30+03:00
+             */
+            pickupTillDate?: string;
+            /** @description Способ возврата товара покупателем. */
+            shipmentRecipientType?: components["schemas"]["RecipientType"];
+            /** @description Статус передачи возврата. */
+            shipmentStatus?: components["schemas"]["ReturnShipmentStatusType"];
+            /**
+             * Format: int64
+             * @deprecated
+             * @description {% note warning "Вместо него используйте `amount`." %}
+             *
+             *
+             *
+             *     {% endnote %}
+             *
+             *     Сумма возврата в копейках.
+             */
+            refundAmount?: number;
+            /** @description Сумма возврата. */
+            amount?: components["schemas"]["CurrencyValueDTO"];
+            /** @description Список товаров в невыкупе или возврате. */
+            items: components["schemas"]["ReturnItemDTO"][];
+            /** @description Тип возврата. */
+            returnType: components["schemas"]["ReturnType"];
+            /**
+             * @description Используется ли опция **Быстрый возврат денег за дешевый брак**.
+             *
+             *     Актуально только для `returnType=RETURN`.
+             */
+            fastReturn?: boolean;
+        };
+        /** @description Решения по возвратам. */
+        ReturnDecisionDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор товара в возврате.
+             */
+            returnItemId?: number;
+            /**
+             * Format: int32
+             * @description Количество единиц товара.
+             */
+            count?: number;
+            /** @description Комментарий. */
+            comment?: string;
+            reasonType?: components["schemas"]["ReturnDecisionReasonType"];
+            subreasonType?: components["schemas"]["ReturnDecisionSubreasonType"];
+            decisionType?: components["schemas"]["ReturnDecisionType"];
+            /**
+             * Format: int64
+             * @deprecated
+             * @description {% note warning "Вместо него используйте `amount`." %}
+             *
+             *
+             *
+             *     {% endnote %}
+             *
+             *     Сумма возврата в копейках.
+             */
+            refundAmount?: number;
+            /** @description Сумма возврата. */
+            amount?: components["schemas"]["CurrencyValueDTO"];
+            /**
+             * Format: int64
+             * @deprecated
+             * @description {% note warning "Вместо него используйте `partnerCompensationAmount`." %}
+             *
+             *
+             *
+             *     {% endnote %}
+             *
+             *     Компенсация за обратную доставку в копейках.
+             */
+            partnerCompensation?: number;
+            /** @description Компенсация за обратную доставку. */
+            partnerCompensationAmount?: components["schemas"]["CurrencyValueDTO"];
+            /** @description Список хеш-кодов фотографий товара от покупателя. */
+            images?: string[] | null;
+        };
+        /**
+         * @description Причины возврата:
+         *
+         *     * `BAD_QUALITY` — бракованный товар (есть недостатки).
+         *
+         *     * `DOES_NOT_FIT` — товар не подошел.
+         *
+         *     * `WRONG_ITEM` — привезли не тот товар.
+         *
+         *     * `DAMAGE_DELIVERY` — товар поврежден при доставке.
+         *
+         *     * `LOYALTY_FAIL` — невозможно установить виновного в браке/пересорте.
+         *
+         *     * `CONTENT_FAIL` — ошибочное описание товара по вине Маркета.
+         *
+         *     * `DELIVERY_FAIL` — товар не привезли.
+         *
+         *     * `UNKNOWN` — причина не известна.
+         * @enum {string}
+         */
+        ReturnDecisionReasonType: "BAD_QUALITY" | "DOES_NOT_FIT" | "WRONG_ITEM" | "DAMAGE_DELIVERY" | "LOYALTY_FAIL" | "CONTENT_FAIL" | "DELIVERY_FAIL" | "UNKNOWN";
+        /**
+         * @description Детали причин возврата:
+         *       * `DOES_NOT_FIT`:
+         *         * `USER_DID_NOT_LIKE` — товар не понравился.
+         *         * `USER_CHANGED_MIND` — передумал покупать.
+         *         * `DELIVERED_TOO_LONG` — передумал покупать из-за длительного срока доставки.
+         *
+         *       * `BAD_QUALITY`:
+         *         * `BAD_PACKAGE` — заводская упаковка повреждена.
+         *         * `DAMAGED` — царапины, сколы.
+         *         * `NOT_WORKING` — не включается, не работает.
+         *         * `INCOMPLETENESS` — некомплект (не хватает детали в наборе, к товару).
+         *         * `WRAPPING_DAMAGED` — транспортная упаковка повреждена.
+         *         * `ITEM_WAS_USED` — следы использования на товаре.
+         *         * `BROKEN` — товар разбит.
+         *         * `BAD_FLOWERS` — некачественные цветы.
+         *
+         *       * `WRONG_ITEM`:
+         *         * `WRONG_ITEM` — не тот товар.
+         *         * `WRONG_COLOR` — цвет не соответствует заявленному.
+         *         * `DID_NOT_MATCH_DESCRIPTION` — описание или характеристики не соответствуют заявленным.
+         *         * `WRONG_ORDER` — доставили чужой заказ.
+         *         * `WRONG_AMOUNT_DELIVERED` — неверное количество товара.
+         *         * `PARCEL_MISSING` — часть заказа отсутствует.
+         *         * `INCOMPLETE` — заказ не привезли полностью.
+         *
+         *       * `UNKNOWN` — детали причины не указаны.
+         * @enum {string}
+         */
+        ReturnDecisionSubreasonType: "USER_DID_NOT_LIKE" | "USER_CHANGED_MIND" | "DELIVERED_TOO_LONG" | "BAD_PACKAGE" | "DAMAGED" | "NOT_WORKING" | "INCOMPLETENESS" | "WRONG_ITEM" | "WRONG_COLOR" | "DID_NOT_MATCH_DESCRIPTION" | "WRONG_ORDER" | "WRONG_AMOUNT_DELIVERED" | "WRAPPING_DAMAGED" | "ITEM_WAS_USED" | "BROKEN" | "BAD_FLOWERS" | "PARCEL_MISSING" | "INCOMPLETE" | "UNKNOWN";
+        /**
+         * @description Решение по возврату:
+         *
+         *     * `FAST_REFUND_MONEY` — вернуть покупателю деньги без возврата товара.
+         *
+         *     * `REFUND_MONEY` — вернуть покупателю деньги за товар.
+         *
+         *     * `REFUND_MONEY_INCLUDING_SHIPMENT` — вернуть покупателю деньги за товар и обратную пересылку.
+         *
+         *     * `REPAIR` — отремонтировать товар.
+         *
+         *     * `REPLACE` — заменить товар.
+         *
+         *     * `SEND_TO_EXAMINATION` — взять товар на экспертизу.
+         *
+         *     * `DECLINE_REFUND` — отказать в возврате.
+         *
+         *     * `PARTIAL_MONEY_REFUND` — частичный возврат денег.
+         *
+         *     * `OTHER_DECISION` — другое решение.
+         *
+         *     * `UNKNOWN` — не указано.
+         * @enum {string}
+         */
+        ReturnDecisionType: "FAST_REFUND_MONEY" | "REFUND_MONEY" | "REFUND_MONEY_INCLUDING_SHIPMENT" | "REPAIR" | "REPLACE" | "SEND_TO_EXAMINATION" | "DECLINE_REFUND" | "PARTIAL_MONEY_REFUND" | "OTHER_DECISION" | "UNKNOWN";
+        /** @description Логистическая информация по возврату. */
+        ReturnInstanceDTO: {
+            /** @description Тип остатка на складе. */
+            stockType?: components["schemas"]["ReturnInstanceStockType"];
+            /** @description Логистический статус конкретного товара. */
+            status?: components["schemas"]["ReturnInstanceStatusType"];
+            /** @description Код идентификации единицы товара в системе [«Честный ЗНАК»](https://честныйзнак.рф/) или [«ASL BELGISI»](https://aslbelgisi.uz) (для продавцов :no-translate[Market Yandex Go]). */
+            cis?: string;
+            /** @description Международный идентификатор мобильного оборудования. */
+            imei?: string;
+        };
+        /**
+         * @description Логистический статус конкретного товара:
+         *
+         *     * `CREATED` — возврат создан.
+         *
+         *     * `RECEIVED` — возврат принят у отправителя.
+         *
+         *     * `IN_TRANSIT` — возврат в пути.
+         *
+         *     * `READY_FOR_PICKUP` — возврат готов к выдаче магазину.
+         *
+         *     * `PICKED` — возврат выдан магазину.
+         *
+         *     * `RECEIVED_ON_FULFILLMENT` — возврат принят на складе Маркета.
+         *
+         *     * `CANCELLED` — возврат отменен.
+         *
+         *     * `LOST` — возврат утерян.
+         *
+         *     * `UTILIZED` — возврат утилизирован.
+         *
+         *     * `PREPARED_FOR_UTILIZATION` — возврат готов к утилизации.
+         *
+         *     * `EXPROPRIATED` — товары в возврате направлены на перепродажу.
+         *
+         *     * `NOT_IN_DEMAND` — возврат не забрали с почты.
+         * @enum {string}
+         */
+        ReturnInstanceStatusType: "CREATED" | "RECEIVED" | "IN_TRANSIT" | "READY_FOR_PICKUP" | "PICKED" | "RECEIVED_ON_FULFILLMENT" | "CANCELLED" | "LOST" | "UTILIZED" | "PREPARED_FOR_UTILIZATION" | "EXPROPRIATED" | "NOT_IN_DEMAND";
+        /**
+         * @description Тип остатка на складе:
+         *
+         *     * `FIT` — годный.
+         *
+         *     * `DEFECT` — бракованный.
+         *
+         *     * `ANOMALY` — аномалия.
+         *
+         *     * `SURPLUS` — лишний.
+         *
+         *     * `EXPIRED` — просроченный.
+         *
+         *     * `MISGRADING` — пересортица.
+         *
+         *     * `UNDEFINED` — с неизвестным статусом.
+         *
+         *     * `INCORRECT_IMEI` — товар с некорректным [IMEI](https://ru.wikipedia.org/wiki/IMEI).
+         *
+         *     * `INCORRECT_SERIAL_NUMBER` — товар с некорректным серийным номером.
+         *
+         *     * `INCORRECT_CIS` — товар с некорректным кодом идентификации единицы товара в системе [«Честный ЗНАК»](https://честныйзнак.рф/) или [«ASL BELGISI»](https://aslbelgisi.uz) (для продавцов :no-translate[Market Yandex Go]).
+         *
+         *     * `PART_MISSING` — недостача.
+         *
+         *     * `NON_COMPLIENT` — товар с множественными несоответствиями.
+         *
+         *     * `NOT_ACCEPTABLE` — товар, который Маркет не принимает.
+         *
+         *     * `SERVICE` — сервисный сток.
+         *
+         *     * `MARKDOWN` — уценка.
+         *
+         *     * `DEMO` — демо.
+         *
+         *     * `REPAIR` — ремонт.
+         *
+         *     * `FIRMWARE` — прошивка.
+         *
+         *     * `UNKNOWN` — неизвестный тип товара.
+         * @enum {string}
+         */
+        ReturnInstanceStockType: "FIT" | "DEFECT" | "ANOMALY" | "SURPLUS" | "EXPIRED" | "MISGRADING" | "UNDEFINED" | "INCORRECT_IMEI" | "INCORRECT_SERIAL_NUMBER" | "INCORRECT_CIS" | "PART_MISSING" | "NON_COMPLIENT" | "NOT_ACCEPTABLE" | "SERVICE" | "MARKDOWN" | "DEMO" | "REPAIR" | "FIRMWARE" | "UNKNOWN";
+        /** @description Список товаров в невыкупе или возврате. */
+        ReturnItemDTO: {
+            /** @description Идентификатор карточки товара на Маркете. */
+            marketSku?: components["schemas"]["MarketSku"];
+            shopSku: components["schemas"]["ShopSku"];
+            /**
+             * Format: int64
+             * @description Количество единиц товара.
+             */
+            count: number;
+            /** @description Список решений по возврату. */
+            decisions?: components["schemas"]["ReturnDecisionDTO"][] | null;
+            /** @description Список логистических позиций возврата. */
+            instances?: components["schemas"]["ReturnInstanceDTO"][] | null;
+            /** @description Список трек-кодов для почтовых отправлений. */
+            tracks?: components["schemas"]["TrackDTO"][] | null;
+        };
+        /**
+         * @description Статус передачи возврата или невыкупа:
+         *
+         *     * `CREATED` — возврат или невыкуп создан покупателем (оформлен).
+         *
+         *     * `RECEIVED` — возврат подготовлен к отправке (принят у покупателя).
+         *
+         *     * `IN_TRANSIT` — возврат или невыкуп в пути (отправлен).
+         *
+         *     * `READY_FOR_PICKUP` — возврат или невыкуп готов к выдаче магазину.
+         *
+         *     * `PICKED` — возврат или невыкуп выдан магазину.
+         *
+         *     * `LOST` — возврат или невыкуп утерян (при транспортировке).
+         *
+         *     * `EXPIRED` — покупатель не принес товар на возврат вовремя (возврат отменен).
+         *
+         *     * `CANCELLED` — возврат или невыкуп отменен.
+         *
+         *     * `FULFILMENT_RECEIVED` — возврат или невыкуп принят на складе Маркета.
+         *
+         *     * `PREPARED_FOR_UTILIZATION` — возврат или невыкуп передан в очередь на утилизацию.
+         *
+         *     * `NOT_IN_DEMAND` — возврат или невыкуп не забрали с почты.
+         *
+         *     * `UTILIZED` — возврат или невыкуп утилизирован.
+         *
+         *     * `READY_FOR_EXPROPRIATION` — товары в возврате или невыкупе направлены на перепродажу (проверка перед реализацией).
+         *
+         *     * `RECEIVED_FOR_EXPROPRIATION` — товары в возврате или невыкупе приняты для перепродажи (реализация).
+         *
+         *     * `UNKNOWN` — неизвестный статус, обратитесь в поддержку.
+         * @enum {string}
+         */
+        ReturnShipmentStatusType: "CREATED" | "RECEIVED" | "IN_TRANSIT" | "READY_FOR_PICKUP" | "PICKED" | "LOST" | "EXPIRED" | "CANCELLED" | "FULFILMENT_RECEIVED" | "PREPARED_FOR_UTILIZATION" | "NOT_IN_DEMAND" | "UTILIZED" | "READY_FOR_EXPROPRIATION" | "RECEIVED_FOR_EXPROPRIATION" | "UNKNOWN";
+        /**
+         * @description Тип фильтрации:
+         *
+         *     * `UNREDEEMED` — невыкупы.
+         *
+         *     * `RETURN` — возвраты.
+         *
+         *     Если не указывать, в ответе будут и невыкупы, и возвраты.
+         * @enum {string}
+         */
+        ReturnType: "UNREDEEMED" | "RETURN";
+        /**
+         * @description Модель работы:
+         *
+         *     * `FBY` — FBY.
+         *     * `FBS` — FBS.
+         *     * `DBS` — DBS.
+         *     * `EXPRESS` — Экспресс.
+         *     * `LAAS` — LaaS.
+         * @enum {string}
+         */
+        SellingProgramType: "FBY" | "FBS" | "DBS" | "EXPRESS" | "LAAS";
         /** @description Информация о чате и отправляемом файле. */
         SendFileToChatRequest: {
             /**
@@ -726,11 +3610,148 @@ export interface components {
             /** @description Текст сообщения. */
             message: string;
         };
+        /**
+         * @description Ваш SKU — идентификатор товара в вашей системе.
+         *
+         *     Правила использования SKU:
+         *
+         *     * У каждого товара SKU должен быть свой.
+         *
+         *     * Уже заданный SKU нельзя освободить и использовать заново для другого товара. Каждый товар должен получать новый идентификатор, до того никогда не использовавшийся в вашем каталоге.
+         *
+         *     SKU товара можно изменить в кабинете продавца на Маркете. О том, как это сделать, читайте [в Справке Маркета для продавцов](https://yandex.ru/support2/marketplace/ru/assortment/operations/edit-sku).
+         *
+         *     {% note warning %}
+         *
+         *     Пробельные символы в начале и конце значения автоматически удаляются. Например, `"  SKU123  "` и `"SKU123"` будут обработаны как одинаковые значения.
+         *
+         *     {% endnote %}
+         *
+         *     [Что такое SKU и как его назначать](https://yandex.ru/support/marketplace/assortment/add/index.html#fields)
+         */
+        ShopSku: string;
+        /** @description Идентификаторы отзывов. */
+        SkipGoodsFeedbackReactionRequest: {
+            /** @description Список идентификаторов отзывов, на которые магазин не будет отвечать. */
+            feedbackIds: components["schemas"]["GoodsFeedbackId"][];
+        };
+        /**
+         * @description Тип кабинета:
+         *
+         *     * `SELLER` — продавец.
+         *     * `ADVERTISER` — рекламодатель.
+         * @enum {string}
+         */
+        SourceType: "SELLER" | "ADVERTISER";
         /** @description Информация о токене авторизации. */
         TokenDTO: {
             apiKey: components["schemas"]["ApiKeyDTO"];
         };
+        /** @description Информация о трек-номерах. */
+        TrackDTO: {
+            /** @description Трек-код почтового отправления. */
+            trackCode?: string;
+        };
+        /** @description Идентификатор вопроса, ответа или комментария. */
+        TypedQuestionsTextEntityIdDTO: {
+            /**
+             * Format: int64
+             * @description Идентификатор вопроса, ответа или комментария.
+             */
+            id: number;
+            /** @description Тип сущности (вопрос, ответ или комментарий). */
+            type: components["schemas"]["QuestionsTextEntityType"];
+        };
+        /** @description Комментарий к отзыву или другому комментарию. */
+        UpdateGoodsFeedbackCommentDTO: {
+            /**
+             * @description Идентификатор комментария, который нужно изменить.
+             *
+             *     Оставьте поле пустым, если хотите добавить новый комментарий.
+             */
+            id?: components["schemas"]["GoodsFeedbackCommentId"];
+            /**
+             * Format: int64
+             * @description Идентификатор родительского комментария, на который нужно ответить.
+             */
+            parentId?: number;
+            text: components["schemas"]["GoodsFeedbackCommentText"];
+        };
+        /** @description Комментарий к отзыву. */
+        UpdateGoodsFeedbackCommentRequest: {
+            feedbackId: components["schemas"]["GoodsFeedbackId"];
+            /** @description Параметры комментария. */
+            comment: components["schemas"]["UpdateGoodsFeedbackCommentDTO"];
+        };
+        UpdateGoodsFeedbackCommentResponse: components["schemas"]["ApiResponse"] & {
+            result?: components["schemas"]["GoodsFeedbackCommentDTO"];
+        };
+        /**
+         * @description Информация о созданном ответе или комментария.
+         *
+         *     Возвращается только для запроса создания.
+         */
+        UpdateGoodsQuestionTextEntityDTO: {
+            entity: components["schemas"]["TypedQuestionsTextEntityIdDTO"];
+        };
+        /**
+         * @description Запрос на создание, обновление или удаление вопроса, ответа или комментария.
+         *
+         *     **Параметры для разных операций:**
+         *
+         *     * `CREATE` — создание ответа или комментария:
+         *       * Обязательно: `operationType`, `parentEntityId`, `text`.
+         *       * `parentEntityId` — идентификатор родителя (для ответа — вопроса, для комментария — ответа).
+         *
+         *     * `UPDATE` — обновление ответа или комментария:
+         *       * Обязательно: `operationType`, `entityId`, `text`.
+         *       * `entityId` — идентификатор ответа или комментария.
+         *
+         *     * `DELETE` — удаление ответа или комментария:
+         *       * Обязательно: `operationType`, `entityId`.
+         *       * `text` не требуется.
+         */
+        UpdateGoodsQuestionTextEntityRequest: {
+            /**
+             * @description Идентификатор обновляемого или удаляемого ответа или комментария.
+             *
+             *     Обязателен для операций `UPDATE` и `DELETE`.
+             */
+            entityId?: components["schemas"]["TypedQuestionsTextEntityIdDTO"];
+            /**
+             * @description Идентификатор родительского вопроса или ответа.
+             *
+             *     Обязателен для операции `CREATE`. Используется для создания ответа или комментария:
+             *     * При создании ответа — указывайте идентификатор вопроса.
+             *     * При создании комментария к ответу — указывайте идентификатор ответа.
+             */
+            parentEntityId?: components["schemas"]["TypedQuestionsTextEntityIdDTO"];
+            /**
+             * @description Текст ответа или комментария.
+             *
+             *     Обязателен для операций `CREATE` и `UPDATE`. Не требуется для операции `DELETE`.
+             */
+            text?: components["schemas"]["QuestionsTextContent"];
+            operationType: components["schemas"]["QuestionsTextEntityOperationType"];
+        };
+        /** @description Ответ на запрос создания, обновления или удаления вопроса, ответа или комментария. */
+        UpdateGoodsQuestionTextEntityResponse: components["schemas"]["ApiResponse"] & {
+            result?: components["schemas"]["UpdateGoodsQuestionTextEntityDTO"];
+        };
         Url: string;
+        /** @description Количество лайков и дизлайков на вопросе, ответе или комментарии. */
+        VotesDTO: {
+            /**
+             * Format: int64
+             * @description Количество лайков.
+             */
+            likes: number;
+            /**
+             * Format: int64
+             * @description Количество дизлайков.
+             */
+            dislikes: number;
+        };
     };
     responses: {
         /** @description Запрос содержит неправильные данные. [Подробнее об ошибке](../../concepts/error-codes.md#400) */
@@ -787,6 +3808,15 @@ export interface components {
                 "application/json": components["schemas"]["ApiServerErrorResponse"];
             };
         };
+        /** @description Запрос содержит неправильные данные. [Подробнее об ошибках при работе с заказами](../../concepts/error-codes#orders) */
+        "400Orders": {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ApiClientDataErrorResponse"];
+            };
+        };
     };
     parameters: {
         /**
@@ -826,6 +3856,8 @@ export interface components {
         ChatId: number;
         /** @description Идентификатор сообщения. */
         MessageId: number;
+        /** @description Идентификатор заказа. */
+        OrderId: number;
         /** @description {{ limit-param-description }} */
         PageLimit100: number;
         /**
@@ -840,6 +3872,10 @@ export interface components {
         PageLimit100WithoutDefault: number;
         /** @description {{ limit-param-description }} */
         PageLimit20: number;
+        /** @description {{ limit-param-description }} */
+        PageLimit50: number;
+        /** @description {{ limit-truncate-param-description }} */
+        PageLimit50Truncate: number;
         /**
          * @deprecated
          * @description {% note warning "Устаревший параметр" %}
@@ -870,6 +3906,29 @@ export interface components {
          *     Используется вместе с параметром `page`.
          */
         PageSize: number;
+        /** @description Идентификатор невыкупа или возврата. */
+        ReturnId: number;
+        /**
+         * @description Признак типа кабинета, от имени которого вызывается метод:
+         *     {% if audience == "partner" %}
+         *
+         *     - `SELLER` — продавец.
+         *
+         *     {% endif %}
+         *
+         *     - `ADVERTISER` — рекламодатель.
+         *
+         *     {% if audience == "advertiser" %}
+         *
+         *     {% note info "Обязательно указывайте sourceType=ADVERTISER в каждом запросе." %}
+         *
+         *
+         *
+         *     {% endnote %}
+         *
+         *     {% endif %}
+         */
+        SourceType: components["schemas"]["SourceType"];
     };
     requestBodies: never;
     headers: never;
@@ -1346,6 +4405,642 @@ export interface operations {
                 };
             };
             400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    getBusinessOrders: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Идентификатор страницы c результатами.
+                 *
+                 *     Если параметр не указан, возвращается первая страница.
+                 *
+                 *     Передавайте значение выходного параметра `nextPageToken`, полученное при последнем запросе.
+                 */
+                pageToken?: components["parameters"]["AliasedPageToken"];
+                /** @description {{ limit-truncate-param-description }} */
+                limit?: components["parameters"]["PageLimit50Truncate"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        /** @description Параметры фильтрации заказов. */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetBusinessOrdersRequest"];
+            };
+        };
+        responses: {
+            /** @description Список заказов в кабинете. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBusinessOrdersResponse"];
+                };
+            };
+            400: components["responses"]["400Orders"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    getOrder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кампании (магазина) — технический идентификатор, который представляет ваш магазин в системе Яндекс Маркета при работе через API. Он однозначно связывается с вашим магазином, но предназначен только для автоматизированного взаимодействия.
+                 *
+                 *     Его можно узнать с помощью запроса [GET v2/campaigns](../../reference/campaigns/getCampaigns.md) или найти в кабинете продавца на Маркете. Нажмите на иконку вашего аккаунта → **Настройки** и в меню слева выберите **API и модули**:
+                 *
+                 *     * блок **Идентификатор кампании**;
+                 *     * вкладка **Лог запросов** → выпадающий список в блоке **Показывать логи**.
+                 *
+                 *     ⚠️ Не путайте его с:
+                 *     - идентификатором магазина, который отображается в личном кабинете продавца;
+                 *     - рекламными кампаниями.
+                 */
+                campaignId: components["parameters"]["CampaignId"];
+                /** @description Идентификатор заказа. */
+                orderId: components["parameters"]["OrderId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Информация о заказе. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrderResponse"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    getReturn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кампании (магазина) — технический идентификатор, который представляет ваш магазин в системе Яндекс Маркета при работе через API. Он однозначно связывается с вашим магазином, но предназначен только для автоматизированного взаимодействия.
+                 *
+                 *     Его можно узнать с помощью запроса [GET v2/campaigns](../../reference/campaigns/getCampaigns.md) или найти в кабинете продавца на Маркете. Нажмите на иконку вашего аккаунта → **Настройки** и в меню слева выберите **API и модули**:
+                 *
+                 *     * блок **Идентификатор кампании**;
+                 *     * вкладка **Лог запросов** → выпадающий список в блоке **Показывать логи**.
+                 *
+                 *     ⚠️ Не путайте его с:
+                 *     - идентификатором магазина, который отображается в личном кабинете продавца;
+                 *     - рекламными кампаниями.
+                 */
+                campaignId: components["parameters"]["CampaignId"];
+                /** @description Идентификатор заказа. */
+                orderId: components["parameters"]["OrderId"];
+                /** @description Идентификатор невыкупа или возврата. */
+                returnId: components["parameters"]["ReturnId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Детали невыкупа или возврата. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetReturnResponse"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    getGoodsFeedbacks: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Идентификатор страницы c результатами.
+                 *
+                 *     Если параметр не указан, возвращается первая страница.
+                 *
+                 *     Передавайте значение выходного параметра `nextPageToken`, полученное при последнем запросе.
+                 */
+                pageToken?: components["parameters"]["AliasedPageToken"];
+                /** @description {{ limit-param-description }} */
+                limit?: components["parameters"]["PageLimit50"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GetGoodsFeedbackRequest"];
+            };
+        };
+        responses: {
+            /** @description Список отзывов. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGoodsFeedbackResponse"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    skipGoodsFeedbacksReaction: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Признак типа кабинета, от имени которого вызывается метод:
+                 *     {% if audience == "partner" %}
+                 *
+                 *     - `SELLER` — продавец.
+                 *
+                 *     {% endif %}
+                 *
+                 *     - `ADVERTISER` — рекламодатель.
+                 *
+                 *     {% if audience == "advertiser" %}
+                 *
+                 *     {% note info "Обязательно указывайте sourceType=ADVERTISER в каждом запросе." %}
+                 *
+                 *
+                 *
+                 *     {% endnote %}
+                 *
+                 *     {% endif %}
+                 */
+                sourceType?: components["parameters"]["SourceType"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SkipGoodsFeedbackReactionRequest"];
+            };
+        };
+        responses: {
+            /** @description Пустой ответ. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyApiResponse"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    updateGoodsFeedbackComment: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Признак типа кабинета, от имени которого вызывается метод:
+                 *     {% if audience == "partner" %}
+                 *
+                 *     - `SELLER` — продавец.
+                 *
+                 *     {% endif %}
+                 *
+                 *     - `ADVERTISER` — рекламодатель.
+                 *
+                 *     {% if audience == "advertiser" %}
+                 *
+                 *     {% note info "Обязательно указывайте sourceType=ADVERTISER в каждом запросе." %}
+                 *
+                 *
+                 *
+                 *     {% endnote %}
+                 *
+                 *     {% endif %}
+                 */
+                sourceType?: components["parameters"]["SourceType"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGoodsFeedbackCommentRequest"];
+            };
+        };
+        responses: {
+            /** @description Информация о добавленном или измененном комментарии. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGoodsFeedbackCommentResponse"];
+                };
+            };
+            /** @description Запрос содержит неправильные данные. [Подробнее об ошибках при работе с отзывами о товарах](../../concepts/error-codes#feedback) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientDataErrorResponse"];
+                };
+            };
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    deleteGoodsFeedbackComment: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Признак типа кабинета, от имени которого вызывается метод:
+                 *     {% if audience == "partner" %}
+                 *
+                 *     - `SELLER` — продавец.
+                 *
+                 *     {% endif %}
+                 *
+                 *     - `ADVERTISER` — рекламодатель.
+                 *
+                 *     {% if audience == "advertiser" %}
+                 *
+                 *     {% note info "Обязательно указывайте sourceType=ADVERTISER в каждом запросе." %}
+                 *
+                 *
+                 *
+                 *     {% endnote %}
+                 *
+                 *     {% endif %}
+                 */
+                sourceType?: components["parameters"]["SourceType"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeleteGoodsFeedbackCommentRequest"];
+            };
+        };
+        responses: {
+            /** @description Пустой ответ. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyApiResponse"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    getGoodsFeedbackComments: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Идентификатор страницы c результатами.
+                 *
+                 *     Если параметр не указан, возвращается первая страница.
+                 *
+                 *     Передавайте значение выходного параметра `nextPageToken`, полученное при последнем запросе.
+                 */
+                pageToken?: components["parameters"]["AliasedPageToken"];
+                /** @description {{ limit-param-description }} */
+                limit?: components["parameters"]["PageLimit50"];
+                /**
+                 * @description Признак типа кабинета, от имени которого вызывается метод:
+                 *     {% if audience == "partner" %}
+                 *
+                 *     - `SELLER` — продавец.
+                 *
+                 *     {% endif %}
+                 *
+                 *     - `ADVERTISER` — рекламодатель.
+                 *
+                 *     {% if audience == "advertiser" %}
+                 *
+                 *     {% note info "Обязательно указывайте sourceType=ADVERTISER в каждом запросе." %}
+                 *
+                 *
+                 *
+                 *     {% endnote %}
+                 *
+                 *     {% endif %}
+                 */
+                sourceType?: components["parameters"]["SourceType"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetGoodsFeedbackCommentsRequest"];
+            };
+        };
+        responses: {
+            /** @description Дерево комментариев к отзыву. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGoodsFeedbackCommentsResponse"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    getGoodsQuestions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Идентификатор страницы c результатами.
+                 *
+                 *     Если параметр не указан, возвращается первая страница.
+                 *
+                 *     Передавайте значение выходного параметра `nextPageToken`, полученное при последнем запросе.
+                 */
+                pageToken?: components["parameters"]["AliasedPageToken"];
+                /** @description {{ limit-param-description }} */
+                limit?: components["parameters"]["PageLimit50"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GetQuestionsRequest"];
+            };
+        };
+        responses: {
+            /** @description Список вопросов. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetQuestionsResponse"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    getGoodsQuestionAnswers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Идентификатор страницы c результатами.
+                 *
+                 *     Если параметр не указан, возвращается первая страница.
+                 *
+                 *     Передавайте значение выходного параметра `nextPageToken`, полученное при последнем запросе.
+                 */
+                pageToken?: components["parameters"]["AliasedPageToken"];
+                /** @description {{ limit-param-description }} */
+                limit?: components["parameters"]["PageLimit50"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GetAnswersRequest"];
+            };
+        };
+        responses: {
+            /** @description Список ответов на вопрос. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAnswersResponse"];
+                };
+            };
+            400: components["responses"]["400"];
+            401: components["responses"]["401"];
+            403: components["responses"]["403"];
+            404: components["responses"]["404"];
+            420: components["responses"]["420"];
+            500: components["responses"]["500"];
+        };
+    };
+    updateGoodsQuestionTextEntity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Идентификатор кабинета.
+                 *
+                 *     {% if audience == "partner" %}
+                 *
+                 *     Чтобы его узнать, воспользуйтесь запросом [GET v2/campaigns](../../reference/campaigns/getCampaigns.md).
+                 *
+                 *     ℹ️ [Что такое кабинет и магазин на Маркете](https://yandex.ru/support/marketplace/account/introduction.html)
+                 *
+                 *     {% endif %}
+                 */
+                businessId: components["parameters"]["BusinessId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGoodsQuestionTextEntityRequest"];
+            };
+        };
+        responses: {
+            /**
+             * @description Информация о созданном ответе или комментарии.
+             *
+             *     Возвращается только при операции создания (`operationType` = `CREATE`). При обновлении и удалении возвращается пустой ответ.
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGoodsQuestionTextEntityResponse"];
+                };
+            };
+            /** @description Запрос содержит неправильные данные. [Подробнее об ошибке](../../concepts/error-codes.md#questions) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiClientDataErrorResponse"];
+                };
+            };
             401: components["responses"]["401"];
             403: components["responses"]["403"];
             404: components["responses"]["404"];

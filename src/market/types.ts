@@ -1,6 +1,6 @@
 /**
  * The Market shapes the bridge uses, derived from the official spec (schema.d.ts is generated from
- * spec/partner-api-chats.bundled.yaml). Answers are parsed leniently: an enum value Market adds later must not
+ * spec/partner-api-communication.bundled.yaml). Answers are parsed leniently: an enum value Market adds later must not
  * break the bridge, so enum fields accept any string and callers handle unknown values.
  */
 import { z } from 'zod';

@@ -20,7 +20,7 @@ export type OperationId =
   | 'getCampaigns'
   | 'getCampaign';
 
-export const SPEC_URL = new URL('../../spec/partner-api-chats.bundled.yaml', import.meta.url);
+export const SPEC_URL = new URL('../../spec/partner-api-communication.bundled.yaml', import.meta.url);
 
 /** Market's documented caps: a request body of at most 512 KB, a chat file of at most 5 MB. */
 export const MAX_JSON_BODY_BYTES = 512 * 1024;

@@ -2,7 +2,7 @@
  * A fake Yandex Market Partner API (chats subset) for tests, on 127.0.0.1.
  *
  * Where to look:
- *  - market-spec.ts   the validator: every request is checked against spec/partner-api-chats.bundled.yaml
+ *  - market-spec.ts   the validator: every request is checked against spec/partner-api-communication.bundled.yaml
  *  - handle()         the request pipeline below: validate -> auth -> parallel limit -> faults -> quota/access -> op
  *  - execute()        what each operation does to the state
  *  - market-state.ts  chats, messages, files, page tokens

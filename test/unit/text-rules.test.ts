@@ -11,7 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { checkText, isInternalNote, sameText } from '../../src/bridge/text-rules.js';
 
-const spec = parseYaml(readFileSync(new URL('../../spec/partner-api-chats.bundled.yaml', import.meta.url), 'utf8')) as {
+const spec = parseYaml(readFileSync(new URL('../../spec/partner-api-communication.bundled.yaml', import.meta.url), 'utf8')) as {
   components: { schemas: Record<string, object> };
 };
 const requestSchema = spec.components.schemas.SendMessageToChatRequest!;
