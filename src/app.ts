@@ -160,7 +160,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     await checkTelegram(bot, config, log, checkMs, teamChat, teamChat !== undefined && wasPausedIn(db.db, teamChat));
 
     // ---- The shops: each key's business found at start (and its scopes checked), one Shop per business ----
-    const discovery = await findShops(config, checkMs, marketTimeoutMs);
+    const discovery = await findShops(config, checkMs, marketTimeoutMs, (op, status) => metrics.marketAnswer(op, status));
     const marketDown = discovery.ok ? undefined : marketFailure(discovery.down);
     if (!discovery.ok) log.warn({ err: describe(discovery.down) }, 'could not check the Api-Key with Market at start; continuing');
     const accounts = discovery.ok ? discovery.accounts : [offlineAccount(config)];
@@ -476,10 +476,15 @@ async function checkMarket(market: MarketClient, config: Config, log: Logger, ti
 }
 
 /** Finds the shops; the keys' problems become start-up lines. */
-async function findShops(config: Config, timeoutMs: number, requestTimeoutMs: number): Promise<Discovery> {
+async function findShops(
+  config: Config,
+  timeoutMs: number,
+  requestTimeoutMs: number,
+  onAnswer: (op: Parameters<BridgeMetrics['marketAnswer']>[0], status: number | 'network') => void,
+): Promise<Discovery> {
   let found: Discovery;
   try {
-    found = await discoverShops(config, { timeoutMs, requestTimeoutMs });
+    found = await discoverShops(config, { timeoutMs, requestTimeoutMs, onAnswer });
   } catch (err) {
     if (err instanceof ShopsProblem) throw new StartupError(err.lines);
     throw err;

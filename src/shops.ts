@@ -90,13 +90,16 @@ export type Discovery =
  * start with one line naming the key's position. With one key, MARKET_BUSINESS_ID (when given) must be its business;
  * with several, it must be one of theirs.
  */
-export async function discoverShops(config: Config, opts: { timeoutMs: number; requestTimeoutMs: number }): Promise<Discovery> {
+export async function discoverShops(
+  config: Config,
+  opts: { timeoutMs: number; requestTimeoutMs: number; onAnswer?: ShopDeps['onAnswer'] },
+): Promise<Discovery> {
   const problems: string[] = [];
   const accounts: ShopAccount[] = [];
   for (const [i, apiKey] of config.market.apiKeys.entries()) {
     const keyIndex = i + 1;
     // Not yet any business's client: the two calls that tell which business this is (neither is business-scoped).
-    const probe = new MarketClient({ baseUrl: config.market.apiUrl, apiKey, businessId: 0, limits: new MarketLimits(), timeoutMs: opts.requestTimeoutMs });
+    const probe = new MarketClient({ baseUrl: config.market.apiUrl, apiKey, businessId: 0, limits: new MarketLimits(), timeoutMs: opts.requestTimeoutMs, onAnswer: opts.onAnswer });
     try {
       const token = await withDeadline(opts.timeoutMs, () => probe.getTokenInfo());
       if (!token.scopes.some((s) => s === 'COMMUNICATION' || s === 'ALL_METHODS')) {
