@@ -206,6 +206,33 @@ describe('several shops in one bot', () => {
     expect(card2.text).toContain('Shop: Alpha');
   });
 
+  it('a push notification goes to its business’s shop; one of a business not served here is answered 200 and ignored', async () => {
+    const SECRET = 'notify-secret-for-shops-0123';
+    const x = await world({ env: { MARKET_NOTIFY_PORT: '0', MARKET_NOTIFY_SECRET: SECRET } });
+    for (const s of [A, B]) x.market.of(s.businessId).addChat({ chatId: 42, customerName: s.businessName });
+    const m = x.market.of(B.businessId).addMessage(42, { message: 'pushed to Beta' });
+    const post = (businessId: number) =>
+      fetch(`http://127.0.0.1:${x.bridge!.ports.notify!}/${SECRET}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ notificationType: 'CHAT_MESSAGE_SENT', chatId: 42, messageId: String(m.messageId), businessId, sentAt: new Date().toISOString() }),
+      });
+    // The start's first scan of each shop has ended (it reads every chat once).
+    const scanned = (id: number) =>
+      x.bridge!.db.sqlite.prepare('SELECT 1 FROM kv WHERE key = ?').get(`inbound.firstFullScanAt@${id}`) !== undefined;
+    for (let i = 0; i < 250 && !(scanned(A.businessId) && scanned(B.businessId)); i++) await new Promise((r) => setTimeout(r, 20));
+    await x.bridge!.inbound!.shops.get(A.businessId)!.sync.idle();
+    const history = (id: number) => x.market.of(id).requests.filter((r) => r.operationId === 'getChatHistory').length;
+    const aBefore = history(A.businessId);
+    expect((await post(999)).status).toBe(200);
+    expect((await post(B.businessId)).status).toBe(200);
+    await x.tg.waitForBotMessage((msg) => (msg.text ?? '').includes('pushed to Beta'));
+    await x.bridge!.notifyGate!.idle();
+    expect(history(B.businessId)).toBeGreaterThan(0);
+    expect(history(A.businessId)).toBe(aBefore);
+    expect(x.logs.join('')).toContain('notification for another business ignored');
+  });
+
   it('two keys of one cabinet are one shop (the first key listed is used); a key Market refuses stops the start naming its place', async () => {
     const x = await world({ start: false });
     await startWith(x, { env: { MARKET_API_KEY: `${A2}, ${A.apiKey},${B.apiKey}` } });
