@@ -77,9 +77,10 @@ export async function benchShops(opts: { build?: boolean } = {}): Promise<Row[]>
         const all = tg.allUpdates();
         const updateId = all[all.length - 1]!.update_id;
         await tg.waitForCall('setMessageReaction', (c) => c.params.message_id === msg.message_id && c.params.chat_id === group.id, 10_000);
-        const delivered = deliveredAt(tg.calls, callsFrom, updateId);
+        // A long poll already waiting when the message was sent is logged before callsFrom: look from a bit earlier.
+        const delivered = deliveredAt(tg.calls, Math.max(0, callsFrom - 20), updateId);
         const req = m.requests.slice(reqFrom).find((r) => (r.body as { message?: string } | undefined)?.message === text);
-        if (delivered === undefined || !req) throw new Error(`probe ${tag} ${i}: timestamps missing`);
+        if (delivered === undefined || !req) throw new Error(`probe ${tag} ${i}: timestamps missing (delivered ${delivered}, request ${req ? "found" : `missing among ${m.requests.slice(reqFrom).map((r) => r.operationId + ":" + r.status).join(",")}`})`);
         lat.push(req.startedAt - delivered);
       }
       return lat;

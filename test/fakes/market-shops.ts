@@ -4,7 +4,7 @@
  * request to the fake whose key it carries. A key of business A used on business B's paths reaches A's fake, which
  * refuses B's businessId with 403 as Market does; an unknown key reaches the first fake and gets its 401.
  */
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Agent, createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeMarket, type FakeMarketOptions, type SpecViolation } from './market.js';
 
@@ -43,10 +43,14 @@ export class FakeMarketShops {
 
   async stop(): Promise<void> {
     this.server.closeAllConnections();
+    agent.destroy();
     await new Promise<void>((r) => this.server.close(() => r()));
     await Promise.all(this.markets.map((m) => m.stop()));
   }
 }
+
+/** Connections to the fakes are kept open, so the front adds no connection set-up to each request. */
+const agent = new Agent({ keepAlive: true });
 
 function forward(markets: FakeMarket[], extraKeys: Record<string, number>, req: IncomingMessage, res: ServerResponse): void {
   const key = req.headers['api-key'];
@@ -55,7 +59,7 @@ function forward(markets: FakeMarket[], extraKeys: Record<string, number>, req: 
   // Another key of the same cabinet: the fake knows one key per business, so it is handed that one.
   const headers = alias !== undefined ? { ...req.headers, 'api-key': target.apiKey } : req.headers;
   const url = new URL(req.url ?? '/', target.url);
-  const out = request(url, { method: req.method, headers }, (answer) => {
+  const out = request(url, { method: req.method, headers, agent }, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
     answer.pipe(res);
   });
