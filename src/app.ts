@@ -25,6 +25,18 @@ import { TelegramFiles } from './telegram/files.js';
 import { COMMANDS } from './telegram/features/help.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
+import {
+  adoptUnownedRows,
+  buildShop,
+  destinationFor,
+  discoverShops,
+  hasUnownedRows,
+  previousBusiness,
+  Shops,
+  ShopsProblem,
+  type Discovery,
+  type ShopAccount,
+} from './shops.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
 import type { DispatchPolicy } from './telegram/dispatch.js';
 import { t, technical } from './texts.js';
@@ -60,6 +72,8 @@ export interface BridgeOptions {
   startupRetryMs?: number;
   /** Start-up lines that do not stop the start (Market unreachable, then answering); npm start prints them. */
   onNotice?: (line: string) => void;
+  /** Told the start-up line that lists the shops and where their chats go (npm start prints it). */
+  onStarted?: (line: string) => void;
   /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
   health?: { telegramDownAfterMs?: number };
 }
@@ -67,9 +81,12 @@ export interface BridgeOptions {
 export interface Bridge {
   bot: Bot<Context>;
   db: OpenDb;
+  /** The first shop's client, limits and relay queue (a one-shop setup's only ones). */
   market: MarketClient;
   limits: MarketLimits;
   relay: RelayQueue;
+  /** Every shop of this process. */
+  shops: Shops;
   /** Buyer -> Telegram sync; undefined when TELEGRAM_CHAT_ID is not set. */
   inbound: Inbound | undefined;
   /** Between push notifications and the sync; undefined without notifications or without the inbound sync. */
@@ -109,7 +126,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
   const metrics = new BridgeMetrics({ telegramDownAfterMs: opts.health?.telegramDownAfterMs });
   let intake: Intake | undefined;
   let stopSavingLimits = () => undefined as void;
-  let relayQueue: RelayQueue | undefined;
+  let shopsBuilt: Shops | undefined;
   let reportFatal: (line: string) => void = () => undefined;
   const fatal = new Promise<string>((resolve) => (reportFatal = resolve));
   const stopRechecking = {
@@ -121,90 +138,127 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     },
   };
   try {
-    const limits = new MarketLimits(opts.limits);
-    // Quota counts survive a restart: saved now and then and at stop, taken back here.
-    const savedLimits = getKv(db.db, LIMITS_KEY);
-    if (savedLimits) limits.restore(JSON.parse(savedLimits) as Parameters<MarketLimits['restore']>[0]);
-    const saveLimits = () => setKv(db.db, LIMITS_KEY, JSON.stringify(limits.snapshot()));
-    const limitsTimer = setInterval(saveLimits, LIMITS_SAVE_MS);
-    limitsTimer.unref();
-    stopSavingLimits = () => clearInterval(limitsTimer);
     const marketTimeoutMs = opts.marketTimeoutMs ?? config.market.timeoutMs;
     // Requests already on the wire get their full timeout to come back before the database closes.
     const graceMs = opts.shutdownGraceMs ?? marketTimeoutMs + 1_000;
-    const market = new MarketClient({
-      baseUrl: config.market.apiUrl,
-      apiKey: config.market.apiKey,
-      businessId: config.market.businessId,
-      limits,
-      timeoutMs: marketTimeoutMs,
-      onAnswer: (op, status) => metrics.marketAnswer(op, status),
-    });
+    const checkMs = opts.startupCheckMs ?? STARTUP_CHECK_MS;
     const bot = createBot(config, log, { observe: metrics.telegramTransformer() });
-    const relay = (relayQueue = new RelayQueue({
-      db: db.db,
-      log,
-      // History is trusted to show an unanswered send only once Market can no longer be working on it.
-      policy: { reconcileAfterMs: marketTimeoutMs + 10_000, ...opts.relayPolicy },
-      echo: metrics.wrapEcho(new TelegramEcho({ api: bot.api, db: db.db, log })),
-      files: new TelegramFiles({ api: bot.api, token: config.telegram.token, apiRoot: config.telegram.apiRoot }),
-      market: {
-        sendMessage: (chatId, text) => market.sendMessage(chatId, text),
-        sendFile: (chatId, file) => market.sendFile(chatId, file),
-        partnerMessagesFrom: (chatId, from) => partnerMessagesFrom(market, chatId, from),
-        blocked: (op) => limits.blocked(op, 'relay'),
-      },
-    }));
     // TELEGRAM_CHAT_ID followed through an upgrade to a supergroup (which gives the group a new id).
     const group = new GroupChatId(db.db, config.telegram.chatId);
     const moved = group.pendingConfigChange();
     if (moved) {
       log.warn(moved, `TELEGRAM_CHAT_ID ${moved.from} became a supergroup with a new id; posting there. Put TELEGRAM_CHAT_ID=${moved.to} in the settings`);
     }
-    const services: Services = {
+
+    // Telegram first (as before the shops): a refused token stops the start before Market is asked anything. The
+    // group-upgrade transformer is in place for this check; it sees the full services once they exist.
+    let services: Services | undefined;
+    const early = { config, db: db.db, log, group } as Partial<Services>;
+    const lateServices = new Proxy({} as Services, { get: (_t, k: string) => ((services ?? early) as Record<string, unknown>)[k] });
+    bot.api.config.use(followGroupUpgrade(lateServices, () => bot.api));
+    const teamChat = group.current();
+    await checkTelegram(bot, config, log, checkMs, teamChat, teamChat !== undefined && wasPausedIn(db.db, teamChat));
+
+    // ---- The shops: each key's business found at start (and its scopes checked), one Shop per business ----
+    const discovery = await findShops(config, checkMs, marketTimeoutMs, (op, status) => metrics.marketAnswer(op, status));
+    const marketDown = discovery.ok ? undefined : marketFailure(discovery.down);
+    if (!discovery.ok) log.warn({ err: describe(discovery.down) }, 'could not check the Api-Key with Market at start; continuing');
+    const accounts = discovery.ok ? discovery.accounts : [offlineAccount(config)];
+    if (hasUnownedRows(db.db)) {
+      const previous = previousBusiness(config, accounts);
+      if (previous === undefined) {
+        throw new StartupError([t('startup.legacyBusiness', { businesses: accounts.map((a) => a.businessId).join(', ') })]);
+      }
+      const adopted = adoptUnownedRows(db.db, previous);
+      log.info({ businessId: previous, rows: adopted }, 'database of the one-shop version: its rows now belong to this business');
+    }
+    const echo = metrics.wrapEcho(new TelegramEcho({ api: bot.api, db: db.db, log }));
+    const files = new TelegramFiles({ api: bot.api, token: config.telegram.token, apiRoot: config.telegram.apiRoot });
+    const shops = new Shops(
+      accounts.map((account) =>
+        buildShop(account, {
+          config,
+          db: db.db,
+          log,
+          limits: opts.limits,
+          marketTimeoutMs,
+          // History is trusted to show an unanswered send only once Market can no longer be working on it.
+          relayPolicy: { reconcileAfterMs: marketTimeoutMs + 10_000, ...opts.relayPolicy },
+          echo,
+          files,
+          onAnswer: (op, status) => metrics.marketAnswer(op, status),
+        }),
+      ),
+    );
+    shopsBuilt = shops;
+    const firstShop = shops.first();
+    const market = firstShop.client;
+    const limits = firstShop.limits;
+    const relay = firstShop.relay;
+    // Quota counts survive a restart: saved now and then and at stop, taken back in buildShop.
+    const saveLimits = () => {
+      for (const shop of shops.all()) shop.saveLimits();
+    };
+    const limitsTimer = setInterval(saveLimits, LIMITS_SAVE_MS);
+    limitsTimer.unref();
+    stopSavingLimits = () => clearInterval(limitsTimer);
+    services = {
       config,
       db: db.db,
       log,
       relay,
-      chats: new MarketChats({ getChat: (chatId) => market.getChat(chatId, 'relay') }),
+      chats: firstShop.chats,
       group,
       isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
       secrets: secretValues(config),
+      shops: () => shops.all().map((s) => ({ businessId: s.businessId, name: s.name })),
+      relayFor: (businessId) => shops.get(businessId)?.relay,
+      chatsFor: (businessId) => shops.get(businessId)?.chats,
+      shopsIn: (tgChatId) =>
+        shops
+          .all()
+          .filter((s) => shops.size === 1 || destinationFor(s.businessId, group) === tgChatId || tgChatId > 0)
+          .map((s) => ({ businessId: s.businessId, name: s.name })),
     };
     mountFeatures(bot, services);
-    bot.api.config.use(followGroupUpgrade(services, () => bot.api));
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
-    const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group });
+    const inbound = createInbound({ config, db: db.db, log, api: bot.api, shops, options: opts.inbound, group });
+    for (const shop of shops.all()) shop.inbound = inbound?.shops.get(shop.businessId);
     if (inbound) services.onGroupMoved = () => inbound.groupMoved();
     if (inbound) services.presence = inbound.presence;
-    const notifyGate =
-      inbound && config.market.notifyPort !== undefined
-        ? new NotifyGate({
-            sync: (chatId, reason) => inbound.syncChat(chatId, reason),
-            isKnown: (chatId) => isKnownMarketChat(db.db, chatId),
-            log,
+    // A notification names its business: each shop has its own gate before its own sync (a chat id is unique only
+    // within its business); a notification of a business that is not a shop here is answered and ignored.
+    const notifyGates = new Map<number, NotifyGate>();
+    if (inbound && config.market.notifyPort !== undefined) {
+      for (const shop of shops.all()) {
+        const part = inbound.shops.get(shop.businessId)!;
+        notifyGates.set(
+          shop.businessId,
+          new NotifyGate({
+            sync: (chatId, reason) => part.syncChat(chatId, reason),
+            isKnown: (chatId) => isKnownMarketChat(db.db, shop.businessId, chatId),
+            log: log.child({ businessId: shop.businessId }),
             options: opts.notifyGate,
-          })
-        : undefined;
+          }),
+        );
+      }
+    }
+    const notifyGate = notifyGates.get(firstShop.businessId);
     metrics.attach({ db: db.db, limits, relayQueuedChats: () => relay.queuedChats });
     const health =
       config.healthPort === undefined
         ? undefined
         : { port: config.healthPort, routes: healthRoutes(metrics, () => (db.sqlite.open ? db.db : undefined)) };
 
-    const checkMs = opts.startupCheckMs ?? STARTUP_CHECK_MS;
     const notice = (line: string, level: 'info' | 'warn' = 'warn') => {
       log[level](line);
       opts.onNotice?.(line);
     };
-    const teamChat = group.current();
-    await checkTelegram(bot, config, log, checkMs, teamChat, teamChat !== undefined && wasPausedIn(db.db, teamChat));
-    const marketDown = await checkMarket(market, config, log, checkMs);
     if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
     await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
 
-    relay.resume();
+    for (const shop of shops.all()) shop.relay.resume();
     try {
       intake = await startIntake({
         bot,
@@ -212,6 +266,8 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         log,
         inbound,
         notifyGate,
+        notifyGateFor: (businessId) => notifyGates.get(businessId),
+        isShop: (businessId) => shops.get(businessId) !== undefined,
         pollTimeoutSeconds: opts.pollTimeoutSeconds,
         db: db.db,
         dispatch: opts.dispatch,
@@ -223,7 +279,13 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       throw err;
     }
     await inbound?.start();
-    log.info({ bot: bot.botInfo.username, businessId: config.market.businessId }, 'market-bridge started');
+    log.info({ bot: bot.botInfo.username, businessId: firstShop.businessId }, 'market-bridge started');
+    const shopLine = t('shops.started', {
+      list: shops.all().map((s) => `${s.name} (${s.businessId})`).join(', '),
+      destination: teamChat !== undefined ? String(destinationFor(firstShop.businessId, group)) : t('shops.nowhere'),
+    });
+    log.info({ shops: shops.all().map((s) => ({ businessId: s.businessId, name: s.name, campaigns: s.campaigns.map((c) => c.id) })) }, shopLine);
+    opts.onStarted?.(shopLine);
 
     // Market could not be asked at start: the bridge runs (replies wait in the queue) and keeps asking.
     let reportFailure: (err: StartupError) => void = () => undefined;
@@ -233,7 +295,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       const retryMs = opts.startupRetryMs ?? STARTUP_RETRY_MS;
       const recheck = async () => {
         try {
-          const why = await checkMarket(market, config, log, checkMs);
+          const why = await checkMarket(market, config, log, checkMs, firstShop.businessId);
           if (stopRechecking.stopped) return;
           if (why === undefined) {
             notice(t('startup.marketAnswers', { url: config.market.apiUrl }), 'info');
@@ -258,6 +320,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       market,
       limits,
       relay,
+      shops,
       inbound,
       notifyGate,
       ports: intake.ports,
@@ -270,9 +333,9 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           stopRechecking.stop();
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop(graceMs);
-          notifyGate?.close();
+          for (const gate of notifyGates.values()) gate.close();
           await inbound?.stop(graceMs);
-          await relay.close(graceMs);
+          await Promise.all(shops.all().map((shop) => shop.relay.close(graceMs)));
           stopSavingLimits();
           saveLimits();
           db.close();
@@ -282,7 +345,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
   } catch (err) {
     stopRechecking.stop();
     await intake?.stop();
-    await relayQueue?.close(0);
+    await Promise.all((shopsBuilt?.all() ?? []).map((shop) => shop.relay.close(0)));
     stopSavingLimits();
     db.close();
     throw err;
@@ -389,7 +452,7 @@ async function checkChatMembership(bot: Bot<Context>, chatId: number, log: Logge
  * `timeoutMs`, a network error, a 5xx ...): the bridge then starts anyway (replies queue until Market answers) and
  * asks again later.
  */
-async function checkMarket(market: MarketClient, config: Config, log: Logger, timeoutMs: number): Promise<string | undefined> {
+async function checkMarket(market: MarketClient, config: Config, log: Logger, timeoutMs: number, businessId: number): Promise<string | undefined> {
   const problems: string[] = [];
   try {
     const token = await withDeadline(timeoutMs, () => market.getTokenInfo());
@@ -397,8 +460,8 @@ async function checkMarket(market: MarketClient, config: Config, log: Logger, ti
       problems.push(t('startup.marketScope', { scopes: token.scopes }));
     }
     const businesses = await withDeadline(timeoutMs, () => market.getBusinessIds());
-    if (businesses.length > 0 && !businesses.includes(config.market.businessId)) {
-      problems.push(t('startup.marketBusiness', { businessId: config.market.businessId, businesses }));
+    if (businesses.length > 0 && !businesses.includes(businessId)) {
+      problems.push(t('startup.marketBusiness', { businessId, businesses }));
     }
   } catch (err) {
     if (err instanceof MarketError && (err.kind === 'unauthorized' || err.kind === 'forbidden')) {
@@ -410,6 +473,34 @@ async function checkMarket(market: MarketClient, config: Config, log: Logger, ti
   }
   if (problems.length > 0) throw new StartupError(problems);
   return undefined;
+}
+
+/** Finds the shops; the keys' problems become start-up lines. */
+async function findShops(
+  config: Config,
+  timeoutMs: number,
+  requestTimeoutMs: number,
+  onAnswer: (op: Parameters<BridgeMetrics['marketAnswer']>[0], status: number | 'network') => void,
+): Promise<Discovery> {
+  let found: Discovery;
+  try {
+    found = await discoverShops(config, { timeoutMs, requestTimeoutMs, onAnswer });
+  } catch (err) {
+    if (err instanceof ShopsProblem) throw new StartupError(err.lines);
+    throw err;
+  }
+  // Market could not be asked: one key with MARKET_BUSINESS_ID starts as before (replies wait until Market answers);
+  // without them the business is unknown, and nothing can be routed.
+  if (!found.ok && (config.market.apiKeys.length > 1 || config.market.businessId === undefined)) {
+    throw new StartupError([t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketFailure(found.down) })]);
+  }
+  return found;
+}
+
+/** The one shop of a one-key setup while Market cannot be asked: MARKET_BUSINESS_ID at its word. */
+function offlineAccount(config: Config): ShopAccount {
+  const businessId = config.market.businessId!;
+  return { businessId, name: `business ${businessId}`, campaigns: [], apiKey: config.market.apiKey, keyIndex: 1 };
 }
 
 /** Why Market could not be asked, in a few words. */

@@ -70,6 +70,14 @@ const ipList = z
   .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
   .refine((l) => l.every((c) => /^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(c)), 'must be comma-separated IPs or CIDR ranges');
 
+/** One Api-Key per cabinet, comma-separated; the same key twice counts once. */
+const apiKeys = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
+  .refine((keys) => keys.length > 0, 'must list at least one Api-Key')
+  .refine((keys) => keys.every((k) => /^\S+$/.test(k)), 'must not contain spaces (paste each key without "Bearer"; separate keys with commas)')
+  .transform((keys) => [...new Set(keys)]);
+
 const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: required(
     z.string().trim().regex(/^[0-9]+:[A-Za-z0-9_-]+$/, 'does not look like a bot token from @BotFather (123456:ABC-…)'),
@@ -77,8 +85,8 @@ const envSchema = z.object({
   TELEGRAM_API_ROOT: optional(httpUrl).default(DEFAULT_TELEGRAM_API_ROOT),
   TELEGRAM_ADMIN_IDS: required(adminIds),
   TELEGRAM_CHAT_ID: optional(telegramChatId),
-  MARKET_API_KEY: required(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "Bearer")')),
-  MARKET_BUSINESS_ID: required(positiveInt),
+  MARKET_API_KEY: required(apiKeys),
+  MARKET_BUSINESS_ID: optional(positiveInt),
   MARKET_API_URL: optional(httpUrl).default(DEFAULT_MARKET_API_URL),
   MARKET_NOTIFY_PORT: optional(port),
   MARKET_NOTIFY_ALLOW_IPS: optional(ipList),
@@ -112,8 +120,12 @@ export interface Config {
     webhook: { url: string; secret: string; port: number } | undefined;
   };
   market: {
+    /** The first of `apiKeys` (kept for code that serves one shop). */
     apiKey: string;
-    businessId: number;
+    /** One Api-Key per cabinet (MARKET_API_KEY, comma-separated); each key's business is found at start (shops.ts). */
+    apiKeys: readonly string[];
+    /** MARKET_BUSINESS_ID: optional; with one key it is checked against the key's business. */
+    businessId: number | undefined;
     apiUrl: string;
     notifyPort: number | undefined;
     notifyAllowIps: string[] | undefined;
@@ -175,7 +187,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
         webhook,
       },
       market: {
-        apiKey: e.MARKET_API_KEY,
+        apiKey: e.MARKET_API_KEY[0]!,
+        apiKeys: e.MARKET_API_KEY,
         businessId: e.MARKET_BUSINESS_ID,
         apiUrl: e.MARKET_API_URL,
         notifyPort: e.MARKET_NOTIFY_PORT,
@@ -205,7 +218,7 @@ function describeInvalid(name: string): string {
 
 /** Every secret value of the configuration, for the logger and the leak checks to scrub. */
 export function secretValues(config: Config): string[] {
-  return [config.telegram.token, config.market.apiKey, config.market.notifySecret, config.telegram.webhook?.secret].filter((s): s is string => !!s);
+  return [config.telegram.token, ...config.market.apiKeys, config.market.notifySecret, config.telegram.webhook?.secret].filter((s): s is string => !!s);
 }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */

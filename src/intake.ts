@@ -36,6 +36,10 @@ export async function startIntake(deps: {
   inbound: Inbound | undefined;
   /** Where chat notifications go (coalesced and bounded); undefined when the inbound sync is off. */
   notifyGate?: NotifyGate;
+  /** Each shop's gate, by business id (several shops); without it every notification goes to `notifyGate`. */
+  notifyGateFor?: (businessId: number) => NotifyGate | undefined;
+  /** Whether a business is a shop of this process (its notifications are used; others answered and ignored). */
+  isShop?: (businessId: number) => boolean;
   pollTimeoutSeconds?: number;
   /** Where updates are stored before they are confirmed to Telegram (the inbox table). */
   db: Db;
@@ -60,13 +64,15 @@ export async function startIntake(deps: {
     let handler;
     try {
       handler = createNotificationHandler({
-        businessId: config.market.businessId,
+        businessId: config.market.businessId ?? 0,
+        isShop: deps.isShop,
         log,
         allowIps: config.market.notifyAllowIps,
         pathSecret: config.market.notifySecret,
         // The answer goes out first; the gate then brings the chat up to date, with bounded work whatever arrives
         // (polling stays the safety net for what it drops).
-        onEvent: (e) => void deps.notifyGate?.offer(e.chatId, e.kind),
+        onEvent: (e, businessId) =>
+          void (deps.notifyGateFor && businessId !== undefined ? deps.notifyGateFor(businessId) : deps.notifyGate)?.offer(e.chatId, e.kind),
       });
     } catch (err) {
       throw new IntakeError(err instanceof Error ? err.message : String(err));

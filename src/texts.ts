@@ -381,6 +381,28 @@ const en = {
       )[p.problem] ?? 'cannot be opened.'
     } (${p.detail})`,
 
+  // Several shops in one bot (MARKET_API_KEY with several keys).
+  'shops.topicTitle': (p: { shop: string; title: string }) => `${p.shop} · ${p.title}`,
+  'shops.cardShop': (p: { shop: string }) => `🏪 Shop: ${p.shop}`,
+  'shops.header': (p: { shop: string; header: string }) => `🏪 ${p.shop} · ${p.header}`,
+  'shops.linkCard': (p: { shop: string }) => `Shop: ${p.shop}`,
+  'shops.linkWhich': (p: { chatId: number }) => `Market chat ${p.chatId} exists in several shops. Which shop's chat do you mean?`,
+  'shops.linkUnknownShop': (p: { shop: string }) => `No shop “${p.shop}” here. Send /link <shop> <chat id> with a shop's name or business id, or /link <chat id>.`,
+  'shops.started': (p: { list: string; destination: string }) => `Shops: ${p.list}; their buyer chats go to ${p.destination}`,
+  'shops.gone': (p: { businessId: number }) =>
+    `Not sent: this chat belongs to the shop with business id ${p.businessId}, which this bot no longer serves (its Api-Key is not in MARKET_API_KEY).`,
+  'shops.nowhere': () => 'nowhere yet (TELEGRAM_CHAT_ID is not set: /link and replies still work)',
+  'startup.marketKeyRefusedOf': (p: { key: number; status?: number; code?: string }) =>
+    `MARKET_API_KEY (key ${p.key} of the list) was refused by Market (${[p.status, p.code].filter((x) => x !== undefined).join(' ')}): check that it is pasted whole and still active in the cabinet (Settings → API and modules).`,
+  'startup.marketScopeOf': (p: { key: number; scopes: string }) =>
+    `MARKET_API_KEY (key ${p.key} of the list) lacks the “Customer communication” (communication) or “All methods” scope (it has: ${p.scopes}); edit the key in the cabinet (Settings → API and modules).`,
+  'startup.marketNoBusiness': (p: { key: number }) =>
+    `MARKET_API_KEY (key ${p.key} of the list): Market shows no campaign (store) for it, so its business is unknown; check the key's cabinet has a store.`,
+  'startup.businessNotListed': (p: { businessId: number; businesses: string }) =>
+    `MARKET_BUSINESS_ID ${p.businessId} is not the business of any MARKET_API_KEY (they belong to ${p.businesses}); fix MARKET_BUSINESS_ID or leave it empty.`,
+  'startup.legacyBusiness': (p: { businesses: string }) =>
+    `MARKET_BUSINESS_ID is needed once: this database was made by a one-shop version and its chats belong to one business, but MARKET_API_KEY lists several (${p.businesses}). Set MARKET_BUSINESS_ID to the business the bot served before; after this start it may be left empty.`,
+
 } as const;
 
 export type TextKey = keyof typeof en;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
+import { parseConfig, secretValues } from '../src/config.js';
 
 const good = {
   TELEGRAM_BOT_TOKEN: '123456:ABC-def_ghi',
@@ -27,7 +27,6 @@ describe('parseConfig', () => {
     if (r.ok) return;
     expect(r.errors.sort()).toEqual([
       'MARKET_API_KEY is required',
-      'MARKET_BUSINESS_ID is required',
       'TELEGRAM_ADMIN_IDS is required',
       'TELEGRAM_BOT_TOKEN is required',
     ]);
@@ -62,6 +61,20 @@ describe('parseConfig', () => {
     expect(r.errors.join('\n')).not.toMatch(/super-secret|secret-key/);
     expect(r.errors.join('\n')).toMatch(/TELEGRAM_BOT_TOKEN/);
     expect(r.errors.join('\n')).toMatch(/MARKET_API_KEY/);
+  });
+
+  it('takes several comma-separated Api-Keys (each a secret), the same key once; MARKET_BUSINESS_ID is optional', () => {
+    const r = parseConfig({ ...good, MARKET_API_KEY: ' ACMA:a:1, ACMA:b:2 ,ACMA:a:1,', MARKET_BUSINESS_ID: '' });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.market.apiKeys).toEqual(['ACMA:a:1', 'ACMA:b:2']);
+    expect(r.config.market.apiKey).toBe('ACMA:a:1');
+    expect(r.config.market.businessId).toBeUndefined();
+    expect(secretValues(r.config)).toEqual(expect.arrayContaining(['ACMA:a:1', 'ACMA:b:2']));
+    const bad = parseConfig({ ...good, MARKET_API_KEY: 'ACMA:a:1,Bearer ACMA:b:2' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors).toEqual([expect.stringMatching(/^MARKET_API_KEY must not contain spaces/)]);
+    if (!bad.ok) expect(bad.errors.join('')).not.toContain('ACMA:');
   });
 
   it('strips a trailing slash from URLs so paths join cleanly', () => {

@@ -152,6 +152,8 @@ export class RelayQueue {
   constructor(
     private readonly deps: {
       db: Db;
+      /** The shop this queue sends for: its rows, and its Market client in `market`. */
+      businessId: number;
       market: RelayMarket;
       echo: RelayEcho;
       files?: RelayFiles;
@@ -171,7 +173,7 @@ export class RelayQueue {
    * before (a redelivered update): nothing is sent again.
    */
   submit(input: NewRelay): RelayRow | undefined {
-    const row = insertRelay(this.deps.db, { ...ledgerRow(input), fileId: input.file?.fileId ?? null, state: 'pending' }, this.now());
+    const row = insertRelay(this.deps.db, { ...ledgerRow(input), businessId: this.deps.businessId, fileId: input.file?.fileId ?? null, state: 'pending' }, this.now());
     if (!row) return undefined;
     this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, tgChatId: row.tgChatId }, 'relay recorded');
     // Behind a limit the message would wait silently in its chat's queue: say at once when it will go.
@@ -191,6 +193,7 @@ export class RelayQueue {
       this.deps.db,
       {
         ...ledgerRow(input),
+        businessId: this.deps.businessId,
         // A refused file is never fetched, so its file id is not kept; a refused text is kept short.
         text: input.text?.slice(0, 200) ?? null,
         state: 'refused',
@@ -220,7 +223,7 @@ export class RelayQueue {
 
   /** Picks up every relay that had not finished when the bridge last stopped, in the order they were written. */
   resume(): number {
-    const rows = openRelays(this.deps.db);
+    const rows = openRelays(this.deps.db, this.deps.businessId);
     for (const row of rows) this.enqueue(row);
     if (rows.length > 0) this.deps.log.info({ count: rows.length }, 'resuming unfinished relays');
     this.catchUp();
@@ -232,7 +235,7 @@ export class RelayQueue {
 
   /** Shows outcomes the seller has not seen (a crash or a Telegram failure came between), oldest first. */
   private catchUp(): void {
-    const unshown = unechoedRelays(this.deps.db, this.now() - ECHO_CATCH_UP_MS).filter((r) => !this.echoing.has(r.id));
+    const unshown = unechoedRelays(this.deps.db, this.deps.businessId, this.now() - ECHO_CATCH_UP_MS).filter((r) => !this.echoing.has(r.id));
     if (unshown.length === 0 || this.stop.signal.aborted) return;
     this.deps.log.info({ count: unshown.length }, 'showing outcomes the seller has not seen yet');
     this.catchingUp = this.catchingUp.then(async () => {
@@ -378,7 +381,7 @@ export class RelayQueue {
         continue;
       }
 
-      const known = newestKnownMessageId(db, row.marketChatId);
+      const known = newestKnownMessageId(db, row.businessId, row.marketChatId);
       row = this.move(row, 'attempt', {
         attempts: row.attempts + 1,
         attemptStartedAt: this.now(),
@@ -509,7 +512,7 @@ export class RelayQueue {
   private async wait(row: RelayRow, until: number, why: WaitReason): Promise<void> {
     await this.noticeWait(updateRelay(this.deps.db, row.id, { notBefore: until }, this.now()), until, why);
     // The chat's later messages wait behind this one: tell their writers too, rather than leave them silent.
-    for (const behind of openRelaysOfChat(this.deps.db, row.marketChatId, row.id)) {
+    for (const behind of openRelaysOfChat(this.deps.db, row.businessId, row.marketChatId, row.id)) {
       if (this.stop.signal.aborted) return;
       if (behind.noticeMessageId === null && (behind.notBefore === null || behind.notBefore < until)) {
         await this.noticeWait(updateRelay(this.deps.db, behind.id, { notBefore: until }, this.now()), until, why);

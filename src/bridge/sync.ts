@@ -172,6 +172,10 @@ const HISTORY_PAGE = 100;
 const FIRST_SCAN_KEY = 'inbound.firstFullScanAt';
 /** kv key: when the latest full scan completed, so a quick restart does not read every page again. */
 const LAST_FULL_SCAN_KEY = 'inbound.lastFullScanAt';
+/** The kv key of one shop's sync milestone (each shop's first start shows only what is new in that shop). */
+export const shopKey = (key: string, businessId: number) => `${key}@${businessId}`;
+/** The sync's kv keys, for the one-shop database upgrade (db/legacy.ts renames them). */
+export const SYNC_KV_KEYS = [FIRST_SCAN_KEY, LAST_FULL_SCAN_KEY] as const;
 
 export type ScanKind = 'open' | 'full';
 
@@ -248,6 +252,8 @@ export class InboundSync {
   constructor(
     private readonly deps: {
       db: Db;
+      /** The shop this sync reads: its rows and cursors, and its Market client in `market`. */
+      businessId: number;
       market: SyncMarket;
       target: InboundTarget;
       log: Logger;
@@ -317,7 +323,7 @@ export class InboundSync {
   /** One pass over the chat list. Public for the benchmark and tests; the loop calls it on its schedule. */
   async scan(kind: ScanKind): Promise<ScanResult> {
     const { db, market, log } = this.deps;
-    const firstStart = getKv(db, FIRST_SCAN_KEY) === undefined;
+    const firstStart = getKv(db, shopKey(FIRST_SCAN_KEY, this.deps.businessId)) === undefined;
     const body: GetChatsBody = kind === 'open' ? { statuses: [...OPEN_STATUSES] } : {};
     const seen = new Set<number>();
     const work = new Pool(this.opts.concurrency);
@@ -330,12 +336,12 @@ export class InboundSync {
         if (this.stopped) break;
         const page = await market.getChats(body, { limit: CHATS_PAGE, ...(pageToken ? { pageToken } : {}) });
         pages++;
-        const stored = marketChatsIn(db, page.chats.map((c) => c.chatId));
+        const stored = marketChatsIn(db, this.deps.businessId, page.chats.map((c) => c.chatId));
         const now = this.now();
         for (const chat of page.chats) {
           seen.add(chat.chatId);
           const decision = decide(chat, stored.get(chat.chatId), { firstStart, now, backfillMs: this.opts.backfillMs });
-          if (decision === 'remember') rememberQuietChat(db, factsOf(chat), marketTime(chat.updatedAt), now);
+          if (decision === 'remember') rememberQuietChat(db, this.deps.businessId, factsOf(chat), marketTime(chat.updatedAt), now);
           if (decision === 'sync') {
             synced++;
             // Waits for a free slot, so a scan of 10,000 changed chats holds a few syncs in memory, not all.
@@ -353,18 +359,18 @@ export class InboundSync {
     if (complete) {
       if (kind === 'open') pages += await this.watchFinished(seen, work);
       // Long histories cut short by an earlier pass continue now, listed or not (a finished chat is not).
-      for (const id of chatsWithHistoryToRead(db)) {
+      for (const id of chatsWithHistoryToRead(db, this.deps.businessId)) {
         if (!seen.has(id)) await work.add(() => this.reading.request(id, { reasons: new Set(['history continues']), listed: undefined }));
       }
       await work.drain();
       this.pages[kind] = Math.max(1, pages);
       if (kind === 'full') {
         this.lastFullAt = this.now();
-        setKv(db, LAST_FULL_SCAN_KEY, String(this.lastFullAt), this.now());
-        if (firstStart) setKv(db, FIRST_SCAN_KEY, String(this.now()), this.now());
+        setKv(db, shopKey(LAST_FULL_SCAN_KEY, this.deps.businessId), String(this.lastFullAt), this.now());
+        if (firstStart) setKv(db, shopKey(FIRST_SCAN_KEY, this.deps.businessId), String(this.now()), this.now());
       } else {
         // A chat seen open before that is no longer on the open list finished (or vanished): look it up.
-        const left = chatIdsNotIn(db, ['FINISHED', VANISHED])
+        const left = chatIdsNotIn(db, this.deps.businessId, ['FINISHED', VANISHED])
           .filter((id) => !seen.has(id))
           .slice(0, this.opts.recheckPerScan);
         for (const id of left) {
@@ -384,7 +390,7 @@ export class InboundSync {
    */
   private async watchFinished(seen: Set<number>, work: Pool): Promise<number> {
     const { db, market } = this.deps;
-    const watched = recentlyFinished(db, this.now() - this.opts.finishedWatchMs, this.opts.finishedWatchPages * CHATS_PAGE)
+    const watched = recentlyFinished(db, this.deps.businessId, this.now() - this.opts.finishedWatchMs, this.opts.finishedWatchPages * CHATS_PAGE)
       .filter((c) => !seen.has(c.marketChatId));
     let pages = 0;
     try {
@@ -401,7 +407,7 @@ export class InboundSync {
             { limit: CHATS_PAGE, ...(pageToken ? { pageToken } : {}) },
           );
           pages++;
-          const stored = marketChatsIn(db, page.chats.map((c) => c.chatId));
+          const stored = marketChatsIn(db, this.deps.businessId, page.chats.map((c) => c.chatId));
           const now = this.now();
           for (const chat of page.chats) {
             seen.add(chat.chatId);
@@ -420,7 +426,7 @@ export class InboundSync {
   }
 
   private async run(): Promise<void> {
-    const lastFull = Number(getKv(this.deps.db, LAST_FULL_SCAN_KEY) ?? NaN);
+    const lastFull = Number(getKv(this.deps.db, shopKey(LAST_FULL_SCAN_KEY, this.deps.businessId)) ?? NaN);
     if (Number.isFinite(lastFull)) this.lastFullAt = lastFull;
     this.retryPending();
     while (!this.stopped) {
@@ -464,7 +470,7 @@ export class InboundSync {
    * awaited by the loop: Telegram's pace must not hold up the next scan.
    */
   private retryPending(): void {
-    for (const id of chatsWithPending(this.deps.db)) {
+    for (const id of chatsWithPending(this.deps.db, this.deps.businessId)) {
       if (this.stopped) return;
       if (this.showing.current(id) === undefined) void this.showing.request(id, new Set(['retry']));
     }
@@ -472,7 +478,7 @@ export class InboundSync {
 
   private async syncOnce(chatId: number, req: Request): Promise<void> {
     const { db, log } = this.deps;
-    const stored = getMarketChat(db, chatId);
+    const stored = getMarketChat(db, this.deps.businessId, chatId);
     const readStartedAt = this.now();
     const read = (resume: string | undefined) => this.readHistory(chatId, stored?.lastMessageId ?? null, resume);
     const [info, outcome] = await Promise.all([
@@ -498,7 +504,7 @@ export class InboundSync {
     const { history } = outcome;
     if (this.stopped) return;
 
-    const firstStart = getKv(db, FIRST_SCAN_KEY) === undefined;
+    const firstStart = getKv(db, shopKey(FIRST_SCAN_KEY, this.deps.businessId)) === undefined;
     const shownFrom = stored ? stored.shownFrom : firstStart ? this.now() - this.opts.backfillMs : null;
     const fresh = newMessages(history.messages, { lastMessageId: stored?.lastMessageId ?? null, shownFrom });
     const cursor = confirmUpdatedAt({
@@ -509,6 +515,7 @@ export class InboundSync {
     });
     recordSync(
       db,
+      this.deps.businessId,
       {
         facts: info ? factsOf(info) : factsFromHistory(chatId, history.context, stored),
         marketUpdatedAt: cursor.marketUpdatedAt,
@@ -535,13 +542,13 @@ export class InboundSync {
   private async present(chatId: number, reasons: ReadonlySet<SyncReason>): Promise<void> {
     const { db, target } = this.deps;
     if (!target.ready()) return;
-    for (const m of pendingMessages(db, chatId)) {
+    for (const m of pendingMessages(db, this.deps.businessId, chatId)) {
       if (this.stopped || !target.ready()) return;
-      const chat = getMarketChat(db, chatId);
+      const chat = getMarketChat(db, this.deps.businessId, chatId);
       if (!chat) return;
       await target.post(chat, m);
     }
-    const chat = getMarketChat(db, chatId);
+    const chat = getMarketChat(db, this.deps.businessId, chatId);
     if (!chat || this.stopped || !target.ready()) return;
     const change: ChatChange = {
       finished: chat.status === 'FINISHED' && chat.shownStatus !== 'FINISHED',
@@ -549,7 +556,7 @@ export class InboundSync {
       vanished: chat.status === VANISHED && chat.shownStatus !== VANISHED,
     };
     await target.update(chat, change);
-    if (chat.shownStatus !== chat.status) setPresentation(db, chatId, { shownStatus: chat.status }, this.now());
+    if (chat.shownStatus !== chat.status) setPresentation(db, this.deps.businessId, chatId, { shownStatus: chat.status }, this.now());
   }
 
   /** getChat for the push path; undefined when its quota is short or it failed (the history still tells a lot). */
@@ -602,7 +609,7 @@ export class InboundSync {
     }
     if (stored.status === VANISHED) return;
     this.deps.log.warn({ marketChatId: chatId }, 'Market no longer has this chat (404)');
-    markChatStatus(this.deps.db, chatId, VANISHED, this.now());
+    markChatStatus(this.deps.db, this.deps.businessId, chatId, VANISHED, this.now());
     void this.showing.request(chatId, new Set(['vanished']));
   }
 

@@ -44,14 +44,19 @@ const OWN_RELAY_LOOKBACK_MS = 60 * 60_000;
 /** States of relays whose text may already be in Market's history (sent, or possibly sent). */
 const MATCHABLE_RELAY_STATES = ['delivered', 'sending', 'uncertain'] as const;
 
-export function getMarketChat(db: Db, marketChatId: number): MarketChatRow | undefined {
-  return db.select().from(marketChats).where(eq(marketChats.marketChatId, marketChatId)).get();
+/** Rows of one shop: a Market chat id is unique only within its business. */
+const ofShop = (businessId: number) => eq(marketChats.businessId, businessId);
+const chatKey = (businessId: number, marketChatId: number) =>
+  and(eq(marketChats.businessId, businessId), eq(marketChats.marketChatId, marketChatId));
+
+export function getMarketChat(db: Db, businessId: number, marketChatId: number): MarketChatRow | undefined {
+  return db.select().from(marketChats).where(chatKey(businessId, marketChatId)).get();
 }
 
 /** The stored rows of the chats on one page of the chat list. */
-export function marketChatsIn(db: Db, ids: readonly number[]): Map<number, MarketChatRow> {
+export function marketChatsIn(db: Db, businessId: number, ids: readonly number[]): Map<number, MarketChatRow> {
   if (ids.length === 0) return new Map();
-  const rows = db.select().from(marketChats).where(inArray(marketChats.marketChatId, [...ids])).all();
+  const rows = db.select().from(marketChats).where(and(ofShop(businessId), inArray(marketChats.marketChatId, [...ids]))).all();
   return new Map(rows.map((r) => [r.marketChatId, r]));
 }
 
@@ -59,9 +64,9 @@ export function marketChatsIn(db: Db, ids: readonly number[]): Map<number, Marke
  * Remembers a chat without reading its history: its current state counts as seen, so only what comes after
  * `updatedAt` will be shown (chats that were already quiet when the bridge first ran).
  */
-export function rememberQuietChat(db: Db, facts: ChatFacts, updatedAt: number, now = Date.now()): void {
+export function rememberQuietChat(db: Db, businessId: number, facts: ChatFacts, updatedAt: number, now = Date.now()): void {
   db.insert(marketChats)
-    .values({ ...facts, marketUpdatedAt: updatedAt, shownFrom: updatedAt, createdAt: now, updatedAt: now })
+    .values({ ...facts, businessId, marketUpdatedAt: updatedAt, shownFrom: updatedAt, createdAt: now, updatedAt: now })
     .onConflictDoNothing()
     .run();
 }
@@ -93,9 +98,9 @@ export interface SyncRecord {
  * PARTNER message that is one of the bridge's own relays is recorded as `own` (and the relay remembers it), so it
  * is not shown twice; every other message is `pending` until it is in Telegram.
  */
-export function recordSync(db: Db, r: SyncRecord, now = Date.now()): void {
+export function recordSync(db: Db, businessId: number, r: SyncRecord, now = Date.now()): void {
   db.transaction((tx) => {
-    const before = tx.select().from(marketChats).where(eq(marketChats.marketChatId, r.facts.marketChatId)).get();
+    const before = tx.select().from(marketChats).where(chatKey(businessId, r.facts.marketChatId)).get();
     // The highest id read by this pass and by the earlier passes of a read that was cut short.
     const readMax = Math.max(r.lastMessageId ?? 0, before?.historyResume?.maxId ?? 0);
     const history =
@@ -112,15 +117,15 @@ export function recordSync(db: Db, r: SyncRecord, now = Date.now()): void {
       skippedMessages: (before?.skippedMessages ?? 0) + r.skipped,
     };
     tx.insert(marketChats)
-      .values({ ...r.facts, ...cursor, shownFrom: r.shownFrom ?? null, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: marketChats.marketChatId, set: { ...r.facts, ...cursor, updatedAt: now } })
+      .values({ ...r.facts, businessId, ...cursor, shownFrom: r.shownFrom ?? null, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({ target: [marketChats.businessId, marketChats.marketChatId], set: { ...r.facts, ...cursor, updatedAt: now } })
       .run();
 
     for (const m of r.messages) {
       let state: InboundState = 'pending';
       let relayId: number | null = null;
       if (m.sender === 'PARTNER') {
-        const own = findOwnRelay(tx, r.facts.marketChatId, m, r.clockSkewMs);
+        const own = findOwnRelay(tx, businessId, r.facts.marketChatId, m, r.clockSkewMs);
         if (own !== undefined) {
           state = 'own';
           relayId = own;
@@ -129,6 +134,7 @@ export function recordSync(db: Db, r: SyncRecord, now = Date.now()): void {
       const inserted = tx
         .insert(inboundMessages)
         .values({
+          businessId,
           marketChatId: r.facts.marketChatId,
           marketMessageId: m.marketMessageId,
           sender: m.sender,
@@ -157,7 +163,7 @@ export function recordSync(db: Db, r: SyncRecord, now = Date.now()): void {
  * A captioned photo is one relay that becomes two history messages (the file, then its caption as text), so a
  * relay is matched at most once per kind.
  */
-function findOwnRelay(db: Pick<Db, 'select'>, marketChatId: number, m: NewInbound, clockSkewMs: number): number | undefined {
+function findOwnRelay(db: Pick<Db, 'select'>, businessId: number, marketChatId: number, m: NewInbound, clockSkewMs: number): number | undefined {
   const isFile = m.files !== null;
   const attempt = sql`coalesce(${relays.attemptStartedAt}, ${relays.createdAt})`;
   const matchedAlready = sql`exists (select 1 from ${inboundMessages} where ${inboundMessages.relayId} = ${relays.id}
@@ -167,6 +173,7 @@ function findOwnRelay(db: Pick<Db, 'select'>, marketChatId: number, m: NewInboun
     .from(relays)
     .where(
       and(
+        eq(relays.businessId, businessId),
         eq(relays.marketChatId, marketChatId),
         isFile
           ? and(eq(relays.kind, 'file'), or(inArray(relays.state, [...MATCHABLE_RELAY_STATES]), isNotNull(relays.fileSentAt)))
@@ -190,14 +197,21 @@ function findOwnRelay(db: Pick<Db, 'select'>, marketChatId: number, m: NewInboun
  * remaining pages may hold older messages), so they wait.
  */
 const postable = sql`${inboundMessages.marketMessageId} <= coalesce((select ${marketChats.lastMessageId} from ${marketChats}
-  where ${marketChats.marketChatId} = ${inboundMessages.marketChatId}), 0)`;
+  where ${marketChats.businessId} = ${inboundMessages.businessId} and ${marketChats.marketChatId} = ${inboundMessages.marketChatId}), 0)`;
 
 /** Messages of a chat still to be posted, oldest first. */
-export function pendingMessages(db: Db, marketChatId: number): InboundMessageRow[] {
+export function pendingMessages(db: Db, businessId: number, marketChatId: number): InboundMessageRow[] {
   return db
     .select()
     .from(inboundMessages)
-    .where(and(eq(inboundMessages.state, 'pending'), eq(inboundMessages.marketChatId, marketChatId), postable))
+    .where(
+      and(
+        eq(inboundMessages.state, 'pending'),
+        eq(inboundMessages.businessId, businessId),
+        eq(inboundMessages.marketChatId, marketChatId),
+        postable,
+      ),
+    )
     .orderBy(asc(inboundMessages.marketMessageId))
     .all();
 }
@@ -206,18 +220,18 @@ export function pendingMessages(db: Db, marketChatId: number): InboundMessageRow
  * Chats with messages still to be posted (after a restart, or after Telegram refused for a while), the chat whose
  * oldest waiting message was recorded first coming first.
  */
-export function chatsWithPending(db: Db): number[] {
+export function chatsWithPending(db: Db, businessId: number): number[] {
   return db
     .select({ id: inboundMessages.marketChatId })
     .from(inboundMessages)
-    .where(and(eq(inboundMessages.state, 'pending'), postable))
+    .where(and(eq(inboundMessages.state, 'pending'), eq(inboundMessages.businessId, businessId), postable))
     .groupBy(inboundMessages.marketChatId)
     .orderBy(sql`min(${inboundMessages.recordedAt})`, sql`min(${inboundMessages.marketMessageId})`)
     .all()
     .map((r) => r.id);
 }
 
-/** Recorded messages waiting to be posted, over all chats. */
+/** Recorded messages waiting to be posted, over all chats of all shops. */
 export function countPending(db: Db): number {
   return (
     db
@@ -229,11 +243,11 @@ export function countPending(db: Db): number {
 }
 
 /** Chats whose history read was cut short and continues on the next pass. */
-export function chatsWithHistoryToRead(db: Db): number[] {
+export function chatsWithHistoryToRead(db: Db, businessId: number): number[] {
   return db
     .select({ id: marketChats.marketChatId })
     .from(marketChats)
-    .where(isNotNull(marketChats.historyResume))
+    .where(and(ofShop(businessId), isNotNull(marketChats.historyResume)))
     .all()
     .map((r) => r.id);
 }
@@ -242,12 +256,13 @@ export function chatsWithHistoryToRead(db: Db): number[] {
  * FINISHED chats active since `since` (Market's updatedAt), most recent first: where a buyer writing again is
  * likely. Only chats with an order or return context, since those are what getChats can be asked about by context.
  */
-export function recentlyFinished(db: Db, since: number, limit: number): MarketChatRow[] {
+export function recentlyFinished(db: Db, businessId: number, since: number, limit: number): MarketChatRow[] {
   return db
     .select()
     .from(marketChats)
     .where(
       and(
+        ofShop(businessId),
         eq(marketChats.status, 'FINISHED'),
         gte(marketChats.marketUpdatedAt, since),
         or(
@@ -264,19 +279,27 @@ export function recentlyFinished(db: Db, since: number, limit: number): MarketCh
 /** A part is about to be handed to Telegram (or, with null, Telegram answered and did not take it). */
 export function markPartInFlight(
   db: Db,
-  key: { marketChatId: number; marketMessageId: number },
+  key: { businessId: number; marketChatId: number; marketMessageId: number },
   index: number | null,
 ): void {
   db.update(inboundMessages)
     .set({ partInFlight: index })
-    .where(and(eq(inboundMessages.marketChatId, key.marketChatId), eq(inboundMessages.marketMessageId, key.marketMessageId)))
+    .where(messageKey(key))
     .run();
 }
 
 /** One part of a message is in Telegram; the last part makes the message delivered. */
+function messageKey(key: { businessId: number; marketChatId: number; marketMessageId: number }) {
+  return and(
+    eq(inboundMessages.businessId, key.businessId),
+    eq(inboundMessages.marketChatId, key.marketChatId),
+    eq(inboundMessages.marketMessageId, key.marketMessageId),
+  );
+}
+
 export function markPartSent(
   db: Db,
-  key: { marketChatId: number; marketMessageId: number },
+  key: { businessId: number; marketChatId: number; marketMessageId: number },
   part: { index: number; last: boolean; tgChatId: number; tgMessageId: number },
   now = Date.now(),
 ): void {
@@ -287,7 +310,7 @@ export function markPartSent(
       ...(part.index === 0 ? { tgChatId: part.tgChatId, tgMessageId: part.tgMessageId } : {}),
       ...(part.last ? { state: 'delivered' as const, deliveredAt: now } : {}),
     })
-    .where(and(eq(inboundMessages.marketChatId, key.marketChatId), eq(inboundMessages.marketMessageId, key.marketMessageId)))
+    .where(messageKey(key))
     .run();
 }
 
@@ -296,32 +319,38 @@ export type Presentation = Partial<
 >;
 
 /** Remembers what the chat's Telegram home now shows. */
-export function setPresentation(db: Db, marketChatId: number, patch: Presentation, now = Date.now()): void {
-  db.update(marketChats).set({ ...patch, updatedAt: now }).where(eq(marketChats.marketChatId, marketChatId)).run();
+export function setPresentation(db: Db, businessId: number, marketChatId: number, patch: Presentation, now = Date.now()): void {
+  db.update(marketChats).set({ ...patch, updatedAt: now }).where(chatKey(businessId, marketChatId)).run();
 }
 
 /** Market answered 404 for a chat it listed before: remember it under a status of our own. */
-export function markChatStatus(db: Db, marketChatId: number, status: string, now = Date.now()): void {
-  db.update(marketChats).set({ status, updatedAt: now }).where(eq(marketChats.marketChatId, marketChatId)).run();
+export function markChatStatus(db: Db, businessId: number, marketChatId: number, status: string, now = Date.now()): void {
+  db.update(marketChats).set({ status, updatedAt: now }).where(chatKey(businessId, marketChatId)).run();
 }
 
 /** Chats the bridge last saw in any status but `closed` (e.g. FINISHED). */
-export function chatIdsNotIn(db: Db, closed: readonly string[]): number[] {
+export function chatIdsNotIn(db: Db, businessId: number, closed: readonly string[]): number[] {
   return db
     .select({ id: marketChats.marketChatId })
     .from(marketChats)
-    .where(notInArray(marketChats.status, [...closed]))
+    .where(and(ofShop(businessId), notInArray(marketChats.status, [...closed])))
     .all()
     .map((r) => r.id);
 }
 
 /** Whether any message of the chat was posted in this Telegram chat (reply-chain notices only follow those). */
-export function shownIn(db: Db, marketChatId: number, tgChatId: number): boolean {
+export function shownIn(db: Db, businessId: number, marketChatId: number, tgChatId: number): boolean {
   return (
     db
       .select({ x: inboundMessages.marketMessageId })
       .from(inboundMessages)
-      .where(and(eq(inboundMessages.marketChatId, marketChatId), eq(inboundMessages.tgChatId, tgChatId)))
+      .where(
+        and(
+          eq(inboundMessages.businessId, businessId),
+          eq(inboundMessages.marketChatId, marketChatId),
+          eq(inboundMessages.tgChatId, tgChatId),
+        ),
+      )
       .limit(1)
       .get() !== undefined
   );

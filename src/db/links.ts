@@ -14,23 +14,33 @@ export interface ThreadKey {
   tgThreadId: number;
 }
 
-export function threadChat(db: Db, key: ThreadKey): number | undefined {
+/** A Market chat as the bridge stores it: its id is unique only within its shop (business). */
+export interface ChatRef {
+  businessId: number;
+  marketChatId: number;
+}
+
+export function threadChat(db: Db, key: ThreadKey): ChatRef | undefined {
   const stmt = cached(db, 'threads.chat', () =>
     db
-      .select({ marketChatId: threads.marketChatId })
+      .select({ businessId: threads.businessId, marketChatId: threads.marketChatId })
       .from(threads)
       .where(and(eq(threads.tgChatId, sql.placeholder('tgChatId')), eq(threads.tgThreadId, sql.placeholder('tgThreadId'))))
       .prepare(),
   );
-  return stmt.get({ tgChatId: key.tgChatId, tgThreadId: key.tgThreadId })?.marketChatId;
+  return stmt.get({ tgChatId: key.tgChatId, tgThreadId: key.tgThreadId });
 }
 
-/** The topic of `marketChatId` in a Telegram chat, if it has one. */
-export function chatThread(db: Db, tgChatId: number, marketChatId: number): number | undefined {
+export function sameChat(a: ChatRef | undefined, b: ChatRef | undefined): boolean {
+  return a !== undefined && b !== undefined && a.businessId === b.businessId && a.marketChatId === b.marketChatId;
+}
+
+/** The topic of a Market chat in a Telegram chat, if it has one. */
+export function chatThread(db: Db, tgChatId: number, chat: ChatRef): number | undefined {
   return db
     .select({ tgThreadId: threads.tgThreadId })
     .from(threads)
-    .where(and(eq(threads.tgChatId, tgChatId), eq(threads.marketChatId, marketChatId)))
+    .where(and(eq(threads.tgChatId, tgChatId), eq(threads.businessId, chat.businessId), eq(threads.marketChatId, chat.marketChatId)))
     .get()?.tgThreadId;
 }
 
@@ -41,15 +51,16 @@ export function chatThread(db: Db, tgChatId: number, marketChatId: number): numb
 export function linkThread(
   db: Db,
   key: ThreadKey,
-  marketChatId: number,
+  chat: ChatRef,
   linkedBy: number | null,
   now = Date.now(),
 ): { movedFrom: number | undefined } {
+  const { businessId, marketChatId } = chat;
   return db.transaction((tx) => {
     const previous = tx
       .select({ tgThreadId: threads.tgThreadId })
       .from(threads)
-      .where(and(eq(threads.tgChatId, key.tgChatId), eq(threads.marketChatId, marketChatId)))
+      .where(and(eq(threads.tgChatId, key.tgChatId), eq(threads.businessId, businessId), eq(threads.marketChatId, marketChatId)))
       .get()?.tgThreadId;
     if (previous !== undefined && previous !== key.tgThreadId) {
       tx.delete(threads)
@@ -57,10 +68,10 @@ export function linkThread(
         .run();
     }
     tx.insert(threads)
-      .values({ ...key, marketChatId, linkedBy, createdAt: now })
+      .values({ ...key, businessId, marketChatId, linkedBy, createdAt: now })
       .onConflictDoUpdate({
         target: [threads.tgChatId, threads.tgThreadId],
-        set: { marketChatId, linkedBy, createdAt: now },
+        set: { businessId, marketChatId, linkedBy, createdAt: now },
       })
       .run();
     return { movedFrom: previous !== key.tgThreadId ? previous : undefined };
@@ -75,13 +86,13 @@ export function linkThread(
 export function moveThread(
   db: Db,
   key: ThreadKey,
-  from: number,
-  to: number,
+  from: ChatRef,
+  to: ChatRef,
   movedBy: number,
   now = Date.now(),
 ): { moved: false } | { moved: true; leftThread: number | undefined } {
   return db.transaction(() => {
-    if (threadChat(db, key) !== from) return { moved: false as const };
+    if (!sameChat(threadChat(db, key), from)) return { moved: false as const };
     return { moved: true as const, leftThread: linkThread(db, key, to, movedBy, now).movedFrom };
   });
 }
@@ -90,28 +101,28 @@ export function moveThread(
  * Links a topic the inbound sync just created, unless the chat already has a home in this Telegram chat: the unique
  * index threads_market_chat has the last word in a race. Returns the chat's topic (this one, or the winner).
  */
-export function linkNewThread(db: Db, key: ThreadKey, marketChatId: number, now = Date.now()): number {
+export function linkNewThread(db: Db, key: ThreadKey, chat: ChatRef, now = Date.now()): number {
   const inserted = db
     .insert(threads)
-    .values({ ...key, marketChatId, linkedBy: null, createdAt: now })
+    .values({ ...key, ...chat, linkedBy: null, createdAt: now })
     .onConflictDoNothing()
     .returning({ tgThreadId: threads.tgThreadId })
     .get();
-  return inserted?.tgThreadId ?? chatThread(db, key.tgChatId, marketChatId) ?? key.tgThreadId;
+  return inserted?.tgThreadId ?? chatThread(db, key.tgChatId, chat) ?? key.tgThreadId;
 }
 
-export function unlinkThread(db: Db, key: ThreadKey): number | undefined {
+export function unlinkThread(db: Db, key: ThreadKey): ChatRef | undefined {
   const row = db
     .delete(threads)
     .where(and(eq(threads.tgChatId, key.tgChatId), eq(threads.tgThreadId, key.tgThreadId)))
-    .returning({ marketChatId: threads.marketChatId })
+    .returning({ businessId: threads.businessId, marketChatId: threads.marketChatId })
     .get();
-  return row?.marketChatId;
+  return row;
 }
 
 export function addAnchor(
   db: Db,
-  a: { tgChatId: number; tgMessageId: number; marketChatId: number; kind: AnchorKind },
+  a: { tgChatId: number; tgMessageId: number; businessId: number; marketChatId: number; kind: AnchorKind },
   now = Date.now(),
 ): void {
   const stmt = cached(db, 'anchors.add', () =>
@@ -120,35 +131,36 @@ export function addAnchor(
       .values({
         tgChatId: sql.placeholder('tgChatId'),
         tgMessageId: sql.placeholder('tgMessageId'),
+        businessId: sql.placeholder('businessId'),
         marketChatId: sql.placeholder('marketChatId'),
         kind: sql.placeholder('kind'),
         createdAt: sql.placeholder('createdAt'),
       } as unknown as typeof anchors.$inferInsert)
       .onConflictDoUpdate({
         target: [anchors.tgChatId, anchors.tgMessageId],
-        set: { marketChatId: sql`excluded.market_chat_id`, kind: sql`excluded.kind` },
+        set: { businessId: sql`excluded.business_id`, marketChatId: sql`excluded.market_chat_id`, kind: sql`excluded.kind` },
       })
       .prepare(),
   );
   stmt.run({ ...a, createdAt: now });
 }
 
-export function anchorChat(db: Db, tgChatId: number, tgMessageId: number): number | undefined {
+export function anchorChat(db: Db, tgChatId: number, tgMessageId: number): ChatRef | undefined {
   const stmt = cached(db, 'anchors.chat', () =>
     db
-      .select({ marketChatId: anchors.marketChatId })
+      .select({ businessId: anchors.businessId, marketChatId: anchors.marketChatId })
       .from(anchors)
       .where(and(eq(anchors.tgChatId, sql.placeholder('tgChatId')), eq(anchors.tgMessageId, sql.placeholder('tgMessageId'))))
       .prepare(),
   );
-  return stmt.get({ tgChatId, tgMessageId })?.marketChatId;
+  return stmt.get({ tgChatId, tgMessageId });
 }
 
-/** Removes every reply anchor of `marketChatId` in a Telegram chat; returns how many there were. */
-export function removeAnchors(db: Db, tgChatId: number, marketChatId: number): number {
+/** Removes every reply anchor of a Market chat in a Telegram chat; returns how many there were. */
+export function removeAnchors(db: Db, tgChatId: number, chat: ChatRef): number {
   return db
     .delete(anchors)
-    .where(and(eq(anchors.tgChatId, tgChatId), eq(anchors.marketChatId, marketChatId)))
+    .where(and(eq(anchors.tgChatId, tgChatId), eq(anchors.businessId, chat.businessId), eq(anchors.marketChatId, chat.marketChatId)))
     .run().changes;
 }
 

@@ -12,7 +12,7 @@ export const OPEN_STATES: readonly RelayState[] = ['pending', 'sending'];
 /** Records a seller message; returns undefined when this Telegram message was recorded before (a redelivery). */
 export function insertRelay(
   db: Db,
-  r: Omit<NewRelayRow, 'id' | 'createdAt' | 'updatedAt' | 'attempts'>,
+  r: Omit<NewRelayRow, 'id' | 'createdAt' | 'updatedAt' | 'attempts' | 'businessId'> & { businessId: number },
   now = Date.now(),
 ): RelayRow | undefined {
   const values = bindable({ ...r, createdAt: now, updatedAt: now });
@@ -91,12 +91,13 @@ function placeholders(keys: string[]): Record<string, ReturnType<typeof sql.plac
 }
 
 /** Finished relays (since `since`) whose outcome the seller has not been shown, oldest first. */
-export function unechoedRelays(db: Db, since: number): RelayRow[] {
+export function unechoedRelays(db: Db, businessId: number, since: number): RelayRow[] {
   return db
     .select()
     .from(relays)
     .where(
       and(
+        eq(relays.businessId, businessId),
         inArray(relays.state, ['delivered', 'failed', 'refused', 'uncertain']),
         isNull(relays.echoedAt),
         gte(relays.updatedAt, since),
@@ -107,12 +108,13 @@ export function unechoedRelays(db: Db, since: number): RelayRow[] {
 }
 
 /** The relays of one Market chat still to go out after relay `afterId`, oldest first. */
-export function openRelaysOfChat(db: Db, marketChatId: number, afterId: number): RelayRow[] {
+export function openRelaysOfChat(db: Db, businessId: number, marketChatId: number, afterId: number): RelayRow[] {
   return db
     .select()
     .from(relays)
     .where(
       and(
+        eq(relays.businessId, businessId),
         eq(relays.marketChatId, marketChatId),
         inArray(relays.state, [...OPEN_STATES]),
         sql`${relays.id} > ${afterId}`,
@@ -122,12 +124,12 @@ export function openRelaysOfChat(db: Db, marketChatId: number, afterId: number):
     .all();
 }
 
-/** Relays that still have to go out, oldest first (the order the seller wrote them). */
-export function openRelays(db: Db): RelayRow[] {
+/** One shop's relays that still have to go out, oldest first (the order the seller wrote them). */
+export function openRelays(db: Db, businessId: number): RelayRow[] {
   return db
     .select()
     .from(relays)
-    .where(inArray(relays.state, [...OPEN_STATES]))
+    .where(and(eq(relays.businessId, businessId), inArray(relays.state, [...OPEN_STATES])))
     .orderBy(asc(relays.id))
     .all();
 }
@@ -160,11 +162,11 @@ export function recentRelays(db: Db, tgChatId: number, tgThreadId: number | null
  * messages) and the ids it matched to relays. Undefined when it knows none. Lagging is safe (the history read after
  * an uncertain attempt then starts earlier); being ahead is impossible, these are ids Market handed out.
  */
-export function newestKnownMessageId(db: Db, marketChatId: number): number | undefined {
+export function newestKnownMessageId(db: Db, businessId: number, marketChatId: number): number | undefined {
   const row = db.get<{ n: number | null }>(sql`select max(n) as n from (
-      select max(${inboundMessages.marketMessageId}) as n from ${inboundMessages} where ${inboundMessages.marketChatId} = ${marketChatId}
-      union all select ${marketChats.lastMessageId} from ${marketChats} where ${marketChats.marketChatId} = ${marketChatId}
-      union all select max(${relays.marketMessageId}) from ${relays} where ${relays.marketChatId} = ${marketChatId})`);
+      select max(${inboundMessages.marketMessageId}) as n from ${inboundMessages} where ${inboundMessages.businessId} = ${businessId} and ${inboundMessages.marketChatId} = ${marketChatId}
+      union all select ${marketChats.lastMessageId} from ${marketChats} where ${marketChats.businessId} = ${businessId} and ${marketChats.marketChatId} = ${marketChatId}
+      union all select max(${relays.marketMessageId}) from ${relays} where ${relays.businessId} = ${businessId} and ${relays.marketChatId} = ${marketChatId})`);
   return row?.n ?? undefined;
 }
 
@@ -180,7 +182,7 @@ export function newestKnownMessageId(db: Db, marketChatId: number): number | und
  */
 export function lookalikes(
   db: Db,
-  r: Pick<RelayRow, 'id' | 'marketChatId' | 'text' | 'fileName' | 'historyFromId'>,
+  r: Pick<RelayRow, 'id' | 'businessId' | 'marketChatId' | 'text' | 'fileName' | 'historyFromId'>,
   part: 'text' | 'file',
 ): { attributed: Set<number>; sure: number; maybe: number } {
   const same =
@@ -190,7 +192,7 @@ export function lookalikes(
   const others = db
     .select({ id: relays.id, kind: relays.kind, marketMessageId: relays.marketMessageId, historyFromId: relays.historyFromId })
     .from(relays)
-    .where(and(eq(relays.marketChatId, r.marketChatId), same, ne(relays.id, r.id)))
+    .where(and(eq(relays.businessId, r.businessId), eq(relays.marketChatId, r.marketChatId), same, ne(relays.id, r.id)))
     .all();
   const attributed = new Set<number>();
   let sure = 0;
@@ -201,6 +203,7 @@ export function lookalikes(
     .from(inboundMessages)
     .where(
       and(
+        eq(inboundMessages.businessId, r.businessId),
         eq(inboundMessages.marketChatId, r.marketChatId),
         eq(inboundMessages.state, 'own'),
         part === 'file' ? isNotNull(inboundMessages.files) : isNull(inboundMessages.files),

@@ -11,6 +11,8 @@ export const threads = sqliteTable(
   {
     tgChatId: integer('tg_chat_id').notNull(),
     tgThreadId: integer('tg_thread_id').notNull(),
+    /** The shop (Market business) the chat belongs to: a Market chat id is unique only within its business. */
+    businessId: integer('business_id').notNull().default(0),
     marketChatId: integer('market_chat_id').notNull(),
     /** Telegram user who linked it; null when the sync created the topic. */
     linkedBy: integer('linked_by'),
@@ -19,7 +21,7 @@ export const threads = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.tgChatId, t.tgThreadId] }),
     // One home thread per Market chat per Telegram chat: the sync and /link must agree on where a chat lives.
-    uniqueIndex('threads_market_chat').on(t.tgChatId, t.marketChatId),
+    uniqueIndex('threads_market_chat').on(t.tgChatId, t.businessId, t.marketChatId),
   ],
 );
 
@@ -32,13 +34,15 @@ export const anchors = sqliteTable(
   {
     tgChatId: integer('tg_chat_id').notNull(),
     tgMessageId: integer('tg_message_id').notNull(),
+    /** The shop (Market business) the chat belongs to: a Market chat id is unique only within its business. */
+    businessId: integer('business_id').notNull().default(0),
     marketChatId: integer('market_chat_id').notNull(),
     kind: text('kind', { enum: ['link_card', 'chat_card', 'buyer', 'echo', 'seller'] }).notNull(),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [
     primaryKey({ columns: [t.tgChatId, t.tgMessageId] }),
-    index('anchors_market_chat').on(t.marketChatId),
+    index('anchors_market_chat').on(t.businessId, t.marketChatId),
   ],
 );
 
@@ -58,6 +62,8 @@ export const relays = sqliteTable(
     /** Forum topic of the seller's message, so every echo lands in the same thread. */
     tgThreadId: integer('tg_thread_id'),
     tgUserId: integer('tg_user_id').notNull(),
+    /** The shop (Market business) the chat belongs to: a Market chat id is unique only within its business. */
+    businessId: integer('business_id').notNull().default(0),
     marketChatId: integer('market_chat_id').notNull(),
     kind: text('kind', { enum: ['text', 'file'] }).notNull().default('text'),
     text: text('text'),
@@ -111,7 +117,7 @@ export const relays = sqliteTable(
   (t) => [
     uniqueIndex('relays_tg_message').on(t.tgChatId, t.tgMessageId),
     index('relays_state').on(t.state),
-    index('relays_market_chat').on(t.marketChatId, t.state),
+    index('relays_market_chat').on(t.businessId, t.marketChatId, t.state),
   ],
 );
 
@@ -133,7 +139,9 @@ export const kv = sqliteTable('kv', {
 export const marketChats = sqliteTable(
   'market_chats',
   {
-    marketChatId: integer('market_chat_id').primaryKey(),
+    /** The shop (Market business) the chat belongs to: a Market chat id is unique only within its business. */
+    businessId: integer('business_id').notNull().default(0),
+    marketChatId: integer('market_chat_id').notNull(),
     /** ChatType (CHAT, ARBITRAGE) as Market sent it; unknown values are kept, not refused. */
     type: text('type').notNull(),
     status: text('status').notNull(),
@@ -180,7 +188,7 @@ export const marketChats = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('market_chats_status').on(t.status)],
+  (t) => [primaryKey({ columns: [t.businessId, t.marketChatId] }), index('market_chats_status').on(t.status)],
 );
 
 export type MarketChatRow = typeof marketChats.$inferSelect;
@@ -197,6 +205,8 @@ export type InboundState = (typeof INBOUND_STATES)[number];
 export const inboundMessages = sqliteTable(
   'inbound_messages',
   {
+    /** The shop (Market business) the chat belongs to: a Market chat id is unique only within its business. */
+    businessId: integer('business_id').notNull().default(0),
     marketChatId: integer('market_chat_id').notNull(),
     marketMessageId: integer('market_message_id').notNull(),
     /** ChatMessageSenderType: CUSTOMER, PARTNER, MARKET, SUPPORT (unknown values kept). */
@@ -222,8 +232,8 @@ export const inboundMessages = sqliteTable(
     deliveredAt: integer('delivered_at'),
   },
   (t) => [
-    primaryKey({ columns: [t.marketChatId, t.marketMessageId] }),
-    index('inbound_messages_state').on(t.state, t.marketChatId),
+    primaryKey({ columns: [t.businessId, t.marketChatId, t.marketMessageId] }),
+    index('inbound_messages_state').on(t.state, t.businessId, t.marketChatId),
     // "Is this relay matched already?" is asked for every PARTNER message the sync reads.
     index('inbound_messages_relay').on(t.relayId),
   ],

@@ -159,6 +159,12 @@ export class MarketClient {
     return [...new Set(r.campaigns.map((c) => c.business?.id).filter((id): id is number => id !== undefined))];
   }
 
+  /** GET /v2/campaigns: the key's stores (campaigns) with their business id and name (the first page). */
+  async getCampaigns(): Promise<{ id?: number; domain?: string; business?: { id?: number; name?: string } }[]> {
+    const r = await this.call('getCampaigns', 'relay', { method: 'GET', url: '/v2/campaigns' }, campaignsResultSchema, false);
+    return r.campaigns;
+  }
+
   private async call(op: OperationId, priority: Priority, req: AxiosRequestConfig): Promise<undefined>;
   private async call<T extends z.ZodTypeAny>(
     op: OperationId,

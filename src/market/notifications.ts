@@ -32,7 +32,9 @@ export interface NotificationHandlerOptions {
   businessId: number;
   log: Logger;
   /** Called after the answer has gone out; must not throw (a throw is logged) and should not block. */
-  onEvent(e: ChatEvent): void;
+  onEvent(e: ChatEvent, businessId?: number): void;
+  /** Several shops: whether a notification's business is one of them (replaces the `businessId` check). */
+  isShop?: (businessId: number) => boolean;
   /**
    * MARKET_NOTIFY_SECRET: when set, only POSTs to `/<secret>` and `/<secret>/notification` are notifications; any
    * other path gets 404 before the body is read. Unset: every path (see createNotificationHandler).
@@ -310,9 +312,9 @@ export function createNotificationHandler(opts: NotificationHandlerOptions): Req
   const refuse = (res: ServerResponse, status: number, type: ErrorType, message: string, headers?: Record<string, string>) =>
     sendJson(res, status, { error: { type, message } } satisfies S['SendNotificationErrorResponse'], headers);
 
-  const emit = (event: ChatEvent) => {
+  const emit = (event: ChatEvent, businessId?: number) => {
     try {
-      const r: unknown = opts.onEvent(event);
+      const r: unknown = opts.onEvent(event, businessId);
       if (r instanceof Promise) r.catch((err: unknown) => log.error({ err, event }, 'notification consumer failed'));
     } catch (err) {
       log.error({ err, event }, 'notification consumer failed');
@@ -362,7 +364,7 @@ export function createNotificationHandler(opts: NotificationHandlerOptions): Req
     ok(res, receivedAt);
     if (n.type === 'ping') return void log.info('notification PING answered');
     if (n.type === 'ignored') return void log.debug({ type: n.notificationType }, 'notification ignored (not about chats)');
-    if (n.businessId !== opts.businessId) {
+    if (opts.isShop ? !opts.isShop(n.businessId) : n.businessId !== opts.businessId) {
       log.warn(
         { businessId: n.businessId, expected: opts.businessId, chatId: n.event.chatId },
         'notification for another business ignored: check the notification settings in the Market cabinet',
@@ -372,7 +374,7 @@ export function createNotificationHandler(opts: NotificationHandlerOptions): Req
     if (recent.seen(n.key)) return void log.debug({ key: n.key }, 'duplicate notification ignored');
     log.info({ event: n.event }, 'chat notification');
     // After the answer is on its way: whatever the consumer does cannot delay Market's 1 s / 10 s timeout.
-    setImmediate(emit, n.event);
+    setImmediate(emit, n.event, n.businessId);
   };
 
   return (req, res) => {

@@ -93,7 +93,7 @@ export class TelegramEcho implements RelayEcho {
         reply_parameters: { message_id: r.tgMessageId, allow_sending_without_reply: true },
         ...(keyboard ? { reply_markup: keyboard } : {}),
       });
-      addAnchor(this.deps.db, { tgChatId: r.tgChatId, tgMessageId: sent.message_id, marketChatId: r.marketChatId, kind: 'echo' });
+      addAnchor(this.deps.db, { tgChatId: r.tgChatId, tgMessageId: sent.message_id, businessId: r.businessId, marketChatId: r.marketChatId, kind: 'echo' });
       return { result: 'shown', id: sent.message_id };
     } catch (err) {
       this.deps.log.error({ err: describe(err), relay: r.id }, 'could not tell the seller the relay result');

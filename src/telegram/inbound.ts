@@ -56,6 +56,13 @@ export interface TelegramInboundDeps {
   log: Logger;
   /** TELEGRAM_CHAT_ID. */
   tgChatId: number;
+  /** The shop whose chats these are (one TelegramInbound per shop). */
+  businessId: number;
+  /**
+   * The shop's name, set when the Telegram chat hosts several shops: topic titles, cards and reply-chain headers
+   * then carry it. Read at every use.
+   */
+  readonly shopLabel?: string | undefined;
   outbox: TelegramOutbox;
   fetchFile(file: BuyerFile): Promise<FetchedFile>;
   /** After Telegram refused a topic, try topics again for new chats after this long. */
@@ -137,7 +144,7 @@ export class TelegramInbound implements InboundTarget {
   }
 
   private async doPost(chat: MarketChatRow, m: InboundMessageRow): Promise<void> {
-    const key = { marketChatId: m.marketChatId, marketMessageId: m.marketMessageId };
+    const key = { businessId: this.deps.businessId, marketChatId: m.marketChatId, marketMessageId: m.marketMessageId };
     let sent = m.partsSent;
     await this.inHome(chat, async (thread) => {
       const current = this.fresh(chat);
@@ -172,8 +179,8 @@ export class TelegramInbound implements InboundTarget {
     const { db, tgChatId } = this.deps;
     // A chat gets a home as soon as it is seen, unless it began before what the bridge shows (it existed before the
     // bridge first ran): then only once it has a message to show.
-    const hasHome = chatThread(db, tgChatId, chat.marketChatId) !== undefined;
-    const shown = hasHome || shownIn(db, chat.marketChatId, tgChatId);
+    const hasHome = chatThread(db, tgChatId, this.ref(chat)) !== undefined;
+    const shown = hasHome || shownIn(db, this.deps.businessId, chat.marketChatId, tgChatId);
     const began = chat.marketCreatedAt !== null ? Date.parse(chat.marketCreatedAt) : NaN;
     const beganInView = chat.shownFrom === null || (Number.isFinite(began) && began > chat.shownFrom);
     if (!shown && !beganInView) return;
@@ -181,11 +188,11 @@ export class TelegramInbound implements InboundTarget {
       let current = this.fresh(chat);
       if (change.dispute === 'opened' && current.dispute !== 'open') {
         await this.notice(current, thread, t('inbound.disputeOpened'));
-        setPresentation(db, chat.marketChatId, { dispute: 'open' }, this.now());
+        setPresentation(db, this.deps.businessId, chat.marketChatId, { dispute: 'open' }, this.now());
       }
       if (change.dispute === 'finished' && current.dispute === 'open') {
         await this.notice(current, thread, t('inbound.disputeFinished'));
-        setPresentation(db, chat.marketChatId, { dispute: 'closed' }, this.now());
+        setPresentation(db, this.deps.businessId, chat.marketChatId, { dispute: 'closed' }, this.now());
       }
       if (change.vanished) await this.notice(current, thread, t('inbound.vanished'));
       current = this.fresh(chat);
@@ -198,7 +205,7 @@ export class TelegramInbound implements InboundTarget {
       const title = this.titleOf(current);
       if (title !== current.topicTitle) {
         await this.topicCall(() => this.deps.api.editForumTopic(tgChatId, thread, { name: title }));
-        setPresentation(db, chat.marketChatId, { topicTitle: title }, this.now());
+        setPresentation(db, this.deps.businessId, chat.marketChatId, { topicTitle: title }, this.now());
       }
       if (change.finished && !current.topicClosed) {
         // Closing alone leaves the seller guessing why: one line says it first.
@@ -241,7 +248,7 @@ export class TelegramInbound implements InboundTarget {
   }
 
   private async home(chat: MarketChatRow): Promise<number | null> {
-    const thread = chatThread(this.deps.db, this.deps.tgChatId, chat.marketChatId);
+    const thread = chatThread(this.deps.db, this.deps.tgChatId, this.ref(chat));
     if (thread !== undefined) return thread;
     if (!this.topicsPossible()) return null;
     return this.createTopic(chat, undefined);
@@ -285,14 +292,14 @@ export class TelegramInbound implements InboundTarget {
     deleteKv(db, this.refusedKey);
     const key = { tgChatId, tgThreadId: threadId };
     let home = threadId;
-    if (replacing !== undefined) linkThread(db, key, chat.marketChatId, null, this.now());
-    else home = linkNewThread(db, key, chat.marketChatId, this.now());
+    if (replacing !== undefined) linkThread(db, key, this.ref(chat), null, this.now());
+    else home = linkNewThread(db, key, this.ref(chat), this.now());
     if (home !== threadId) {
       log.warn({ marketChatId: chat.marketChatId, threadId, home }, 'another topic was linked meanwhile; removing the new one');
       await outbox.run(tgChatId, () => api.deleteForumTopic(tgChatId, threadId)).catch(() => undefined);
       return home;
     }
-    setPresentation(db, chat.marketChatId, { topicTitle: title, topicClosed: false, cardMessageId: null }, this.now());
+    setPresentation(db, this.deps.businessId, chat.marketChatId, { topicTitle: title, topicClosed: false, cardMessageId: null }, this.now());
     log.info({ marketChatId: chat.marketChatId, threadId, replacing }, 'topic created for a Market chat');
     return threadId;
   }
@@ -310,15 +317,17 @@ export class TelegramInbound implements InboundTarget {
   }
 
   private async postCard(chat: MarketChatRow, thread: number): Promise<void> {
-    const id = await this.send(thread, { kind: 'text', text: t('inbound.card', { chat }) });
+    const card = t('inbound.card', { chat });
+    const label = this.deps.shopLabel;
+    const id = await this.send(thread, { kind: 'text', text: label ? `${t('shops.cardShop', { shop: label })}\n${card}` : card });
     this.anchor(id, chat.marketChatId, 'chat_card');
-    setPresentation(this.deps.db, chat.marketChatId, { cardMessageId: id }, this.now());
+    setPresentation(this.deps.db, this.deps.businessId, chat.marketChatId, { cardMessageId: id }, this.now());
   }
 
   private async setClosed(chat: MarketChatRow, thread: number, closed: boolean): Promise<void> {
     const { api, tgChatId } = this.deps;
     await this.topicCall(() => (closed ? api.closeForumTopic(tgChatId, thread) : api.reopenForumTopic(tgChatId, thread)));
-    setPresentation(this.deps.db, chat.marketChatId, { topicClosed: closed }, this.now());
+    setPresentation(this.deps.db, this.deps.businessId, chat.marketChatId, { topicClosed: closed }, this.now());
   }
 
   /**
@@ -341,7 +350,7 @@ export class TelegramInbound implements InboundTarget {
 
   private partsOf(chat: MarketChatRow, m: InboundMessageRow, thread: number | null): Part[] {
     const header =
-      thread === null ? t('inbound.header', { chat, sender: m.sender }) : t('inbound.sender', { sender: m.sender });
+      thread === null ? this.header(t('inbound.header', { chat, sender: m.sender })) : t('inbound.sender', { sender: m.sender });
     const files = m.files ? (JSON.parse(m.files) as BuyerFile[]) : [];
     const parts: Part[] = [];
     const text = m.text ?? '';
@@ -399,27 +408,39 @@ export class TelegramInbound implements InboundTarget {
   }
 
   private async notice(chat: MarketChatRow, thread: number | null, text: string): Promise<void> {
-    const body = thread === null ? `${t('inbound.header', { chat })}\n${text}` : text;
+    const body = thread === null ? `${this.header(t('inbound.header', { chat }))}\n${text}` : text;
     const id = await this.send(thread, { kind: 'text', text: body });
     this.anchor(id, chat.marketChatId, 'chat_card');
   }
 
   private anchor(tgMessageId: number, marketChatId: number, kind: AnchorKind): void {
-    addAnchor(this.deps.db, { tgChatId: this.deps.tgChatId, tgMessageId, marketChatId, kind }, this.now());
+    addAnchor(this.deps.db, { tgChatId: this.deps.tgChatId, tgMessageId, businessId: this.deps.businessId, marketChatId, kind }, this.now());
+  }
+
+  private ref(chat: MarketChatRow): { businessId: number; marketChatId: number } {
+    return { businessId: this.deps.businessId, marketChatId: chat.marketChatId };
+  }
+
+  /** A reply-chain header, with the shop's name when the chat hosts several shops. */
+  private header(line: string): string {
+    const label = this.deps.shopLabel;
+    return label ? t('shops.header', { shop: label, header: line }) : line;
   }
 
   private titleOf(chat: MarketChatRow): string {
-    const title = t('inbound.title', {
+    const plain = t('inbound.title', {
       chat,
       waiting: chat.status === 'WAITING_FOR_PARTNER',
       dispute: chat.dispute === 'open' || (chat.type === 'ARBITRAGE' && chat.status !== 'FINISHED'),
     });
+    const label = this.deps.shopLabel;
+    const title = label ? t('shops.topicTitle', { shop: label, title: plain }) : plain;
     return title.length <= TITLE_MAX ? title : `${splitText(title, TITLE_MAX - 1)[0]}…`;
   }
 
   /** The chat's row as stored now (earlier steps of this call may have changed its presentation columns). */
   private fresh(chat: MarketChatRow): MarketChatRow {
-    return getMarketChat(this.deps.db, chat.marketChatId) ?? chat;
+    return getMarketChat(this.deps.db, this.deps.businessId, chat.marketChatId) ?? chat;
   }
 }
 

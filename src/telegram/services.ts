@@ -10,6 +10,8 @@ import type { MarketChats } from '../bridge/chats.js';
 import type { GroupChatId } from '../bridge/group.js';
 import type { TelegramPresence } from './presence.js';
 
+export interface ShopSummary { businessId: number; name: string }
+
 export interface Services {
   config: Config;
   db: Db;
@@ -24,6 +26,13 @@ export interface Services {
   isAdmin(userId: number | undefined): boolean;
   /** The bot token and Api-Key: never relayed, logged or stored. */
   secrets: readonly string[];
+  shops: () => readonly ShopSummary[];
+  /** The relay queue of a shop (undefined: not a shop of this process). A reply goes to the shop its thread belongs to. */
+  relayFor(businessId: number): RelayQueue | undefined;
+  /** Chat look-ups in one shop (/link). */
+  chatsFor(businessId: number): MarketChats | undefined;
+  /** The shops whose chats a Telegram chat hosts (every shop when there is one). */
+  shopsIn(tgChatId: number): readonly ShopSummary[];
   /** Whether the bot may post in TELEGRAM_CHAT_ID (set once the inbound sync exists; absent without it). */
   presence?: Pick<TelegramPresence, 'memberChanged'>;
 }

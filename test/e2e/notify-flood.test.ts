@@ -131,9 +131,9 @@ describe('a flood of forged notifications', () => {
     // 300 chats the database knows (as if synced before); Market no longer has them, so each sync is a 404.
     const ids = Array.from({ length: 300 }, (_, i) => 7_000_000 + i);
     const insert = x.bridge!.db.sqlite.prepare(
-      `INSERT INTO market_chats (market_chat_id, type, status, context_type, created_at, updated_at) VALUES (?, 'CHAT', 'NEW', 'ORDER', 0, 0)`,
+      `INSERT INTO market_chats (business_id, market_chat_id, type, status, context_type, created_at, updated_at) VALUES (?, ?, 'CHAT', 'NEW', 'ORDER', 0, 0)`,
     );
-    for (const id of ids) insert.run(id);
+    for (const id of ids) insert.run(x.market.businessId, id);
     x.market.failNext('getChatHistory', { kind: 'delay', ms: 100 }, 1000);
     const floodStart = x.market.requests.length;
 

@@ -91,11 +91,12 @@ describe('inbound sync into forum topics', () => {
         db,
         log: h!.bridge!.log,
         tgChatId: GROUP_ID,
+        businessId: h!.market.businessId,
         outbox: new TelegramOutbox({ pacing: LIFTED_PACING }),
         fetchFile: async () => ({ ok: false, why: 'unreachable' }),
       });
     const record = (marketChatId: number) => {
-      recordSync(db, {
+      recordSync(db, h!.market.businessId, {
         facts: { marketChatId, type: 'CHAT', status: 'NEW', contextType: 'ORDER', orderId: marketChatId, returnId: null, customerName: 'Race', marketCreatedAt: null },
         marketUpdatedAt: undefined,
         shownFrom: null,
@@ -104,7 +105,7 @@ describe('inbound sync into forum topics', () => {
         lastMessageId: 2,
         clockSkewMs: 0,
       });
-      return { chat: getMarketChat(db, marketChatId)!, messages: pendingMessages(db, marketChatId) };
+      return { chat: getMarketChat(db, h!.market.businessId, marketChatId)!, messages: pendingMessages(db, h!.market.businessId, marketChatId) };
     };
     const one = telegram();
     const a = record(9001);

@@ -50,6 +50,8 @@ export interface FakeMarketOptions {
   allowDeprecated?: boolean;
   /** The id of the single campaign (store) returned by getCampaigns. Default 1000001. */
   campaignId?: number;
+  /** The business's name in getCampaigns. Default 'Test business'. */
+  businessName?: string;
   /** Whole-second timestamps, a buyer reopening a finished chat (see MarketModel). */
   model?: MarketModel;
 }
@@ -133,6 +135,7 @@ export class FakeMarket {
   readonly apiKey: string;
   readonly businessId: number;
   readonly campaignId: number;
+  readonly businessName: string;
   scopes: string[];
   readonly requests: RecordedRequest[] = [];
   readonly violations: SpecViolation[] = [];
@@ -170,6 +173,7 @@ export class FakeMarket {
     this.apiKey = opts.apiKey ?? 'ACMA:test-key:0001';
     this.businessId = opts.businessId ?? 777;
     this.campaignId = opts.campaignId ?? 1_000_001;
+    this.businessName = opts.businessName ?? 'Test business';
     this.scopes = opts.scopes ?? ['COMMUNICATION'];
     this.historyOrder = opts.historyOrder ?? 'desc';
     this.quotas = opts.quotas ?? {};
@@ -578,7 +582,7 @@ export class FakeMarket {
     return {
       id: this.campaignId,
       domain: 'test-shop.example',
-      business: { id: this.businessId, name: 'Test business' },
+      business: { id: this.businessId, name: this.businessName },
       placementType: 'FBS',
       apiAvailability: 'AVAILABLE',
     };

@@ -29,6 +29,9 @@ function db(): OpenDb {
   return o;
 }
 
+/** A Market chat of the test's one shop. */
+const c = (marketChatId: number) => ({ businessId: 1, marketChatId });
+
 describe('GroupChatId', () => {
   it('is TELEGRAM_CHAT_ID until an upgrade is recorded, then the new id; the move is reported as new only once', () => {
     const g = new GroupChatId(db().db, OLD);
@@ -68,12 +71,12 @@ describe('GroupChatId', () => {
 
   it('does not carry old message ids over: anchors and links of the old id stay there, nothing appears under the new id', () => {
     const o = db();
-    addAnchor(o.db, { tgChatId: OLD, tgMessageId: 5, marketChatId: 1001, kind: 'buyer' });
-    linkThread(o.db, { tgChatId: OLD, tgThreadId: 7 }, 1002, null);
+    addAnchor(o.db, { tgChatId: OLD, tgMessageId: 5, businessId: 1, marketChatId: 1001, kind: 'buyer' });
+    linkThread(o.db, { tgChatId: OLD, tgThreadId: 7 }, c(1002), null);
     new GroupChatId(o.db, OLD).migrate(OLD, NEW);
     // Message 5 of the supergroup is some other message: a reply to it must not reach chat 1001's buyer.
     expect(anchorChat(o.db, NEW, 5)).toBeUndefined();
     expect(threadChat(o.db, { tgChatId: NEW, tgThreadId: 7 })).toBeUndefined();
-    expect(anchorChat(o.db, OLD, 5)).toBe(1001);
+    expect(anchorChat(o.db, OLD, 5)).toEqual(c(1001));
   });
 });

@@ -11,6 +11,9 @@ import { addAnchor, anchorChat, chatThread, linkThread, moveThread, threadChat }
 import { openDb, type OpenDb } from '../../src/db/open.js';
 import { parseChatId } from '../../src/telegram/features/link.js';
 
+/** A Market chat of the test's one shop. */
+const c = (marketChatId: number) => ({ businessId: 1, marketChatId });
+
 describe('parseChatId', () => {
   it('reads back every positive safe integer, with or without surrounding whitespace', () => {
     fc.assert(
@@ -68,25 +71,25 @@ describe('moveThread (a confirmed /link move, issue 7 item 11)', () => {
 
   it('moves only while the topic still belongs to the chat the question named', () => {
     const { db } = fresh();
-    linkThread(db, key, 1, 111);
-    expect(moveThread(db, key, 2, 3, 111)).toEqual({ moved: false }); // the question named another chat
-    expect(threadChat(db, key)).toBe(1);
-    expect(moveThread(db, key, 1, 3, 112)).toEqual({ moved: true, leftThread: undefined });
-    expect(threadChat(db, key)).toBe(3);
-    expect(moveThread(db, key, 1, 4, 111)).toEqual({ moved: false }); // pressed again, late
-    expect(threadChat(db, key)).toBe(3);
+    linkThread(db, key, c(1), 111);
+    expect(moveThread(db, key, c(2), c(3), 111)).toEqual({ moved: false }); // the question named another chat
+    expect(threadChat(db, key)).toEqual(c(1));
+    expect(moveThread(db, key, c(1), c(3), 112)).toEqual({ moved: true, leftThread: undefined });
+    expect(threadChat(db, key)).toEqual(c(3));
+    expect(moveThread(db, key, c(1), c(4), 111)).toEqual({ moved: false }); // pressed again, late
+    expect(threadChat(db, key)).toEqual(c(3));
   });
 
   it('keeps one topic per chat: the new chat leaves its old topic, the old chat keeps its reply anchors', () => {
     const { db } = fresh();
-    linkThread(db, key, 1, null);
-    linkThread(db, { tgChatId: key.tgChatId, tgThreadId: 20 }, 2, null);
-    addAnchor(db, { tgChatId: key.tgChatId, tgMessageId: 11, marketChatId: 1, kind: 'buyer' });
-    expect(moveThread(db, key, 1, 2, 111)).toEqual({ moved: true, leftThread: 20 });
-    expect(threadChat(db, key)).toBe(2);
+    linkThread(db, key, c(1), null);
+    linkThread(db, { tgChatId: key.tgChatId, tgThreadId: 20 }, c(2), null);
+    addAnchor(db, { tgChatId: key.tgChatId, tgMessageId: 11, businessId: 1, marketChatId: 1, kind: 'buyer' });
+    expect(moveThread(db, key, c(1), c(2), 111)).toEqual({ moved: true, leftThread: 20 });
+    expect(threadChat(db, key)).toEqual(c(2));
     expect(threadChat(db, { tgChatId: key.tgChatId, tgThreadId: 20 })).toBeUndefined();
-    expect(chatThread(db, key.tgChatId, 1)).toBeUndefined();
+    expect(chatThread(db, key.tgChatId, c(1))).toBeUndefined();
     // A reply to chat 1's buyer message in the moved topic still reaches chat 1, not the topic's new chat.
-    expect(anchorChat(db, key.tgChatId, 11)).toBe(1);
+    expect(anchorChat(db, key.tgChatId, 11)).toEqual(c(1));
   });
 });

@@ -31,6 +31,7 @@ afterEach(() => {
 let nextMessage = 1;
 function row(state: RelayState, extra: Partial<RelayRow> = {}): RelayRow {
   return insertRelay(db.db, {
+    businessId: 777,
     tgChatId: -100,
     tgMessageId: nextMessage++,
     tgThreadId: null,
@@ -136,6 +137,7 @@ class RecordingEcho implements RelayEcho {
 function queue(market: ScriptedMarket, echo = new RecordingEcho()) {
   const q = new RelayQueue({
     db: db.db,
+    businessId: 777,
     market,
     echo,
     files: { load: async () => new Uint8Array([1]) },

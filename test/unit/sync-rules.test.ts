@@ -12,7 +12,7 @@ function listed(updatedAt: string, status = 'NEW'): ChatInfo {
 
 function stored(p: Partial<MarketChatRow>): MarketChatRow {
   return {
-    marketChatId: 1, type: 'CHAT', status: 'NEW', contextType: 'ORDER', orderId: 5, returnId: null, customerName: null,
+    businessId: 777, marketChatId: 1, type: 'CHAT', status: 'NEW', contextType: 'ORDER', orderId: 5, returnId: null, customerName: null,
     marketCreatedAt: null, marketUpdatedAt: null, lastMessageId: null, shownFrom: null, skippedMessages: 0,
     topicTitle: null, topicClosed: false, cardMessageId: null, shownStatus: null, dispute: null, createdAt: 0, updatedAt: 0,
     marketUpdatedRecheckAfter: null, historyResume: null,

@@ -15,6 +15,8 @@ import {
   removeAnchors,
   threadChat,
   unlinkThread,
+  sameChat,
+  type ChatRef,
   type ThreadKey,
 } from '../../db/links.js';
 import type { ChatInfo } from '../../market/types.js';
@@ -32,9 +34,21 @@ export function parseChatId(arg: string): number | undefined {
   return n >= 1 && Number.isSafeInteger(n) ? n : undefined;
 }
 
-/** Button data of the move question: the chat the topic belongs to and the one it would move to. */
+/** Button data of the move question: the chat the topic belongs to and the one it would move to (each with its shop). */
 const MOVE = 'relink';
 const KEEP = 'relinkKeep';
+/** Button data of "which shop?" when a chat id exists in several shops hosted here. */
+const PICK = 'linkShop';
+
+/** `/link <chat id>` or `/link <shop> <chat id>` (shop: its business id or its name, as the start-up line shows). */
+export function parseLinkArgs(match: string): { shop?: string; chat: string } {
+  const words = match.trim().split(/\s+/).filter((w) => w !== '');
+  if (words.length >= 2) return { shop: words.slice(0, -1).join(' '), chat: words[words.length - 1]! };
+  return { chat: words[0] ?? '' };
+}
+
+/** A chat with its shop in button data: `<businessId>.<chatId>`. */
+const refData = (r: ChatRef) => `${r.businessId}.${r.marketChatId}`;
 
 export function link(s: Services): Composer<Context> {
   const c = new Composer<Context>();
@@ -43,12 +57,59 @@ export function link(s: Services): Composer<Context> {
     const msg = ctx.msg!;
     if (sentAsChat(msg)) return void (await ctx.reply(t('auth.anonymous'), { reply_parameters: { message_id: msg.message_id } }));
     if (!s.isAdmin(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
-    const arg = ctx.match.trim().split(/\s+/)[0] ?? '';
+    const args = parseLinkArgs(ctx.match);
+    const arg = args.chat;
     if (arg === '') return void (await ctx.reply(t('link.usage')));
     const chatId = parseChatId(arg);
     if (chatId === undefined) return void (await ctx.reply(t('link.badId', { arg })));
 
-    const found = await s.chats.lookUp(chatId);
+    // Which shop: the one named, else the shops this Telegram chat hosts (asking when the id exists in several).
+    const here = s.shopsIn(msg.chat.id);
+    let candidates = here.length > 0 ? here : s.shops();
+    if (args.shop !== undefined) {
+      const wanted = args.shop.toLowerCase();
+      candidates = s.shops().filter((x) => String(x.businessId) === wanted || x.name.toLowerCase() === wanted);
+      if (candidates.length === 0) return void (await ctx.reply(t('shops.linkUnknownShop', { shop: args.shop })));
+    }
+    const lookups = await Promise.all(
+      candidates.map(async (shop) => ({ shop, found: await (s.chatsFor(shop.businessId) ?? s.chats).lookUp(chatId) })),
+    );
+    const hits = lookups.filter((l) => l.found.ok);
+    if (hits.length > 1) {
+      await ctx.reply(t('shops.linkWhich', { chatId }), {
+        reply_parameters: { message_id: msg.message_id },
+        reply_markup: {
+          inline_keyboard: hits.map((h) => [{ text: h.shop.name, callback_data: `${PICK}:${h.shop.businessId}:${chatId}` }]),
+        },
+      });
+      return;
+    }
+    const chosen = hits[0] ?? lookups.find((l) => !l.found.ok && l.found.error.kind !== 'not_found') ?? lookups[0]!;
+    await linkIn(ctx, msg, chosen.shop.businessId, chatId, chosen.found);
+  });
+
+  c.callbackQuery(new RegExp(`^${PICK}:(\\d{1,16}):(\\d{1,16})$`), async (ctx) => {
+    if (!s.isAdmin(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
+    const businessId = Number(ctx.match[1]);
+    const chatId = Number(ctx.match[2]);
+    const question = ctx.callbackQuery.message as Message | undefined;
+    const chats = s.chatsFor(businessId);
+    if (!question || !chats) return void (await ctx.answerCallbackQuery({ text: t('link.stale'), show_alert: true }));
+    await ctx.answerCallbackQuery();
+    await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: [] } }).catch(() => undefined);
+    // The question replies to the /link command; the link card answers that command, in its topic.
+    const command = question.reply_to_message ?? question;
+    await linkIn(ctx, command as Message, businessId, chatId, await chats.lookUp(chatId));
+  });
+
+  /** Links the topic (or starts a reply chain) to one shop's chat, once the look-up answered. */
+  async function linkIn(
+    ctx: Context,
+    msg: Message,
+    businessId: number,
+    chatId: number,
+    found: Awaited<ReturnType<Services['chats']['lookUp']>>,
+  ): Promise<void> {
     if (!found.ok) {
       const e = found.error;
       s.log.warn({ chatId, kind: e.kind, status: e.status, code: e.code }, 'link: chat check failed');
@@ -57,28 +118,32 @@ export function link(s: Services): Composer<Context> {
       return void (await ctx.reply(t('link.failed', { chatId, reason: `${what} ${todo}`, technical: technical(e) })));
     }
     const chat = found.chat;
+    const target: ChatRef = { businessId, marketChatId: chatId };
 
     const topic = topicOf(msg);
     const key = topic !== null ? { tgChatId: msg.chat.id, tgThreadId: topic } : undefined;
     const current = key ? threadChat(s.db, key) : undefined;
-    if (key && current !== undefined && current !== chatId) {
-      await askToMove(ctx, msg, key, current, chat);
+    if (key && current !== undefined && !sameChat(current, target)) {
+      await askToMove(ctx, msg, key, current, target, chat);
       return;
     }
     let moved: number | undefined;
-    if (key) moved = linkThread(s.db, key, chatId, ctx.from!.id).movedFrom;
+    if (key) moved = linkThread(s.db, key, target, ctx.from!.id).movedFrom;
     const card = [t('link.card', { chat, mode: topic !== null ? 'topic' : 'reply' })];
+    const shopName = s.shops().length > 1 ? s.shops().find((x) => x.businessId === businessId)?.name : undefined;
+    if (shopName !== undefined) card.push(t('shops.linkCard', { shop: shopName }));
     if (moved !== undefined) card.push(t('link.movedFrom', { threadId: moved }));
     const sent = await ctx.reply(card.join('\n'), { reply_parameters: { message_id: msg.message_id } });
-    addAnchor(s.db, { tgChatId: msg.chat.id, tgMessageId: sent.message_id, marketChatId: chatId, kind: 'link_card' });
-    s.log.info({ chatId, tgChatId: msg.chat.id, topic, by: ctx.from?.id }, 'linked');
+    addAnchor(s.db, { tgChatId: msg.chat.id, tgMessageId: sent.message_id, businessId, marketChatId: chatId, kind: 'link_card' });
+    s.log.info({ chatId, businessId, tgChatId: msg.chat.id, topic, by: ctx.from?.id }, 'linked');
     if (moved !== undefined) await tellLeftThread(ctx, msg.chat.id, moved, chat, topic!);
-  });
+  }
 
   /** The question: nothing changes until someone on the team presses "Move". */
-  async function askToMove(ctx: Context, msg: Message, key: ThreadKey, current: number, next: ChatInfo): Promise<void> {
-    const currentInfo = await s.chats.lookUp(current);
-    const nextHome = chatThread(s.db, key.tgChatId, next.chatId);
+  async function askToMove(ctx: Context, msg: Message, key: ThreadKey, currentRef: ChatRef, nextRef: ChatRef, next: ChatInfo): Promise<void> {
+    const current = currentRef.marketChatId;
+    const currentInfo = await (s.chatsFor(currentRef.businessId) ?? s.chats).lookUp(current);
+    const nextHome = chatThread(s.db, key.tgChatId, nextRef);
     const text = t('link.relinkAsk', {
       current,
       currentChat: currentInfo.ok ? currentInfo.chat : undefined,
@@ -90,8 +155,8 @@ export function link(s: Services): Composer<Context> {
       reply_markup: {
         inline_keyboard: [
           [
-            { text: t('link.moveButton', { chatId: next.chatId }), callback_data: `${MOVE}:${current}:${next.chatId}` },
-            { text: t('link.keepButton', { chatId: current }), callback_data: `${KEEP}:${current}:${next.chatId}` },
+            { text: t('link.moveButton', { chatId: next.chatId }), callback_data: `${MOVE}:${refData(currentRef)}:${refData(nextRef)}` },
+            { text: t('link.keepButton', { chatId: current }), callback_data: `${KEEP}:${refData(currentRef)}:${refData(nextRef)}` },
           ],
         ],
       },
@@ -99,11 +164,13 @@ export function link(s: Services): Composer<Context> {
     s.log.info({ tgChatId: key.tgChatId, topic: key.tgThreadId, current, next: next.chatId, by: ctx.from?.id }, 'link: asked before moving a linked topic');
   }
 
-  c.callbackQuery(new RegExp(`^(${MOVE}|${KEEP}):(\\d{1,16}):(\\d{1,16})$`), async (ctx) => {
+  c.callbackQuery(new RegExp(`^(${MOVE}|${KEEP}):(\\d{1,16})\\.(\\d{1,16}):(\\d{1,16})\\.(\\d{1,16})$`), async (ctx) => {
     if (!s.isAdmin(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
-    const [, action, fromText, toText] = ctx.match;
+    const [, action, fromBiz, fromText, toBiz, toText] = ctx.match;
     const from = Number(fromText);
     const to = Number(toText);
+    const fromRef: ChatRef = { businessId: Number(fromBiz), marketChatId: from };
+    const toRef: ChatRef = { businessId: Number(toBiz), marketChatId: to };
     const question = ctx.callbackQuery.message;
     const topic = question && 'text' in question ? topicOf(question as Message) : null;
     if (!question || topic === null) return void (await ctx.answerCallbackQuery({ text: t('link.stale'), show_alert: true }));
@@ -115,14 +182,14 @@ export function link(s: Services): Composer<Context> {
     };
 
     if (action === KEEP) {
-      if (threadChat(s.db, key) !== from) {
+      if (!sameChat(threadChat(s.db, key), fromRef)) {
         await ctx.answerCallbackQuery({ text: t('link.stale'), show_alert: true });
         return void (await done(t('link.stale')));
       }
       await ctx.answerCallbackQuery({ text: t('link.kept', { chatId: from }) });
       return void (await done(t('link.kept', { chatId: from })));
     }
-    const result = moveThread(s.db, key, from, to, ctx.from.id);
+    const result = moveThread(s.db, key, fromRef, toRef, ctx.from.id);
     if (!result.moved) {
       await ctx.answerCallbackQuery({ text: t('link.stale'), show_alert: true });
       return void (await done(t('link.stale')));
@@ -131,7 +198,7 @@ export function link(s: Services): Composer<Context> {
     await ctx.answerCallbackQuery({ text: t('link.moved', { from, to }) });
     await done(t('link.moved', { from, to }));
     // The topic carries the new chat's name, so the old chat's next topic does not share it.
-    const found = await s.chats.lookUp(to);
+    const found = await (s.chatsFor(toRef.businessId) ?? s.chats).lookUp(to);
     const title = found.ok ? topicTitleOf(found.chat) : fitTopicTitle(t('link.plainTitle', { chatId: to }));
     await ctx.api
       .editForumTopic(key.tgChatId, topic, { name: title })
@@ -141,7 +208,7 @@ export function link(s: Services): Composer<Context> {
       const card = await ctx.api
         .sendMessage(key.tgChatId, t('link.card', { chat: found.chat, mode: 'topic' }), { message_thread_id: topic })
         .catch((err: unknown) => void s.log.warn({ err: describe(err) }, 'link: could not post the card of the moved topic'));
-      if (card) addAnchor(s.db, { tgChatId: key.tgChatId, tgMessageId: card.message_id, marketChatId: to, kind: 'link_card' });
+      if (card) addAnchor(s.db, { tgChatId: key.tgChatId, tgMessageId: card.message_id, ...toRef, kind: 'link_card' });
     }
     if (result.leftThread !== undefined) {
       await tellLeftThread(ctx, key.tgChatId, result.leftThread, found.ok ? found.chat : to, topic);
@@ -181,8 +248,8 @@ export function link(s: Services): Composer<Context> {
       if (home !== undefined) unlinkThread(s.db, { tgChatId: msg.chat.id, tgThreadId: home });
     }
     if (unlinked === undefined) return void (await ctx.reply(t('unlink.notLinked')));
-    s.log.info({ chatId: unlinked, tgChatId: msg.chat.id, topic, by: ctx.from?.id }, 'unlinked');
-    await ctx.reply(t('unlink.done', { chatId: unlinked }));
+    s.log.info({ chatId: unlinked.marketChatId, businessId: unlinked.businessId, tgChatId: msg.chat.id, topic, by: ctx.from?.id }, 'unlinked');
+    await ctx.reply(t('unlink.done', { chatId: unlinked.marketChatId }));
   });
   return c;
 }

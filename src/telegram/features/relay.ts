@@ -4,7 +4,7 @@
  */
 import { Composer, type Context } from 'grammy';
 import type { Message } from 'grammy/types';
-import { addAnchor, anchorChat, threadChat } from '../../db/links.js';
+import { addAnchor, anchorChat, threadChat, type ChatRef } from '../../db/links.js';
 import { checkText, isBlank, isInternalNote } from '../../bridge/text-rules.js';
 import type { NewRelay } from '../../bridge/relay.js';
 import { MAX_FILE_BYTES } from '../../market/client.js';
@@ -12,8 +12,11 @@ import { t } from '../../texts.js';
 import { contentKind, explicitReplyTo, isCommand, topicOf } from '../messages.js';
 import type { Services } from '../services.js';
 
-/** The Market chat a message is addressed to: an explicit reply to an anchor wins, then the topic's link. */
-export function targetChat(s: Services, m: Message): number | undefined {
+/**
+ * The Market chat a message is addressed to, with the shop it belongs to (stored with the link, never guessed): an
+ * explicit reply to an anchor wins, then the topic's link.
+ */
+export function targetChat(s: Services, m: Message): ChatRef | undefined {
   const replied = explicitReplyTo(m);
   if (replied) {
     const chat = anchorChat(s.db, m.chat.id, replied.message_id);
@@ -96,8 +99,8 @@ export function relay(s: Services): Composer<Context> {
     if (isCommand(m)) return; // unknown commands are not messages for the buyer
     const kind = contentKind(m);
     if (kind === undefined) return; // service messages
-    const marketChatId = targetChat(s, m);
-    if (marketChatId === undefined) {
+    const target = targetChat(s, m);
+    if (target === undefined) {
       if (m.chat.type === 'private' && kind === 'text' && !isInternalNote(m.text ?? '')) {
         await ctx.reply(t('relay.replyHint'));
       }
@@ -125,6 +128,13 @@ export function relay(s: Services): Composer<Context> {
       return;
     }
 
+    const { businessId, marketChatId } = target;
+    const queue = s.relayFor(businessId);
+    if (!queue) {
+      s.log.warn({ tgChatId: m.chat.id, businessId, marketChatId }, 'not relayed: the chat belongs to a shop this bot no longer serves');
+      await ctx.reply(t('shops.gone', { businessId }), { reply_parameters: { message_id: m.message_id } });
+      return;
+    }
     const base: NewRelay = {
       tgChatId: m.chat.id,
       tgMessageId: m.message_id,
@@ -152,16 +162,16 @@ export function relay(s: Services): Composer<Context> {
       if (s.relay.findByMessage(m.chat.id, m.message_id)) return; // a redelivered update: answered before
       // Answer first, then record: a crash in between repeats the answer rather than losing it.
       const sent = await ctx.reply(refusal.reply, { reply_parameters: { message_id: m.message_id } });
-      addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, marketChatId, kind: 'echo' });
-      s.relay.recordRefusal({ ...base, text: leaks ? '[withheld: contained a secret]' : (text ?? m.caption), file }, refusal.code, refusal.reply);
+      addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, businessId, marketChatId, kind: 'echo' });
+      queue.recordRefusal({ ...base, text: leaks ? '[withheld: contained a secret]' : (text ?? m.caption), file }, refusal.code, refusal.reply);
       return;
     }
     // A caption travels in the file's row and is sent right after the file (see bridge/relay.ts).
     // One transaction: the ledger row and the anchor that lets a reply to one's own message continue the
     // conversation are written together (and one commit is cheaper than two).
     const row = s.db.transaction(() => {
-      const recorded = s.relay.submit({ ...base, ...(file ? { file, text: caption } : { text }) });
-      if (recorded) addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: m.message_id, marketChatId, kind: 'seller' });
+      const recorded = queue.submit({ ...base, ...(file ? { file, text: caption } : { text }) });
+      if (recorded) addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: m.message_id, businessId, marketChatId, kind: 'seller' });
       return recorded;
     });
     if (!row) s.log.info({ tgChatId: m.chat.id, tgMessageId: m.message_id }, 'duplicate update: already relayed');
@@ -174,7 +184,7 @@ export function relay(s: Services): Composer<Context> {
     if (!row || !s.isAdmin(ctx.from?.id)) return;
     if (!s.relay.claimEditNotice(row.id)) return;
     const sent = await ctx.reply(t('relay.edited'), { reply_parameters: { message_id: m.message_id } });
-    addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, marketChatId: row.marketChatId, kind: 'echo' });
+    addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, businessId: row.businessId, marketChatId: row.marketChatId, kind: 'echo' });
   });
   return c;
 }

@@ -18,11 +18,11 @@ export function status(s: Services): Composer<Context> {
 
     let chat: ChatInfo | undefined;
     if (linked !== undefined) {
-      const found = await s.chats.lookUp(linked);
+      const found = await (s.chatsFor(linked.businessId) ?? s.chats).lookUp(linked.marketChatId);
       if (found.ok) chat = found.chat;
     }
     const rows = recentRelays(s.db, msg.chat.id, topic, 5);
-    const lines = [t('status.header', { chatId: linked, chat })];
+    const lines = [t('status.header', { chatId: linked?.marketChatId, chat })];
     if (rows.length === 0) lines.push(t('status.noDeliveries'));
     for (const r of rows) {
       const text = r.kind === 'file' ? t('status.file', { name: r.fileName }) : (r.text ?? '');
