@@ -19,6 +19,9 @@ import { GroupChatId } from './bridge/group.js';
 import { followGroupUpgrade } from './telegram/features/migration.js';
 import { wasPausedIn } from './telegram/presence.js';
 import { isKnownMarketChat } from './db/known-chats.js';
+import { isMember } from './db/team.js';
+import { destinationFor } from './bridge/destination.js';
+import type { Db } from './db/open.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
 import { TelegramFiles } from './telegram/files.js';
@@ -132,10 +135,17 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     const marketTimeoutMs = opts.marketTimeoutMs ?? config.market.timeoutMs;
     // Requests already on the wire get their full timeout to come back before the database closes.
     const graceMs = opts.shutdownGraceMs ?? marketTimeoutMs + 1_000;
+    const checkMs = opts.startupCheckMs ?? STARTUP_CHECK_MS;
+    // Without MARKET_BUSINESS_ID the shop is the key's own business, asked of Market before anything else needs it.
+    const shop: { businessId: number; name: string | undefined } =
+      config.market.businessId !== undefined
+        ? { businessId: config.market.businessId, name: undefined }
+        : await findBusiness(config, limits, marketTimeoutMs, checkMs, db.db, log);
+    config = { ...config, market: { ...config.market, businessId: shop.businessId } };
     const market = new MarketClient({
       baseUrl: config.market.apiUrl,
       apiKey: config.market.apiKey,
-      businessId: config.market.businessId,
+      businessId: shop.businessId,
       limits,
       timeoutMs: marketTimeoutMs,
       onAnswer: (op, status) => metrics.marketAnswer(op, status),
@@ -168,16 +178,22 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       relay,
       chats: new MarketChats({ getChat: (chatId) => market.getChat(chatId, 'relay') }),
       group,
-      isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
+      isOwner: (id) => id !== undefined && config.telegram.adminIds.has(id),
+      isTeam: (id) => id !== undefined && (config.telegram.adminIds.has(id) || isMember(db.db, id)),
+      shops: () => [{ businessId: shop.businessId, name: shop.name ?? t('shops.unnamed', { businessId: shop.businessId }) }],
       secrets: secretValues(config),
     };
     mountFeatures(bot, services);
     bot.api.config.use(followGroupUpgrade(services, () => bot.api));
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
-    const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group });
+    // Buyer chats go where /setup placed the shop, else to TELEGRAM_CHAT_ID; the sync waits while neither is set.
+    const destination = () => destinationFor(db.db, config.telegram.chatId, shop.businessId);
+    const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group, destination });
     if (inbound) services.onGroupMoved = () => inbound.groupMoved();
-    if (inbound) services.presence = inbound.presence;
+    if (inbound) services.presence = { memberChanged: (member, title) => inbound.presence.memberChanged(member, title) };
+    if (inbound) services.placesChanged = () => inbound.placeChanged();
+    if (inbound) services.inboundChat = () => inbound.where();
     const notifyGate =
       inbound && config.market.notifyPort !== undefined
         ? new NotifyGate({
@@ -193,14 +209,13 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         ? undefined
         : { port: config.healthPort, routes: healthRoutes(metrics, () => (db.sqlite.open ? db.db : undefined)) };
 
-    const checkMs = opts.startupCheckMs ?? STARTUP_CHECK_MS;
     const notice = (line: string, level: 'info' | 'warn' = 'warn') => {
       log[level](line);
       opts.onNotice?.(line);
     };
     const teamChat = group.current();
     await checkTelegram(bot, config, log, checkMs, teamChat, teamChat !== undefined && wasPausedIn(db.db, teamChat));
-    const marketDown = await checkMarket(market, config, log, checkMs);
+    const marketDown = await checkMarket(market, config, log, checkMs, shop);
     if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
     await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
 
@@ -217,13 +232,19 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         dispatch: opts.dispatch,
         onFatal: reportFatal,
         health,
+        isTeam: services.isTeam,
       });
     } catch (err) {
       if (err instanceof IntakeError) throw new StartupError([err.message]);
       throw err;
     }
     await inbound?.start();
-    log.info({ bot: bot.botInfo.username, businessId: config.market.businessId }, 'market-bridge started');
+    const where = startupWhere(services, inbound?.where(), config.telegram.chatId);
+    log.info(
+      { bot: bot.botInfo.username, businessId: shop.businessId, shops: services.shops(), chatsGo: inbound?.where() ?? null, where },
+      'market-bridge started',
+    );
+    notice(where, 'info');
 
     // Market could not be asked at start: the bridge runs (replies wait in the queue) and keeps asking.
     let reportFailure: (err: StartupError) => void = () => undefined;
@@ -233,7 +254,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       const retryMs = opts.startupRetryMs ?? STARTUP_RETRY_MS;
       const recheck = async () => {
         try {
-          const why = await checkMarket(market, config, log, checkMs);
+          const why = await checkMarket(market, config, log, checkMs, shop);
           if (stopRechecking.stopped) return;
           if (why === undefined) {
             notice(t('startup.marketAnswers', { url: config.market.apiUrl }), 'info');
@@ -389,17 +410,26 @@ async function checkChatMembership(bot: Bot<Context>, chatId: number, log: Logge
  * `timeoutMs`, a network error, a 5xx ...): the bridge then starts anyway (replies queue until Market answers) and
  * asks again later.
  */
-async function checkMarket(market: MarketClient, config: Config, log: Logger, timeoutMs: number): Promise<string | undefined> {
+async function checkMarket(
+  market: MarketClient,
+  config: Config,
+  log: Logger,
+  timeoutMs: number,
+  /** The shop being served; its name is filled in from Market's answer. */
+  shop: { businessId: number; name: string | undefined },
+): Promise<string | undefined> {
   const problems: string[] = [];
   try {
     const token = await withDeadline(timeoutMs, () => market.getTokenInfo());
     if (!token.scopes.some((s) => s === 'COMMUNICATION' || s === 'ALL_METHODS')) {
       problems.push(t('startup.marketScope', { scopes: token.scopes }));
     }
-    const businesses = await withDeadline(timeoutMs, () => market.getBusinessIds());
-    if (businesses.length > 0 && !businesses.includes(config.market.businessId)) {
-      problems.push(t('startup.marketBusiness', { businessId: config.market.businessId, businesses }));
+    const shops = await withDeadline(timeoutMs, () => market.getShops());
+    const businesses = shops.map((s) => s.businessId);
+    if (businesses.length > 0 && !businesses.includes(shop.businessId)) {
+      problems.push(t('startup.marketBusiness', { businessId: shop.businessId, businesses }));
     }
+    shop.name ??= shops.find((s) => s.businessId === shop.businessId)?.name;
   } catch (err) {
     if (err instanceof MarketError && (err.kind === 'unauthorized' || err.kind === 'forbidden')) {
       problems.push(t('startup.marketKeyRefused', { status: err.status, code: err.code }));
@@ -420,4 +450,56 @@ function marketFailure(err: unknown): string {
     return err.kind === 'network' || err.kind === 'timeout' ? words || err.kind : `${err.kind.replace('_', ' ')}: ${words}`;
   }
   return describe(err).message;
+}
+
+/** Where the shop found at start is remembered, so a start while Market is down still knows it. */
+const BUSINESS_KEY = 'market.discoveredBusiness';
+
+/**
+ * MARKET_BUSINESS_ID was not given: the Api-Key belongs to one cabinet, and GET /v2/campaigns names it (with its
+ * name). Market unreachable: the business found at an earlier start, if any; otherwise one line saying what to do.
+ */
+async function findBusiness(
+  config: Config,
+  limits: MarketLimits,
+  marketTimeoutMs: number,
+  timeoutMs: number,
+  db: Db,
+  log: Logger,
+): Promise<{ businessId: number; name: string | undefined }> {
+  // Only GET /v2/campaigns is asked here, which names no business: the client's business id is never used.
+  const lookUp = new MarketClient({ baseUrl: config.market.apiUrl, apiKey: config.market.apiKey, businessId: 0, limits, timeoutMs: marketTimeoutMs });
+  let shops;
+  try {
+    shops = await withDeadline(timeoutMs, () => lookUp.getShops());
+  } catch (err) {
+    if (err instanceof MarketError && (err.kind === 'unauthorized' || err.kind === 'forbidden')) {
+      throw new StartupError([t('startup.marketKeyRefused', { status: err.status, code: err.code })]);
+    }
+    const saved = getKv(db, BUSINESS_KEY);
+    if (saved !== undefined) {
+      log.warn({ err: describe(err) }, 'could not ask Market for the Api-Key’s business; using the one found at an earlier start');
+      return JSON.parse(saved) as { businessId: number; name: string | undefined };
+    }
+    throw new StartupError([t('startup.businessUnknown', { url: config.market.apiUrl, why: marketFailure(err) })]);
+  }
+  if (shops.length === 0) throw new StartupError([t('startup.businessNone')]);
+  if (shops.length > 1) {
+    throw new StartupError([t('startup.businessSeveral', { businesses: shops.map((s) => s.businessId).join(', ') })]);
+  }
+  const found = shops[0]!;
+  setKv(db, BUSINESS_KEY, JSON.stringify(found));
+  return found;
+}
+
+/** The start-up line: which shop, and where its buyer chats go (or the next step when nothing is set up yet). */
+function startupWhere(s: Services, where: number | undefined, configured: number | undefined): string {
+  const shop = s.shops()[0]!;
+  if (where === undefined) return t('startup.nowhere', { name: shop.name, businessId: shop.businessId });
+  return t('startup.chatsGo', {
+    name: shop.name,
+    businessId: shop.businessId,
+    chatId: where,
+    how: where === configured ? 'config' : 'setup',
+  });
 }

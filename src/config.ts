@@ -50,7 +50,7 @@ const httpUrl = z
   .transform((v) => v.replace(/\/+$/, ''));
 
 /** Ids Telegram puts in `from` for messages that are not from a person. */
-const NOT_PEOPLE = new Set([1087968824, 136817688, 777000]);
+export const NOT_PEOPLE = new Set([1087968824, 136817688, 777000]);
 
 const adminIds = z
   .string()
@@ -78,7 +78,7 @@ const envSchema = z.object({
   TELEGRAM_ADMIN_IDS: required(adminIds),
   TELEGRAM_CHAT_ID: optional(telegramChatId),
   MARKET_API_KEY: required(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "Bearer")')),
-  MARKET_BUSINESS_ID: required(positiveInt),
+  MARKET_BUSINESS_ID: optional(positiveInt),
   MARKET_API_URL: optional(httpUrl).default(DEFAULT_MARKET_API_URL),
   MARKET_NOTIFY_PORT: optional(port),
   MARKET_NOTIFY_ALLOW_IPS: optional(ipList),
@@ -113,7 +113,8 @@ export interface Config {
   };
   market: {
     apiKey: string;
-    businessId: number;
+    /** MARKET_BUSINESS_ID; undefined: the key's own business, found at start (GET /v2/campaigns). */
+    businessId: number | undefined;
     apiUrl: string;
     notifyPort: number | undefined;
     notifyAllowIps: string[] | undefined;

@@ -159,6 +159,17 @@ export class MarketClient {
     return [...new Set(r.campaigns.map((c) => c.business?.id).filter((id): id is number => id !== undefined))];
   }
 
+  /** GET /v2/campaigns: the businesses this key can reach, each with its name when Market gives one. */
+  async getShops(): Promise<{ businessId: number; name: string | undefined }[]> {
+    const r = await this.call('getCampaigns', 'relay', { method: 'GET', url: '/v2/campaigns' }, campaignsResultSchema, false);
+    const shops = new Map<number, string | undefined>();
+    for (const c of r.campaigns) {
+      const id = c.business?.id;
+      if (id !== undefined && !shops.get(id)) shops.set(id, c.business?.name || undefined);
+    }
+    return [...shops].map(([businessId, name]) => ({ businessId, name }));
+  }
+
   private async call(op: OperationId, priority: Priority, req: AxiosRequestConfig): Promise<undefined>;
   private async call<T extends z.ZodTypeAny>(
     op: OperationId,

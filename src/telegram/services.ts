@@ -21,9 +21,19 @@ export interface Services {
   group: GroupChatId;
   /** After the team group got a new id: the inbound sync looks at the new chat again (set when it runs). */
   onGroupMoved?(): Promise<void>;
-  isAdmin(userId: number | undefined): boolean;
+  /** On the team: an owner (TELEGRAM_ADMIN_IDS) or a member an owner added with /team add. May write to buyers. */
+  isTeam(userId: number | undefined): boolean;
+  /** An owner (TELEGRAM_ADMIN_IDS): may also change the team and where shops' chats appear (/setup). */
+  isOwner(userId: number | undefined): boolean;
+  shops: () => readonly ShopSummary[];
+  /** /setup changed where a shop's chats appear: the inbound sync posts there from now on (set when it runs). */
+  placesChanged?(): Promise<void>;
+  /** Where the inbound sync posts now, if anywhere (set when it runs). */
+  inboundChat?(): number | undefined;
   /** The bot token and Api-Key: never relayed, logged or stored. */
   secrets: readonly string[];
   /** Whether the bot may post in TELEGRAM_CHAT_ID (set once the inbound sync exists; absent without it). */
   presence?: Pick<TelegramPresence, 'memberChanged'>;
 }
+
+export interface ShopSummary { businessId: number; name: string }

@@ -15,7 +15,9 @@ export function membership(s: Services): Composer<Context> {
       { tgChatId: u.chat.id, from: u.from.id, was: u.old_chat_member.status, now: u.new_chat_member.status },
       'the bot’s membership changed',
     );
-    if (u.chat.id !== s.config.telegram.chatId) return;
+    // Only where buyer chats appear (TELEGRAM_CHAT_ID, or the /setup place) does the bot's standing pause posting.
+    const here = s.inboundChat ? s.inboundChat() : s.config.telegram.chatId;
+    if (here === undefined || (u.chat.id !== here && u.chat.id !== s.group.resolve(here))) return;
     await s.presence?.memberChanged(u.new_chat_member, title);
   });
   return c;
