@@ -180,7 +180,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       group,
       isOwner: (id) => id !== undefined && config.telegram.adminIds.has(id),
       isTeam: (id) => id !== undefined && (config.telegram.adminIds.has(id) || isMember(db.db, id)),
-      shops: () => [{ businessId: shop.businessId, name: shop.name ?? t('shops.unnamed', { businessId: shop.businessId }) }],
+      shops: () => [{ businessId: shop.businessId, name: shop.name ?? t('shops.unnamed', { businessId: String(shop.businessId) }) }],
       secrets: secretValues(config),
     };
     mountFeatures(bot, services);
@@ -495,11 +495,11 @@ async function findBusiness(
 /** The start-up line: which shop, and where its buyer chats go (or the next step when nothing is set up yet). */
 function startupWhere(s: Services, where: number | undefined, configured: number | undefined): string {
   const shop = s.shops()[0]!;
-  if (where === undefined) return t('startup.nowhere', { name: shop.name, businessId: shop.businessId });
+  if (where === undefined) return t('startup.nowhere', { name: shop.name, businessId: String(shop.businessId) });
   return t('startup.chatsGo', {
     name: shop.name,
-    businessId: shop.businessId,
-    chatId: where,
+    businessId: String(shop.businessId),
+    chatId: String(where),
     how: where === configured ? 'config' : 'setup',
   });
 }

@@ -387,16 +387,15 @@ const en = {
   'command.setup': () => 'Choose which shops’ buyer chats appear here',
   'help.setup': () =>
     [
-      '',
       'Setting up',
       '/id – this chat’s id, the topic’s id and your own user id.',
       '/team – who may write to buyers. Owners add someone with /team add as a reply to their message (or /team add <user id>), and remove with /team remove.',
       '/setup – (owners) choose which shops’ buyer chats appear in this chat.',
     ].join('\n'),
-  'id.chat': (p: { chatId: number }) => `Chat id: ${p.chatId}`,
-  'id.topic': (p: { threadId: number }) => `Topic id: ${p.threadId}`,
-  'id.you': (p: { userId: number }) => `Your user id: ${p.userId}`,
-  'shops.unnamed': (p: { businessId: number }) => `Business ${p.businessId}`,
+  'id.chat': (p: { chatId: string }) => `Chat id: ${p.chatId}`,
+  'id.topic': (p: { threadId: string }) => `Topic id: ${p.threadId}`,
+  'id.you': (p: { userId: string }) => `Your user id: ${p.userId}`,
+  'shops.unnamed': (p: { businessId: string }) => `Business ${p.businessId}`,
 
   'team.ownersOnly': () =>
     'Only the bot’s owners (TELEGRAM_ADMIN_IDS) can change the team. Ask one of them to do it.',
@@ -407,11 +406,11 @@ const en = {
       '/team alone lists the team.',
     ].join('\n'),
   'team.badId': (p: { arg: string }) =>
-    `“${p.arg.slice(0, 40)}” is not a Telegram user id: it must be a whole number (the person sees theirs with /id). Nobody was changed.`,
+    `“${p.arg}” is not a Telegram user id: it must be a whole number (the person sees theirs with /id). Nobody was changed.`,
   'team.notAPerson': () =>
     'That message was not sent by a person who can be added (a bot, or someone writing anonymously as a group or channel). Nobody was changed.',
-  'team.whoNamed': (p: { name: string; userId: number }) => `${p.name} (${p.userId})`,
-  'team.whoId': (p: { userId: number }) => `User ${p.userId}`,
+  'team.whoNamed': (p: { name: string; userId: string }) => `${p.name} (${p.userId})`,
+  'team.whoId': (p: { userId: string }) => `User ${p.userId}`,
   'team.added': (p: { who: string }) =>
     `✅ ${p.who} is on the team now: their messages in buyer topics and their replies to buyers go to the buyers.`,
   'team.already': (p: { who: string }) => `${p.who} is on the team already.`,
@@ -445,7 +444,7 @@ const en = {
     '⚠️ Turn on Topics in the group’s settings. Until then buyer messages come here with a header naming their chat; answer by replying to them.',
   'setup.checkFailed': (p: { detail: string }) => `I could not check my rights here (${p.detail}). Send /setup again in a minute.`,
   'setup.stale': () => 'This question is out of date. Send /setup again.',
-  'setup.upgraded': (p: { from: number; to: number }) =>
+  'setup.upgraded': (p: { from: string; to: string }) =>
     `This group was upgraded to a supergroup, and Telegram gave it a new id: ${p.to} (it was ${p.from}). The shops placed here with /setup follow it: their buyer messages arrive here. Messages from before the upgrade can no longer be answered by replying to them.`,
 
   'join.hello': () =>
@@ -457,9 +456,9 @@ const en = {
       '3. Send /setup here and choose which shops’ chats appear in this group.',
     ].join('\n'),
 
-  'startup.chatsGo': (p: { name: string; businessId: number; chatId: number; how: string }) =>
+  'startup.chatsGo': (p: { name: string; businessId: string; chatId: string; how: string }) =>
     `Shop “${p.name}” (business ${p.businessId}): buyer chats go to Telegram chat ${p.chatId} (${p.how === 'setup' ? 'chosen with /setup' : 'TELEGRAM_CHAT_ID'}).`,
-  'startup.nowhere': (p: { name: string; businessId: number }) =>
+  'startup.nowhere': (p: { name: string; businessId: string }) =>
     `Shop “${p.name}” (business ${p.businessId}): buyer chats are not shown in Telegram yet. Next step: add the bot to your team’s group and send /setup there, or write /setup to the bot in private. Replies to /link cards work already.`,
   'startup.businessUnknown': (p: { url: string; why: string }) =>
     `MARKET_API_KEY: cannot find the key’s business (cabinet), because Market at MARKET_API_URL (${p.url}) did not answer: ${p.why}. Start again once Market answers, or set MARKET_BUSINESS_ID.`,

@@ -10,6 +10,6 @@ export const COMMANDS = (['help', 'link', 'unlink', 'status', 'id', 'team', 'set
 
 export function help(s: Services): Composer<Context> {
   const c = new Composer<Context>();
-  c.command(['help', 'start'], (ctx) => ctx.reply(t('help', { isAdmin: s.isTeam(ctx.from?.id) }) + '\n' + t('help.setup')));
+  c.command(['help', 'start'], (ctx) => ctx.reply(t('help', { isAdmin: s.isTeam(ctx.from?.id) }) + '\n\n' + t('help.setup')));
   return c;
 }

@@ -25,10 +25,10 @@ export function id(s: Services): Composer<Context> {
   cmd.use(async (ctx) => {
     const msg = ctx.msg;
     const topic = topicOf(msg);
-    const lines = [t('id.chat', { chatId: msg.chat.id })];
-    if (topic !== null) lines.push(t('id.topic', { threadId: topic }));
+    const lines = [t('id.chat', { chatId: String(msg.chat.id) })];
+    if (topic !== null) lines.push(t('id.topic', { threadId: String(topic) }));
     // Someone writing as the group has no user id of their own to show (`from` is Telegram's stand-in).
-    if (ctx.from && !sentAsChat(msg)) lines.push(t('id.you', { userId: ctx.from.id }));
+    if (ctx.from && !sentAsChat(msg)) lines.push(t('id.you', { userId: String(ctx.from.id) }));
     await ctx.reply(lines.join('\n'), { reply_parameters: { message_id: msg.message_id } });
   });
   return c;

@@ -23,7 +23,7 @@ async function groupMoved(s: Services, api: Api, from: number, to: number, via: 
       s.group.migrate(from, to);
       s.log.warn({ from, to, via }, 'a group with shops placed by /setup was upgraded to a supergroup; its shops follow it');
       await api
-        .sendMessage(to, t('setup.upgraded', { from, to }))
+        .sendMessage(to, t('setup.upgraded', { from: String(from), to: String(to) }))
         .catch((err: unknown) => s.log.warn({ err: describe(err), to }, 'could not tell the team about the new group id'));
       await s.placesChanged?.().catch((err: unknown) => s.log.warn({ err: describe(err) }, 'inbound: could not move to the new group'));
       return;

@@ -19,7 +19,7 @@ export function personName(u: Pick<User, 'first_name' | 'last_name' | 'username'
 }
 
 function who(name: string | null | undefined, userId: number): string {
-  return name ? t('team.whoNamed', { name, userId }) : t('team.whoId', { userId });
+  return name ? t('team.whoNamed', { name, userId: String(userId) }) : t('team.whoId', { userId: String(userId) });
 }
 
 export function team(s: Services): Composer<Context> {
@@ -47,7 +47,7 @@ export function team(s: Services): Composer<Context> {
     let userId: number;
     let name: string | null = null;
     if (arg !== '') {
-      if (!/^[1-9][0-9]{0,15}$/.test(arg) || !Number.isSafeInteger(Number(arg))) return void (await answer(t('team.badId', { arg })));
+      if (!/^[1-9][0-9]{0,15}$/.test(arg) || !Number.isSafeInteger(Number(arg))) return void (await answer(t('team.badId', { arg: arg.slice(0, 40) })));
       userId = Number(arg);
       name = await nameInChat(ctx, userId);
     } else {
