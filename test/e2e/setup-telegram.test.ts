@@ -212,6 +212,29 @@ describe('/setup', () => {
     expect(done).not.toContain('I can work here');
   });
 
+  it('placed in a basic group, then Topics turned on (a new supergroup id): the place follows, the team is told once', async () => {
+    h = await bare();
+    const group = h.tg.addGroup({ title: 'Basic team', type: 'group' });
+    const ask = await command(h, { chatId: group.id, from: ADMIN, text: '/setup' });
+    await press(h, ask, ADMIN, `setup:${h.market.businessId}`);
+    await press(h, ask, ADMIN, 'setupDone');
+    expect(h.tg.message(group.id, ask.message_id)!.text).toContain('Turn on Topics in the group’s settings');
+
+    const upgraded = h.tg.upgradeToSupergroup(group.id, { forum: true, by: ADMIN });
+    await h.until(() => h!.rows<{ tg_chat_id: number }>('SELECT tg_chat_id FROM shop_places')[0]?.tg_chat_id === upgraded.id, 5000, 'the place moved');
+    await h.settled();
+    const told = botTexts(h, upgraded.id).filter((t) => t.includes('The shops placed here with /setup follow it'));
+    expect(told).toHaveLength(1);
+    expect(told[0]).toContain(`new id: ${upgraded.id}`);
+
+    const chat = h.market.addChat({ customerName: 'Ivan' });
+    h.market.addMessage(chat.chatId, { message: 'After the upgrade' });
+    await syncNow(h, chat.chatId);
+    const topics = liveTopics(h, upgraded.id);
+    expect(topics).toHaveLength(1);
+    expect(botTexts(h, upgraded.id, topics[0]!.message_thread_id).slice(1)).toEqual(['👤 Buyer\nAfter the upgrade']);
+  });
+
   it('in the private chat: the shop’s chats come there as reply chains', async () => {
     h = await bare();
     h.tg.addPrivateChat(ADMIN);
@@ -234,6 +257,17 @@ describe('the bot joining a group', () => {
     expect(hello.text).toContain('Make me an administrator of this group with the “Manage topics” right');
     expect(hello.text).toContain('Turn on Topics');
     expect(hello.text).toContain('Send /setup here');
+    await h.settled();
+    expect(h.tg.calls.filter((c) => c.method === 'leaveChat')).toEqual([]);
+  });
+
+  it('added back by someone who is not an owner to the chat the owners chose: stays', async () => {
+    h = await bare();
+    const group = h.tg.addGroup({ title: 'Shop team', forum: true });
+    const ask = await command(h, { chatId: group.id, from: ADMIN, text: '/setup' });
+    await press(h, ask, ADMIN, `setup:${h.market.businessId}`);
+    h.tg.setBotRights(group.id, { status: 'left' });
+    h.tg.setBotRights(group.id, { status: 'administrator', canManageTopics: true });
     await h.settled();
     expect(h.tg.calls.filter((c) => c.method === 'leaveChat')).toEqual([]);
   });
