@@ -65,4 +65,5 @@ startup-chatsGo = Shop “{ $name }” (business { $businessId }): buyer chats g
 startup-nowhere = Shop “{ $name }” (business { $businessId }): buyer chats are not shown in Telegram yet. Next step: add the bot to your team’s group and send /setup there, or write /setup to the bot in private. Replies to /link cards work already.
 startup-businessUnknown = MARKET_API_KEY: cannot find the key’s business (cabinet), because Market at MARKET_API_URL ({ $url }) did not answer: { $why }. Start again once Market answers, or set MARKET_BUSINESS_ID.
 startup-businessNone = MARKET_API_KEY: Market lists no shop for this key, so its business (cabinet) can’t be found. Set MARKET_BUSINESS_ID to your cabinet’s id.
+startup-businessChanged = MARKET_API_KEY now belongs to business { $businesses }, not to { $businessId } found at an earlier start: start the bot again to serve the key’s business (or set MARKET_BUSINESS_ID).
 startup-businessSeveral = MARKET_API_KEY reaches several businesses ({ $businesses }): set MARKET_BUSINESS_ID to the one this bot serves.

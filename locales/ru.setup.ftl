@@ -65,4 +65,5 @@ startup-chatsGo = Магазин «{ $name }» (кабинет { $businessId }):
 startup-nowhere = Магазин «{ $name }» (кабинет { $businessId }): чаты с покупателями пока не показываются в Telegram. Что дальше: добавьте бота в группу команды и отправьте там /setup или напишите боту /setup в личном чате. Ответы на карточки /link уже работают.
 startup-businessUnknown = MARKET_API_KEY: не удалось узнать кабинет этого ключа, потому что Маркет по адресу MARKET_API_URL ({ $url }) не ответил: { $why }. Запустите бота снова, когда Маркет ответит, или укажите MARKET_BUSINESS_ID.
 startup-businessNone = MARKET_API_KEY: Маркет не показывает ни одного магазина для этого ключа, поэтому кабинет не найти. Укажите в MARKET_BUSINESS_ID id вашего кабинета.
+startup-businessChanged = MARKET_API_KEY теперь относится к кабинету { $businesses }, а не к { $businessId }, найденному при прошлом запуске: запустите бота снова, чтобы он обслуживал кабинет ключа (или укажите MARKET_BUSINESS_ID).
 startup-businessSeveral = MARKET_API_KEY даёт доступ к нескольким кабинетам ({ $businesses }): укажите в MARKET_BUSINESS_ID тот, который обслуживает этот бот.

@@ -65,4 +65,5 @@ startup-chatsGo = 店铺“{ $name }”（商家 { $businessId }）：买家聊�
 startup-nowhere = 店铺“{ $name }”（商家 { $businessId }）：买家聊天尚未在 Telegram 中显示。下一步：将机器人加入团队群组并在群内发送 /setup，或在私聊中向机器人发送 /setup。回复 /link 卡片已可使用。
 startup-businessUnknown = MARKET_API_KEY：无法确定该密钥所属的商家，因为 MARKET_API_URL（{ $url }）上的 Market 没有响应：{ $why }。请在 Market 恢复后重新启动，或设置 MARKET_BUSINESS_ID。
 startup-businessNone = MARKET_API_KEY：Market 未列出该密钥的任何店铺，因此无法确定其商家。请将 MARKET_BUSINESS_ID 设为您的商家 ID。
+startup-businessChanged = MARKET_API_KEY 现在属于商家 { $businesses }，而不是上次启动时找到的 { $businessId }：请重新启动机器人以服务该密钥的商家（或设置 MARKET_BUSINESS_ID）。
 startup-businessSeveral = MARKET_API_KEY 可访问多个商家（{ $businesses }）：请将 MARKET_BUSINESS_ID 设为本机器人服务的那一个。

@@ -137,10 +137,10 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     const graceMs = opts.shutdownGraceMs ?? marketTimeoutMs + 1_000;
     const checkMs = opts.startupCheckMs ?? STARTUP_CHECK_MS;
     // Without MARKET_BUSINESS_ID the shop is the key's own business, asked of Market before anything else needs it.
-    const shop: { businessId: number; name: string | undefined } =
+    const shop: Shop =
       config.market.businessId !== undefined
-        ? { businessId: config.market.businessId, name: undefined }
-        : await findBusiness(config, limits, marketTimeoutMs, checkMs, db.db, log);
+        ? { businessId: config.market.businessId, name: undefined, found: false }
+        : { ...(await findBusiness(config, limits, marketTimeoutMs, checkMs, db.db, log)), found: true };
     config = { ...config, market: { ...config.market, businessId: shop.businessId } };
     const market = new MarketClient({
       baseUrl: config.market.apiUrl,
@@ -416,7 +416,7 @@ async function checkMarket(
   log: Logger,
   timeoutMs: number,
   /** The shop being served; its name is filled in from Market's answer. */
-  shop: { businessId: number; name: string | undefined },
+  shop: Shop,
 ): Promise<string | undefined> {
   const problems: string[] = [];
   try {
@@ -427,7 +427,12 @@ async function checkMarket(
     const shops = await withDeadline(timeoutMs, () => market.getShops());
     const businesses = shops.map((s) => s.businessId);
     if (businesses.length > 0 && !businesses.includes(shop.businessId)) {
-      problems.push(t('startup.marketBusiness', { businessId: shop.businessId, businesses }));
+      // Found at an earlier start while Market was down now: the key was changed to another cabinet meanwhile.
+      problems.push(
+        shop.found
+          ? t('startup.businessChanged', { businessId: String(shop.businessId), businesses: businesses.join(', ') })
+          : t('startup.marketBusiness', { businessId: shop.businessId, businesses }),
+      );
     }
     shop.name ??= shops.find((s) => s.businessId === shop.businessId)?.name;
   } catch (err) {
@@ -450,6 +455,13 @@ function marketFailure(err: unknown): string {
     return err.kind === 'network' || err.kind === 'timeout' ? words || err.kind : `${err.kind.replace('_', ' ')}: ${words}`;
   }
   return describe(err).message;
+}
+
+/** The shop this process serves: MARKET_BUSINESS_ID, or `found` from the key (GET /v2/campaigns). */
+interface Shop {
+  businessId: number;
+  name: string | undefined;
+  found: boolean;
 }
 
 /** Where the shop found at start is remembered, so a start while Market is down still knows it. */

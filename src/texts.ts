@@ -464,6 +464,8 @@ const en = {
     `MARKET_API_KEY: cannot find the key’s business (cabinet), because Market at MARKET_API_URL (${p.url}) did not answer: ${p.why}. Start again once Market answers, or set MARKET_BUSINESS_ID.`,
   'startup.businessNone': () =>
     'MARKET_API_KEY: Market lists no shop for this key, so its business (cabinet) can’t be found. Set MARKET_BUSINESS_ID to your cabinet’s id.',
+  'startup.businessChanged': (p: { businessId: string; businesses: string }) =>
+    `MARKET_API_KEY now belongs to business ${p.businesses}, not to ${p.businessId} found at an earlier start: start the bot again to serve the key’s business (or set MARKET_BUSINESS_ID).`,
   'startup.businessSeveral': (p: { businesses: string }) =>
     `MARKET_API_KEY reaches several businesses (${p.businesses}): set MARKET_BUSINESS_ID to the one this bot serves.`,
 
