@@ -22,6 +22,7 @@ team-usage =
     /team alone lists the team.
 team-badId = “{ $arg }” is not a Telegram user id: it must be a whole number (the person sees theirs with /id). Nobody was changed.
 team-notAPerson = That message was not sent by a person who can be added (a bot, or someone writing anonymously as a group or channel). Nobody was changed.
+team-forwardHidden = Telegram hides who wrote that forwarded message (their privacy settings). Ask them for their user id (they see it with /id) and send /team add <id>. Nobody was changed.
 team-whoNamed = { $name } ({ $userId })
 team-whoId = User { $userId }
 team-added = ✅ { $who } is on the team now: their messages in buyer topics and their replies to buyers go to the buyers.

@@ -22,6 +22,7 @@ team-usage =
     只发送 /team 会列出团队。
 team-badId = “{ $arg }”不是 Telegram 用户 ID：必须是整数（对方可用 /id 查看）。团队未更改。
 team-notAPerson = 这条消息不是可添加的人发送的（机器人，或以群组/频道身份匿名发言的人）。团队未更改。
+team-forwardHidden = Telegram 隐藏了这条转发消息的作者（其隐私设置）。请向对方索要用户 ID（对方可用 /id 查看），然后发送 /team add <ID>。团队未更改。
 team-whoNamed = { $name }（{ $userId }）
 team-whoId = 用户 { $userId }
 team-added = ✅ { $who } 已加入团队：其在买家话题中的消息和对买家的回复会发送给买家。

@@ -409,6 +409,8 @@ const en = {
     `“${p.arg}” is not a Telegram user id: it must be a whole number (the person sees theirs with /id). Nobody was changed.`,
   'team.notAPerson': () =>
     'That message was not sent by a person who can be added (a bot, or someone writing anonymously as a group or channel). Nobody was changed.',
+  'team.forwardHidden': () =>
+    'Telegram hides who wrote that forwarded message (their privacy settings). Ask them for their user id (they see it with /id) and send /team add <id>. Nobody was changed.',
   'team.whoNamed': (p: { name: string; userId: string }) => `${p.name} (${p.userId})`,
   'team.whoId': (p: { userId: string }) => `User ${p.userId}`,
   'team.added': (p: { who: string }) =>

@@ -118,6 +118,18 @@ describe('the team', () => {
     expect(h.market.partnerTexts(market.chatId)).toEqual(['Member writes']);
   });
 
+  it('in the private chat: an owner replies /team add to a message forwarded from the teammate', async () => {
+    h = await bare();
+    const fwd = h.tg.userSends({ chatId: ADMIN.id, from: ADMIN, text: 'Vera’s note', forwardedFrom: MEMBER });
+    const added = await command(h, { chatId: ADMIN.id, from: ADMIN, text: '/team add', replyTo: fwd.message_id });
+    expect(added.text).toContain('Vera @vera_shop (113) is on the team now');
+    expect(h.rows('SELECT user_id, name, added_by FROM team_members')).toEqual([{ user_id: MEMBER.id, name: 'Vera @vera_shop', added_by: ADMIN.id }]);
+    const hidden = h.tg.userSends({ chatId: ADMIN.id, from: ADMIN, text: 'Hidden author', forwardedFrom: { hiddenName: 'Gleb' } });
+    const refused = await command(h, { chatId: ADMIN.id, from: ADMIN, text: '/team add', replyTo: hidden.message_id });
+    expect(refused.text).toContain('Telegram hides who wrote that forwarded message');
+    expect(h.rows('SELECT user_id FROM team_members')).toEqual([{ user_id: MEMBER.id }]);
+  });
+
   it('survives a restart: a member added before it still relays after it', async () => {
     h = await bare();
     const { market, chatId, threadId } = await h.linkedTopic();

@@ -111,6 +111,11 @@ export interface UserSendOptions {
    * `sender_chat` = the group and `from` = @GroupAnonymousBot (1087968824); the person cannot be identified.
    */
   asGroup?: boolean;
+  /**
+   * A forwarded message: `forward_origin` as the Bot API gives it, `user` with `sender_user`, or `hidden_user` (only
+   * `sender_user_name`) when the original author hides their account in forwards.
+   */
+  forwardedFrom?: UserInput | { hiddenName: string };
 }
 
 /** The placeholder user Telegram puts in `from` of messages sent on behalf of a group (anonymous admins). */
@@ -750,6 +755,13 @@ export class FakeTelegram {
       throw new Error('FakeTelegram.userSends: give text, photo, document, sticker, voice or videoNote');
     }
 
+    const fwd = opts.forwardedFrom;
+    if (fwd) {
+      content.forward_origin =
+        'hiddenName' in fwd
+          ? { type: 'hidden_user', sender_user_name: fwd.hiddenName, date: now() }
+          : { type: 'user', sender_user: clone(this.user(fwd)), date: now() };
+    }
     const msg = opts.asGroup
       ? this.compose(cs, this.user(GROUP_ANONYMOUS_BOT), { threadId, replyTo }, { sender_chat: clone(cs.chat), ...content })
       : this.compose(cs, from, { threadId, replyTo }, content);

@@ -53,9 +53,14 @@ export function team(s: Services): Composer<Context> {
     } else {
       const replied = explicitReplyTo(msg);
       if (!replied) return void (await answer(t('team.usage')));
-      if (replied.sender_chat || !replied.from || replied.from.is_bot) return void (await answer(t('team.notAPerson')));
-      userId = replied.from.id;
-      name = personName(replied.from);
+      // A message forwarded from the teammate (how an owner names someone in the private chat) stands for its author.
+      const origin = replied.forward_origin;
+      if (origin?.type === 'hidden_user') return void (await answer(t('team.forwardHidden')));
+      if (origin && origin.type !== 'user') return void (await answer(t('team.notAPerson')));
+      const person = origin?.type === 'user' ? origin.sender_user : replied.from;
+      if (replied.sender_chat || !person || person.is_bot) return void (await answer(t('team.notAPerson')));
+      userId = person.id;
+      name = personName(person);
     }
     if (NOT_PEOPLE.has(userId) || userId === ctx.me.id) return void (await answer(t('team.notAPerson')));
     const whom = who(name ?? memberName(s.db, userId), userId);
