@@ -2,6 +2,7 @@
  * The composition root shared by `npm start` and the end-to-end tests: config -> database -> Market client ->
  * relay queue -> bot -> polling. Returns a handle whose stop() shuts down in order.
  */
+import { createHash } from 'node:crypto';
 import type { Bot, Context } from 'grammy';
 import { GrammyError, HttpError } from 'grammy';
 import { secretValues, type Config } from './config.js';
@@ -19,6 +20,9 @@ import { GroupChatId } from './bridge/group.js';
 import { followGroupUpgrade } from './telegram/features/migration.js';
 import { wasPausedIn } from './telegram/presence.js';
 import { isKnownMarketChat } from './db/known-chats.js';
+import { isMember } from './db/team.js';
+import { destinationFor } from './bridge/destination.js';
+import type { Db } from './db/open.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
 import { TelegramFiles } from './telegram/files.js';
@@ -28,7 +32,6 @@ import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 import {
   adoptUnownedRows,
   buildShop,
-  destinationFor,
   discoverShops,
   hasUnownedRows,
   previousBusiness,
@@ -87,8 +90,8 @@ export interface Bridge {
   relay: RelayQueue;
   /** Every shop of this process. */
   shops: Shops;
-  /** Buyer -> Telegram sync; undefined when TELEGRAM_CHAT_ID is not set. */
-  inbound: Inbound | undefined;
+  /** Buyer -> Telegram sync, per shop; a shop without a place (/setup, TELEGRAM_CHAT_ID) posts nothing yet. */
+  inbound: Inbound;
   /** Between push notifications and the sync; undefined without notifications or without the inbound sync. */
   notifyGate: NotifyGate | undefined;
   /** Ports the webhook and notification servers listen on, when they run. */
@@ -160,10 +163,10 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     await checkTelegram(bot, config, log, checkMs, teamChat, teamChat !== undefined && wasPausedIn(db.db, teamChat));
 
     // ---- The shops: each key's business found at start (and its scopes checked), one Shop per business ----
-    const discovery = await findShops(config, checkMs, marketTimeoutMs, (op, status) => metrics.marketAnswer(op, status));
-    const marketDown = discovery.ok ? undefined : marketFailure(discovery.down);
-    if (!discovery.ok) log.warn({ err: describe(discovery.down) }, 'could not check the Api-Key with Market at start; continuing');
-    const accounts = discovery.ok ? discovery.accounts : [offlineAccount(config)];
+    const discovery = await findShops(config, db.db, log, checkMs, marketTimeoutMs, (op, status) => metrics.marketAnswer(op, status));
+    const marketDown = discovery.down === undefined ? undefined : marketFailure(discovery.down);
+    if (discovery.down !== undefined) log.warn({ err: describe(discovery.down) }, 'could not check the Api-Key with Market at start; continuing');
+    const accounts = discovery.accounts;
     if (hasUnownedRows(db.db)) {
       const previous = previousBusiness(config, accounts);
       if (previous === undefined) {
@@ -209,7 +212,8 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       relay,
       chats: firstShop.chats,
       group,
-      isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
+      isOwner: (id) => id !== undefined && config.telegram.adminIds.has(id),
+      isTeam: (id) => id !== undefined && (config.telegram.adminIds.has(id) || isMember(db.db, id)),
       secrets: secretValues(config),
       shops: () => shops.all().map((s) => ({ businessId: s.businessId, name: s.name })),
       relayFor: (businessId) => shops.get(businessId)?.relay,
@@ -217,20 +221,26 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       shopsIn: (tgChatId) =>
         shops
           .all()
-          .filter((s) => shops.size === 1 || destinationFor(s.businessId, group) === tgChatId || tgChatId > 0)
+          .filter((s) => shops.size === 1 || tgChatId > 0 || placedHere(s.businessId, tgChatId))
           .map((s) => ({ businessId: s.businessId, name: s.name })),
+    };
+    /** Whether a shop's buyer chats appear in this Telegram chat (its /setup place, or TELEGRAM_CHAT_ID). */
+    const placedHere = (businessId: number, tgChatId: number) => {
+      const place = destinationFor(db.db, group, businessId);
+      return place !== undefined && (place === tgChatId || group.resolve(place) === tgChatId);
     };
     mountFeatures(bot, services);
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
     const inbound = createInbound({ config, db: db.db, log, api: bot.api, shops, options: opts.inbound, group });
-    for (const shop of shops.all()) shop.inbound = inbound?.shops.get(shop.businessId);
-    if (inbound) services.onGroupMoved = () => inbound.groupMoved();
-    if (inbound) services.presence = inbound.presence;
+    for (const shop of shops.all()) shop.inbound = inbound.shops.get(shop.businessId);
+    services.onGroupMoved = () => inbound.groupMoved();
+    services.botMemberChanged = (tgChatId, member, title) => inbound.memberChanged(tgChatId, member, title);
+    services.placesChanged = () => inbound.placeChanged();
     // A notification names its business: each shop has its own gate before its own sync (a chat id is unique only
     // within its business); a notification of a business that is not a shop here is answered and ignored.
     const notifyGates = new Map<number, NotifyGate>();
-    if (inbound && config.market.notifyPort !== undefined) {
+    if (config.market.notifyPort !== undefined) {
       for (const shop of shops.all()) {
         const part = inbound.shops.get(shop.businessId)!;
         notifyGates.set(
@@ -273,19 +283,26 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         dispatch: opts.dispatch,
         onFatal: reportFatal,
         health,
+        isTeam: services.isTeam,
       });
     } catch (err) {
       if (err instanceof IntakeError) throw new StartupError([err.message]);
       throw err;
     }
-    await inbound?.start();
-    log.info({ bot: bot.botInfo.username, businessId: firstShop.businessId }, 'market-bridge started');
+    await inbound.start();
+    log.info(
+      { bot: bot.botInfo.username, businessId: firstShop.businessId, shops: services.shops(), chatsGo: inbound.where() ?? null },
+      'market-bridge started',
+    );
+    const firstPlace = inbound.where();
     const shopLine = t('shops.started', {
       list: shops.all().map((s) => `${s.name} (${s.businessId})`).join(', '),
-      destination: teamChat !== undefined ? String(destinationFor(firstShop.businessId, group)) : t('shops.nowhere'),
+      destination: firstPlace !== undefined ? String(firstPlace) : t('shops.nowhere'),
     });
     log.info({ shops: shops.all().map((s) => ({ businessId: s.businessId, name: s.name, campaigns: s.campaigns.map((c) => c.id) })) }, shopLine);
     opts.onStarted?.(shopLine);
+    // Then one line per shop: where its buyer chats go, or the next step when nothing is set up yet.
+    for (const shop of shops.all()) notice(startupWhere(shop, inbound.shops.get(shop.businessId)?.where(), group), 'info');
 
     // Market could not be asked at start: the bridge runs (replies wait in the queue) and keeps asking.
     let reportFailure: (err: StartupError) => void = () => undefined;
@@ -295,7 +312,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       const retryMs = opts.startupRetryMs ?? STARTUP_RETRY_MS;
       const recheck = async () => {
         try {
-          const why = await checkMarket(market, config, log, checkMs, firstShop.businessId);
+          const why = await checkMarket(market, config, log, checkMs, firstShop.businessId, discovery.remembered);
           if (stopRechecking.stopped) return;
           if (why === undefined) {
             notice(t('startup.marketAnswers', { url: config.market.apiUrl }), 'info');
@@ -334,7 +351,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop(graceMs);
           for (const gate of notifyGates.values()) gate.close();
-          await inbound?.stop(graceMs);
+          await inbound.stop(graceMs);
           await Promise.all(shops.all().map((shop) => shop.relay.close(graceMs)));
           stopSavingLimits();
           saveLimits();
@@ -452,7 +469,15 @@ async function checkChatMembership(bot: Bot<Context>, chatId: number, log: Logge
  * `timeoutMs`, a network error, a 5xx ...): the bridge then starts anyway (replies queue until Market answers) and
  * asks again later.
  */
-async function checkMarket(market: MarketClient, config: Config, log: Logger, timeoutMs: number, businessId: number): Promise<string | undefined> {
+async function checkMarket(
+  market: MarketClient,
+  config: Config,
+  log: Logger,
+  timeoutMs: number,
+  businessId: number,
+  /** The business was remembered from an earlier start (Market was down at this one). */
+  remembered = false,
+): Promise<string | undefined> {
   const problems: string[] = [];
   try {
     const token = await withDeadline(timeoutMs, () => market.getTokenInfo());
@@ -461,7 +486,12 @@ async function checkMarket(market: MarketClient, config: Config, log: Logger, ti
     }
     const businesses = await withDeadline(timeoutMs, () => market.getBusinessIds());
     if (businesses.length > 0 && !businesses.includes(businessId)) {
-      problems.push(t('startup.marketBusiness', { businessId, businesses }));
+      // Remembered from an earlier start while Market was down: the key was changed to another cabinet meanwhile.
+      problems.push(
+        remembered
+          ? t('startup.businessChanged', { businessId: String(businessId), businesses: businesses.join(', ') })
+          : t('startup.marketBusiness', { businessId, businesses }),
+      );
     }
   } catch (err) {
     if (err instanceof MarketError && (err.kind === 'unauthorized' || err.kind === 'forbidden')) {
@@ -475,13 +505,32 @@ async function checkMarket(market: MarketClient, config: Config, log: Logger, ti
   return undefined;
 }
 
-/** Finds the shops; the keys' problems become start-up lines. */
+/** Where the shops found at start are remembered (by a fingerprint of each key), for a start while Market is down. */
+const SHOPS_KEY = 'market.discoveredShops';
+
+interface RememberedShop {
+  /** sha256 of the Api-Key, first 16 hex digits: tells which key it was without keeping the key. */
+  key: string;
+  businessId: number;
+  name: string;
+  campaigns: ShopAccount['campaigns'];
+}
+
+const fingerprint = (apiKey: string) => createHash('sha256').update(apiKey).digest('hex').slice(0, 16);
+
+/**
+ * Finds the shops; the keys' problems become start-up lines. When Market cannot be asked, the shops found at an
+ * earlier start with the same keys are used (replies wait until Market answers); one key with MARKET_BUSINESS_ID
+ * starts as before; otherwise the business is unknown and nothing could be routed: one line says what to do.
+ */
 async function findShops(
   config: Config,
+  db: Db,
+  log: Logger,
   timeoutMs: number,
   requestTimeoutMs: number,
   onAnswer: (op: Parameters<BridgeMetrics['marketAnswer']>[0], status: number | 'network') => void,
-): Promise<Discovery> {
+): Promise<{ accounts: ShopAccount[]; down?: unknown; remembered?: boolean }> {
   let found: Discovery;
   try {
     found = await discoverShops(config, { timeoutMs, requestTimeoutMs, onAnswer });
@@ -489,12 +538,28 @@ async function findShops(
     if (err instanceof ShopsProblem) throw new StartupError(err.lines);
     throw err;
   }
-  // Market could not be asked: one key with MARKET_BUSINESS_ID starts as before (replies wait until Market answers);
-  // without them the business is unknown, and nothing can be routed.
-  if (!found.ok && (config.market.apiKeys.length > 1 || config.market.businessId === undefined)) {
-    throw new StartupError([t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketFailure(found.down) })]);
+  if (found.ok) {
+    const remember: RememberedShop[] = found.accounts.map((a) => ({ key: fingerprint(a.apiKey), businessId: a.businessId, name: a.name, campaigns: a.campaigns }));
+    setKv(db, SHOPS_KEY, JSON.stringify(remember));
+    return { accounts: found.accounts };
   }
-  return found;
+  const saved = JSON.parse(getKv(db, SHOPS_KEY) ?? '[]') as RememberedShop[];
+  const accounts: ShopAccount[] = [];
+  for (const [i, apiKey] of config.market.apiKeys.entries()) {
+    const r = saved.find((x) => x.key === fingerprint(apiKey));
+    if (r && !accounts.some((a) => a.businessId === r.businessId)) {
+      accounts.push({ businessId: r.businessId, name: r.name, campaigns: r.campaigns, apiKey, keyIndex: i + 1 });
+    }
+  }
+  const allKnown = config.market.apiKeys.every((k) => saved.some((x) => x.key === fingerprint(k)));
+  if (allKnown && accounts.length > 0) {
+    log.warn({ err: describe(found.down) }, 'could not ask Market for the Api-Key’s business; using the one found at an earlier start');
+    return { accounts, down: found.down, remembered: true };
+  }
+  if (config.market.apiKeys.length === 1 && config.market.businessId !== undefined) {
+    return { accounts: [offlineAccount(config)], down: found.down };
+  }
+  throw new StartupError([t('startup.businessUnknown', { url: config.market.apiUrl, why: marketFailure(found.down) })]);
 }
 
 /** The one shop of a one-key setup while Market cannot be asked: MARKET_BUSINESS_ID at its word. */
@@ -511,4 +576,15 @@ function marketFailure(err: unknown): string {
     return err.kind === 'network' || err.kind === 'timeout' ? words || err.kind : `${err.kind.replace('_', ' ')}: ${words}`;
   }
   return describe(err).message;
+}
+
+/** A shop's start-up line: where its buyer chats go (or the next step when nothing is set up yet). */
+function startupWhere(shop: { businessId: number; name: string }, where: number | undefined, group: GroupChatId): string {
+  if (where === undefined) return t('startup.nowhere', { name: shop.name, businessId: String(shop.businessId) });
+  return t('startup.chatsGo', {
+    name: shop.name,
+    businessId: String(shop.businessId),
+    chatId: String(where),
+    how: where === group.current() ? 'config' : 'setup',
+  });
 }

@@ -50,7 +50,7 @@ const httpUrl = z
   .transform((v) => v.replace(/\/+$/, ''));
 
 /** Ids Telegram puts in `from` for messages that are not from a person. */
-const NOT_PEOPLE = new Set([1087968824, 136817688, 777000]);
+export const NOT_PEOPLE = new Set([1087968824, 136817688, 777000]);
 
 const adminIds = z
   .string()

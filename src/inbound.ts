@@ -1,17 +1,20 @@
 /**
- * The inbound sync's wiring (buyer -> Telegram), kept out of app.ts: the Market side at `sync` priority, the
- * Telegram side behind its outbox, and the engine between them. Off (undefined, one info line) without
- * TELEGRAM_CHAT_ID.
+ * The inbound sync's wiring (buyer -> Telegram), kept out of app.ts: per shop, the Market side at `sync` priority,
+ * the Telegram side behind the shared outbox, and the engine between them. Each shop's chats go where
+ * `destinationFor` says (the /setup place, else TELEGRAM_CHAT_ID); a Telegram chat has one presence watch, shared
+ * by the shops placed there. A shop with no place yet records nothing in Telegram until an owner runs /setup.
  */
 import type { Api } from 'grammy';
+import type { ChatMember } from 'grammy/types';
 import type { Config } from './config.js';
 import type { Db } from './db/open.js';
 import type { Logger } from './logger.js';
 import { DEFAULT_BUYER_FILE_OPTIONS, fetchBuyerFile, type BuyerFileOptions } from './market/buyer-files.js';
 import type { MarketClient } from './market/client.js';
 import type { MarketLimits } from './market/limits.js';
-import { destinationFor, hostsSeveral, type Shops } from './shops.js';
-import { InboundSync, type SyncOptions } from './bridge/sync.js';
+import { hostsSeveral, type Shops } from './shops.js';
+import { destinationFor } from './bridge/destination.js';
+import { InboundSync, type InboundTarget, type SyncOptions } from './bridge/sync.js';
 import type { GroupChatId } from './bridge/group.js';
 import { TelegramInbound } from './telegram/inbound.js';
 import { TelegramOutbox, type PacingOptions } from './telegram/outbox.js';
@@ -25,15 +28,18 @@ export interface InboundOptions {
   files?: Partial<BuyerFileOptions>;
   /** After Telegram refused a topic, try again after this long. */
   topicRetryMs?: number;
-  /** While the bot may not post in TELEGRAM_CHAT_ID, how often to ask Telegram whether it may again. */
+  /** While the bot may not post in a chat, how often to ask Telegram whether it may again. */
   presenceProbeMs?: number;
 }
 
-/** One shop's part of the inbound sync: its own engine and Telegram side, the outbox and presence shared. */
+/** One shop's part of the inbound sync: its own engine, posting through the Telegram side of its current place. */
 export interface ShopInbound {
   businessId: number;
   sync: InboundSync;
-  target: TelegramInbound;
+  /** The Telegram side of the shop's place now; undefined while the shop has no place. */
+  readonly target: TelegramInbound | undefined;
+  /** The Telegram chat the shop's buyer chats appear in now, if any. */
+  where(): number | undefined;
   /** For push notifications: bring this chat of this shop up to date now. Never rejects. */
   syncChat(chatId: number, reason: string): Promise<void>;
 }
@@ -44,14 +50,29 @@ export interface Inbound {
   /** Every shop's part, by business id. */
   shops: ReadonlyMap<number, ShopInbound>;
   outbox: TelegramOutbox;
-  /** Whether the bot may post in TELEGRAM_CHAT_ID (my_chat_member updates go here). */
-  presence: TelegramPresence;
+  /** Whether the bot may post where the first shop's buyer chats appear (throws while it has no place). */
+  readonly presence: TelegramPresence;
+  /** The Telegram chat the first shop's buyer chats appear in now (as placed; posts follow its upgrades), if any. */
+  where(): number | undefined;
+  /** A my_chat_member update about the bot: counts for the chat it is about, when buyer chats appear there. */
+  memberChanged(tgChatId: number, member: ChatMember, chatTitle?: string): Promise<void>;
+  /** /setup chose other places (or none): posting moves there, and a shop's sync starts once it has a place. */
+  placeChanged(): Promise<void>;
   /** For push notifications: bring this chat of the first shop up to date now. Never rejects. */
   syncChat(chatId: number, reason: string): Promise<void>;
   start(): Promise<void>;
   stop(graceMs: number): Promise<void>;
-  /** The group got a new id (an upgrade to a supergroup): ask Telegram what kind of chat it is now. */
+  /** A group got a new id (an upgrade to a supergroup): ask Telegram what kind of chat it is now. */
   groupMoved(): Promise<void>;
+}
+
+/** A Telegram chat where buyer chats appear: whether the bot may post there, shared by the shops placed there. */
+interface Place {
+  tgChatId: number;
+  presence: TelegramPresence;
+  /** The Telegram sides of the shops placed here (the presence asks them about topics and tells them it is back). */
+  sides: Set<TelegramInbound>;
+  started: boolean;
 }
 
 export function createInbound(deps: {
@@ -62,118 +83,224 @@ export function createInbound(deps: {
   /** Each shop's Market side (its client and limits): every shop gets its own sync. */
   shops: Shops;
   options?: InboundOptions;
-  /** The group's current id; without it TELEGRAM_CHAT_ID as configured. */
+  /** TELEGRAM_CHAT_ID followed through upgrades to a supergroup. */
   group: GroupChatId;
-}): Inbound | undefined {
+}): Inbound {
   const { config, db, log, api, shops, options, group } = deps;
-  const tgChatId = config.telegram.chatId;
-  if (tgChatId === undefined) {
-    log.info('TELEGRAM_CHAT_ID is not set: buyer messages are not brought into Telegram (/link and replies still work)');
-    return undefined;
-  }
   const outbox = new TelegramOutbox({ pacing: options?.pacing });
-  // The presence asks the Telegram side whether the chat is a forum, and the Telegram side asks it whether to post.
-  let forum: () => boolean | undefined = () => undefined;
-  const presence = new TelegramPresence({
-    api,
-    db,
-    log,
-    tgChatId,
-    adminIds: [...config.telegram.adminIds],
-    outbox,
-    waiting: () => countPending(db),
-    isForum: () => forum(),
-    probeMs: options?.presenceProbeMs,
-  });
-  const parts = new Map<number, ShopInbound>();
+  const places = new Map<number, Place>();
+  const parts = new Map<number, ShopPart>();
+  let stopped = false;
+
+  const placeFor = (tgChatId: number): Place => {
+    const existing = places.get(tgChatId);
+    if (existing) return existing;
+    const sides = new Set<TelegramInbound>();
+    const presence = new TelegramPresence({
+      api,
+      db,
+      log,
+      tgChatId,
+      adminIds: [...config.telegram.adminIds],
+      outbox,
+      waiting: () => countPending(db),
+      // The presence asks whether the chat is a forum: any side there knows (they share the chat).
+      isForum: () => [...sides][0]?.isForum(),
+      probeMs: options?.presenceProbeMs,
+    });
+    presence.onTopicRights(() => {
+      for (const side of sides) side.topicsAllowedAgain();
+    });
+    presence.onBack(() => {
+      for (const p of parts.values()) if (p.place === tgChatId) p.sync.showPending();
+    });
+    const place: Place = { tgChatId, presence, sides, started: false };
+    places.set(tgChatId, place);
+    return place;
+  };
+
   for (const shop of shops.all()) {
-    parts.set(shop.businessId, createShopInbound({ ...deps, client: shop.client, limits: shop.limits, businessId: shop.businessId, name: shop.name, presence, outbox, tgChatId }));
+    parts.set(shop.businessId, new ShopPart({ ...deps, client: shop.client, limits: shop.limits, businessId: shop.businessId, name: shop.name, outbox, placeFor }));
   }
   const first = parts.values().next().value!;
-  forum = () => first.target.isForum();
-  presence.onTopicRights(() => {
-    for (const p of parts.values()) p.target.topicsAllowedAgain();
-  });
-  presence.onBack(() => {
-    for (const p of parts.values()) p.sync.showPending();
-  });
+
+  /** Starts what a shop's place needs (once per place), then the shop's sync (once), or shows what waited. */
+  const startPart = async (p: ShopPart) => {
+    if (p.side === undefined || p.place === undefined) return;
+    await p.side.init();
+    const place = placeFor(p.place);
+    if (!place.started) {
+      place.started = true;
+      place.presence.start();
+    }
+    p.startSync();
+  };
+  /** Places nobody posts to any more stop watching. */
+  const dropUnused = () => {
+    for (const [id, place] of places) {
+      if (![...parts.values()].some((p) => p.place === id)) {
+        place.presence.stop();
+        places.delete(id);
+      }
+    }
+  };
+
   return {
     sync: first.sync,
     shops: parts,
     outbox,
-    presence,
+    get presence(): TelegramPresence {
+      if (first.place === undefined) throw new Error('buyer chats have no place in Telegram yet');
+      return placeFor(first.place).presence;
+    },
+    where: () => first.where(),
+    memberChanged: async (tgChatId, member, title) => {
+      for (const place of places.values()) {
+        if (tgChatId === place.tgChatId || tgChatId === group.resolve(place.tgChatId)) await place.presence.memberChanged(member, title);
+      }
+    },
     syncChat: (chatId, reason) => first.syncChat(chatId, reason),
     start: async () => {
-      for (const p of parts.values()) await p.target.init();
-      presence.start();
-      for (const p of parts.values()) p.sync.start();
+      for (const p of parts.values()) await startPart(p);
+    },
+    placeChanged: async () => {
+      if (stopped) return;
+      for (const p of parts.values()) {
+        if (p.replace()) await startPart(p);
+      }
+      dropUnused();
     },
     groupMoved: async () => {
-      for (const p of parts.values()) await p.target.init();
+      for (const p of parts.values()) await p.side?.init();
     },
     stop: async (graceMs) => {
-      presence.stop();
+      stopped = true;
+      for (const place of places.values()) place.presence.stop();
       outbox.close();
       await Promise.all([...parts.values()].map((p) => p.sync.stop(graceMs)));
     },
   };
 }
 
-/** One shop's sync engine and Telegram side (topics, cards, posts), at `sync` priority on that shop's limits. */
-function createShopInbound(deps: {
-  config: Config;
-  db: Db;
-  log: Logger;
-  api: Api;
-  client: MarketClient;
-  limits: MarketLimits;
-  businessId: number;
-  name: string;
-  shops: Shops;
-  options?: InboundOptions;
-  group: GroupChatId;
-  presence: TelegramPresence;
-  outbox: TelegramOutbox;
-  tgChatId: number;
-}): ShopInbound {
-  const { config, db, api, client: market, limits, options, group, presence, outbox, businessId, shops } = deps;
-  const log = deps.log.child({ businessId });
-  const fileOptions: BuyerFileOptions = {
-    ...DEFAULT_BUYER_FILE_OPTIONS,
-    market: { origin: config.market.apiUrl, apiKey: shops.get(businessId)?.apiKey ?? config.market.apiKey },
-    ...options?.files,
-  };
-  const target = new TelegramInbound({
-    api,
-    db,
-    log,
-    businessId,
-    // Read at every use, so posting follows the group to its new id after an upgrade to a supergroup.
-    get tgChatId() {
-      return destinationFor(businessId, group) ?? deps.tgChatId;
+/** One shop's sync engine, and the Telegram side (topics, cards, posts) of wherever its chats appear now. */
+class ShopPart implements ShopInbound {
+  readonly businessId: number;
+  readonly sync: InboundSync;
+  /** The place (Telegram chat id, as placed or configured) the side was built for. */
+  place: number | undefined;
+  side: TelegramInbound | undefined;
+  private syncStarted = false;
+
+  constructor(
+    private readonly deps: {
+      config: Config;
+      db: Db;
+      log: Logger;
+      api: Api;
+      client: MarketClient;
+      limits: MarketLimits;
+      businessId: number;
+      name: string;
+      shops: Shops;
+      options?: InboundOptions;
+      group: GroupChatId;
+      outbox: TelegramOutbox;
+      placeFor: (tgChatId: number) => Place;
     },
-    get shopLabel() {
-      const here = destinationFor(businessId, group) ?? deps.tgChatId;
-      return hostsSeveral(shops, here, group) ? deps.name : undefined;
-    },
-    outbox,
-    fetchFile: (f) => fetchBuyerFile(f, fileOptions),
-    topicRetryMs: options?.topicRetryMs,
-    presence,
-  });
-  const sync = new InboundSync({
-    db,
-    businessId,
-    log,
-    target,
-    options: { intervalMs: config.market.pollIntervalMs, ...options?.sync },
-    market: {
-      getChats: (body, query) => market.getChats(body, query, 'sync'),
-      getChat: (chatId) => market.getChat(chatId, 'sync'),
-      getChatHistory: (query, body) => market.getChatHistory(query, body, 'sync'),
-      remaining: (op) => limits.remaining(op),
-      blockedUntil: (op) => limits.blockedUntil(op, 'sync'),
-    },
-  });
-  return { businessId, sync, target, syncChat: (chatId, reason) => sync.syncChat(chatId, reason) };
+  ) {
+    const { config, db, client: market, limits, options, businessId } = deps;
+    this.businessId = businessId;
+    const log = deps.log.child({ businessId });
+    this.replace();
+    if (this.place === undefined) {
+      log.info('buyer chats of this shop have no place in Telegram yet: an owner sends /setup in a group (or in private)');
+    }
+    // The sync posts through whichever side is current; without one nothing is ready, so nothing is posted.
+    const target: InboundTarget = {
+      post: (chat, m) => this.current().post(chat, m),
+      update: (chat, change) => this.current().update(chat, change),
+      ready: () => this.side?.ready() ?? false,
+    };
+    this.sync = new InboundSync({
+      db,
+      businessId,
+      log,
+      target,
+      options: { intervalMs: config.market.pollIntervalMs, ...options?.sync },
+      market: {
+        getChats: (body, query) => market.getChats(body, query, 'sync'),
+        getChat: (chatId) => market.getChat(chatId, 'sync'),
+        getChatHistory: (query, body) => market.getChatHistory(query, body, 'sync'),
+        remaining: (op) => limits.remaining(op),
+        blockedUntil: (op) => limits.blockedUntil(op, 'sync'),
+      },
+    });
+  }
+
+  get target(): TelegramInbound | undefined {
+    return this.side;
+  }
+
+  where(): number | undefined {
+    return this.place === undefined ? undefined : this.deps.group.resolve(this.place);
+  }
+
+  syncChat(chatId: number, reason: string): Promise<void> {
+    // Without a place, a notification has nowhere to show what it brings: polling catches up once there is one.
+    return this.side ? this.sync.syncChat(chatId, reason) : Promise.resolve();
+  }
+
+  /** Starts the sync the first time the shop has a place; later places show what waited meanwhile. */
+  startSync(): void {
+    if (!this.syncStarted) {
+      this.syncStarted = true;
+      this.sync.start();
+    } else this.sync.showPending();
+  }
+
+  /** Builds the Telegram side for where the shop's chats go now; true when that changed (and there is a place). */
+  replace(): boolean {
+    const { db, group, businessId } = this.deps;
+    const next = destinationFor(db, group, businessId);
+    if (next === this.place) return false;
+    if (this.place !== undefined && this.side) this.deps.placeFor(this.place).sides.delete(this.side);
+    this.place = next;
+    this.side = next === undefined ? undefined : this.build(next);
+    return this.side !== undefined;
+  }
+
+  private current(): TelegramInbound {
+    if (!this.side) throw new Error('buyer chats of this shop have no place in Telegram yet');
+    return this.side;
+  }
+
+  private build(placeId: number): TelegramInbound {
+    const { config, db, api, options, group, outbox, businessId, shops, name } = this.deps;
+    const log = this.deps.log.child({ businessId });
+    const place = this.deps.placeFor(placeId);
+    const fileOptions: BuyerFileOptions = {
+      ...DEFAULT_BUYER_FILE_OPTIONS,
+      market: { origin: config.market.apiUrl, apiKey: shops.get(businessId)?.apiKey ?? config.market.apiKey },
+      ...options?.files,
+    };
+    const side = new TelegramInbound({
+      api,
+      db,
+      log,
+      businessId,
+      // Read at every use, so posting follows the chat to its new id after an upgrade to a supergroup.
+      get tgChatId() {
+        return group.resolve(placeId);
+      },
+      get shopLabel() {
+        return hostsSeveral(shops, db, group, group.resolve(placeId)) ? name : undefined;
+      },
+      outbox,
+      fetchFile: (f) => fetchBuyerFile(f, fileOptions),
+      topicRetryMs: options?.topicRetryMs,
+      presence: place.presence,
+    });
+    place.sides.add(side);
+    return side;
+  }
 }

@@ -48,6 +48,8 @@ export async function startIntake(deps: {
   onFatal: (line: string) => void;
   /** GET /healthz and /metrics on HEALTH_PORT (on the webhook's or notifications' server when the port matches). */
   health?: { port: number; routes: Route[] };
+  /** Who is on the team (owners and the members they added); default the owners. */
+  isTeam?: (userId: number | undefined) => boolean;
 }): Promise<Intake> {
   const { bot, config, log, inbound } = deps;
   const servers: RunningServer[] = [];
@@ -91,7 +93,7 @@ export async function startIntake(deps: {
     log,
     handle: (update) => bot.handleUpdate(update),
     api: bot.api,
-    isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
+    isAdmin: deps.isTeam ?? ((id) => id !== undefined && config.telegram.adminIds.has(id)),
     secrets: secretValues(config),
     policy: deps.dispatch,
   });

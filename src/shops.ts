@@ -19,6 +19,7 @@ import { partnerMessagesFrom } from './bridge/history.js';
 import { MarketChats } from './bridge/chats.js';
 import { RelayQueue, type RelayEcho, type RelayFiles, type RelayPolicy } from './bridge/relay.js';
 import type { GroupChatId } from './bridge/group.js';
+import { destinationFor } from './bridge/destination.js';
 import type { ShopInbound } from './inbound.js';
 import { t } from './texts.js';
 import { withDeadline } from './util/deadline.js';
@@ -66,17 +67,14 @@ export class Shops {
   }
 }
 
-/**
- * Where a shop's buyer chats appear: ONE place decides. For now every shop goes to TELEGRAM_CHAT_ID (as followed
- * through a group's upgrade); /setup placements are consulted here once they exist.
- */
-export function destinationFor(_businessId: number, group: GroupChatId): number | undefined {
-  return group.current();
-}
-
 /** Whether a Telegram chat hosts more than one shop: topic titles and cards then carry the shop's name. */
-export function hostsSeveral(shops: Shops, tgChatId: number, group: GroupChatId): boolean {
-  return shops.all().filter((s) => destinationFor(s.businessId, group) === tgChatId).length > 1;
+export function hostsSeveral(shops: Shops, db: Db, group: GroupChatId, tgChatId: number): boolean {
+  return (
+    shops.all().filter((s) => {
+      const place = destinationFor(db, group, s.businessId);
+      return place !== undefined && group.resolve(place) === tgChatId;
+    }).length > 1
+  );
 }
 
 export type Discovery =

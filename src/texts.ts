@@ -402,6 +402,95 @@ const en = {
     `MARKET_BUSINESS_ID ${p.businessId} is not the business of any MARKET_API_KEY (they belong to ${p.businesses}); fix MARKET_BUSINESS_ID or leave it empty.`,
   'startup.legacyBusiness': (p: { businesses: string }) =>
     `MARKET_BUSINESS_ID is needed once: this database was made by a one-shop version and its chats belong to one business, but MARKET_API_KEY lists several (${p.businesses}). Set MARKET_BUSINESS_ID to the business the bot served before; after this start it may be left empty.`,
+  // Issue 9, set-up from Telegram: /id, /team, /setup, the bot joining a group, the start-up line.
+  'command.id': () => 'This chat’s id, the topic’s id and yours',
+  'command.team': () => 'Who may write to buyers: /team, /team add, /team remove',
+  'command.setup': () => 'Choose which shops’ buyer chats appear here',
+  'help.setup': () =>
+    [
+      'Setting up',
+      '/id – this chat’s id, the topic’s id and your own user id.',
+      '/team – who may write to buyers. Owners add someone with /team add as a reply to their message (or /team add <user id>), and remove with /team remove.',
+      '/setup – (owners) choose which shops’ buyer chats appear in this chat.',
+    ].join('\n'),
+  'id.chat': (p: { chatId: string }) => `Chat id: ${p.chatId}`,
+  'id.topic': (p: { threadId: string }) => `Topic id: ${p.threadId}`,
+  'id.you': (p: { userId: string }) => `Your user id: ${p.userId}`,
+  'shops.unnamed': (p: { businessId: string }) => `Business ${p.businessId}`,
+
+  'team.ownersOnly': () =>
+    'Only the bot’s owners (TELEGRAM_ADMIN_IDS) can change the team. Ask one of them to do it.',
+  'team.usage': () =>
+    [
+      'To add someone: reply to a message of theirs with /team add, or send /team add <their user id> (they see it with /id).',
+      'To remove someone: /team remove, the same way.',
+      '/team alone lists the team.',
+    ].join('\n'),
+  'team.badId': (p: { arg: string }) =>
+    `“${p.arg}” is not a Telegram user id: it must be a whole number (the person sees theirs with /id). Nobody was changed.`,
+  'team.notAPerson': () =>
+    'That message was not sent by a person who can be added (a bot, or someone writing anonymously as a group or channel). Nobody was changed.',
+  'team.forwardHidden': () =>
+    'Telegram hides who wrote that forwarded message (their privacy settings). Ask them for their user id (they see it with /id) and send /team add <id>. Nobody was changed.',
+  'team.whoNamed': (p: { name: string; userId: string }) => `${p.name} (${p.userId})`,
+  'team.whoId': (p: { userId: string }) => `User ${p.userId}`,
+  'team.added': (p: { who: string }) =>
+    `✅ ${p.who} is on the team now: their messages in buyer topics and their replies to buyers go to the buyers.`,
+  'team.already': (p: { who: string }) => `${p.who} is on the team already.`,
+  'team.isOwner': (p: { who: string }) =>
+    `${p.who} is an owner of the bot (TELEGRAM_ADMIN_IDS). Owners are changed in the bot’s settings, not with /team.`,
+  'team.removed': (p: { who: string }) => `${p.who} is no longer on the team: their messages are not sent to buyers any more.`,
+  'team.notMember': (p: { who: string }) => `${p.who} is not on the team. Nobody was changed.`,
+  'team.listOwners': (p: { list: string }) => `Owners (TELEGRAM_ADMIN_IDS): ${p.list}`,
+  'team.listMembers': (p: { list: string }) => `Team members: ${p.list}`,
+  'team.listNoMembers': () => 'Team members: none yet. An owner adds someone with /team add as a reply to their message.',
+
+  'setup.ownersOnly': () =>
+    'Only the bot’s owners (TELEGRAM_ADMIN_IDS) can choose where buyer chats appear. Ask one of them to send /setup here.',
+  'setup.ask': () =>
+    'Which shops’ buyer chats should appear in this chat? Press a shop to switch it on or off, then press Done.',
+  'setup.shopHere': (p: { name: string }) => `✅ ${p.name}`,
+  'setup.shopNotHere': (p: { name: string }) => `▫️ ${p.name}`,
+  'setup.done': () => 'Done',
+  'setup.placed': (p: { name: string }) => `${p.name}: its buyer chats appear here from now on.`,
+  'setup.unplaced': (p: { name: string }) => `${p.name}: its buyer chats no longer appear here.`,
+  'setup.summaryHere': (p: { names: string }) => `Buyer chats of ${p.names} appear in this chat.`,
+  'setup.summaryNone': () => 'No shop’s buyer chats appear in this chat. Send /setup again to choose.',
+  'setup.checkOk': () => '✅ I can work here: each buyer chat gets its own topic.',
+  'setup.checkPrivate': () =>
+    'Here, in our private chat, each buyer message comes with a header naming its chat: reply to it to answer the buyer.',
+  'setup.checkNotAdmin': () =>
+    '⚠️ Make me an administrator of this group with the “Manage topics” right (group settings → Administrators). Without it I can’t open a topic per buyer chat, and I don’t see messages that are not replies to mine.',
+  'setup.checkNoTopicsRight': () =>
+    '⚠️ Give me the “Manage topics” right (group settings → Administrators → me): I need it to open a topic per buyer chat.',
+  'setup.checkTopicsOff': () =>
+    '⚠️ Turn on Topics in the group’s settings. Until then buyer messages come here with a header naming their chat; answer by replying to them.',
+  'setup.checkFailed': (p: { detail: string }) => `I could not check my rights here (${p.detail}). Send /setup again in a minute.`,
+  'setup.stale': () => 'This question is out of date. Send /setup again.',
+  'setup.upgraded': (p: { from: string; to: string }) =>
+    `This group was upgraded to a supergroup, and Telegram gave it a new id: ${p.to} (it was ${p.from}). The shops placed here with /setup follow it: their buyer messages arrive here. Messages from before the upgrade can no longer be answered by replying to them.`,
+
+  'join.hello': () =>
+    [
+      '👋 Hello! I bring your Yandex Market buyer chats into Telegram and send your answers to the buyers.',
+      'Next steps:',
+      '1. Make me an administrator of this group with the “Manage topics” right.',
+      '2. Turn on Topics in the group’s settings.',
+      '3. Send /setup here and choose which shops’ chats appear in this group.',
+    ].join('\n'),
+
+  'startup.chatsGo': (p: { name: string; businessId: string; chatId: string; how: string }) =>
+    `Shop “${p.name}” (business ${p.businessId}): buyer chats go to Telegram chat ${p.chatId} (${p.how === 'setup' ? 'chosen with /setup' : 'TELEGRAM_CHAT_ID'}).`,
+  'startup.nowhere': (p: { name: string; businessId: string }) =>
+    `Shop “${p.name}” (business ${p.businessId}): buyer chats are not shown in Telegram yet. Next step: add the bot to your team’s group and send /setup there, or write /setup to the bot in private. Replies to /link cards work already.`,
+  'startup.businessUnknown': (p: { url: string; why: string }) =>
+    `MARKET_API_KEY: cannot find the key’s business (cabinet), because Market at MARKET_API_URL (${p.url}) did not answer: ${p.why}. Start again once Market answers, or set MARKET_BUSINESS_ID.`,
+  'startup.businessNone': () =>
+    'MARKET_API_KEY: Market lists no shop for this key, so its business (cabinet) can’t be found. Set MARKET_BUSINESS_ID to your cabinet’s id.',
+  'startup.businessChanged': (p: { businessId: string; businesses: string }) =>
+    `MARKET_API_KEY now belongs to business ${p.businesses}, not to ${p.businessId} found at an earlier start: start the bot again to serve the key’s business (or set MARKET_BUSINESS_ID).`,
+  'startup.businessSeveral': (p: { businesses: string }) =>
+    `MARKET_API_KEY reaches several businesses (${p.businesses}): set MARKET_BUSINESS_ID to the one this bot serves.`,
 
 } as const;
 

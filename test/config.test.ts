@@ -21,6 +21,15 @@ describe('parseConfig', () => {
     expect(r.config.market.businessId).toBe(777);
   });
 
+  it('needs only the three values a seller has in hand: MARKET_BUSINESS_ID is found at start when not given', () => {
+    const { MARKET_BUSINESS_ID: _, ...three } = good;
+    const r = parseConfig(three);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.config.market.businessId).toBeUndefined();
+    expect(r.config.telegram.chatId).toBeUndefined();
+  });
+
   it('names every missing variable on its own line, treating blank as missing', () => {
     const r = parseConfig({ TELEGRAM_BOT_TOKEN: '  ', MARKET_BUSINESS_ID: '' });
     expect(r.ok).toBe(false);

@@ -274,3 +274,31 @@ export const inbox = sqliteTable(
 );
 
 export type InboxRow = typeof inbox.$inferSelect;
+
+/**
+ * The team beyond the owners (TELEGRAM_ADMIN_IDS): people an owner added with /team add. Members may write to
+ * buyers and use the desk; only owners change the team and where shops' chats appear. Read on every check, so a
+ * change takes effect at once.
+ */
+export const teamMembers = sqliteTable('team_members', {
+  userId: integer('user_id').primaryKey(),
+  /** The name Telegram showed when they were added ("Boris (@boris)"); null when added by id alone. */
+  name: text('name'),
+  addedBy: integer('added_by').notNull(),
+  addedAt: integer('added_at').notNull(),
+});
+
+/**
+ * Where a shop's buyer chats appear, as chosen with /setup. A shop without a row goes to TELEGRAM_CHAT_ID (when
+ * set). Keyed by business: each shop has one place; a chat may host several shops.
+ */
+export const shopPlaces = sqliteTable(
+  'shop_places',
+  {
+    businessId: integer('business_id').primaryKey(),
+    tgChatId: integer('tg_chat_id').notNull(),
+    placedBy: integer('placed_by').notNull(),
+    placedAt: integer('placed_at').notNull(),
+  },
+  (t) => [index('shop_places_chat').on(t.tgChatId)],
+);

@@ -13,6 +13,10 @@ import { describe } from './echo.js';
 import { decisions } from './features/decisions.js';
 import { gate } from './features/gate.js';
 import { help } from './features/help.js';
+import { id } from './features/id.js';
+import { join } from './features/join.js';
+import { setup } from './features/setup.js';
+import { team } from './features/team.js';
 import { link } from './features/link.js';
 import { migration } from './features/migration.js';
 import { membership } from './features/membership.js';
@@ -102,7 +106,10 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   // The same key the inbox dispatcher orders by (a chat, or a forum topic in it).
   bot.use(sequentialize((ctx: Context) => chatKey(ctx.update)));
   bot.use(migration(s)); // before the gate: a new supergroup id is unknown to it until the move is recorded
+  bot.use(join(s)); // before the gate: an outsider who adds the bot is answered by the bot leaving
+  bot.use(id(s)); // before the gate: anyone may ask for their ids
   bot.use(gate(s));
   bot.use(membership(s));
+  bot.use(team(s), setup(s));
   bot.use(help(s), link(s), status(s), decisions(s), relay(s));
 }

@@ -8,7 +8,7 @@ import type { Logger } from '../logger.js';
 import type { RelayQueue } from '../bridge/relay.js';
 import type { MarketChats } from '../bridge/chats.js';
 import type { GroupChatId } from '../bridge/group.js';
-import type { TelegramPresence } from './presence.js';
+import type { ChatMember } from 'grammy/types';
 
 export interface ShopSummary { businessId: number; name: string }
 
@@ -23,7 +23,12 @@ export interface Services {
   group: GroupChatId;
   /** After the team group got a new id: the inbound sync looks at the new chat again (set when it runs). */
   onGroupMoved?(): Promise<void>;
-  isAdmin(userId: number | undefined): boolean;
+  /** On the team: an owner (TELEGRAM_ADMIN_IDS) or a member an owner added with /team add. May write to buyers. */
+  isTeam(userId: number | undefined): boolean;
+  /** An owner (TELEGRAM_ADMIN_IDS): may also change the team and where shops' chats appear (/setup). */
+  isOwner(userId: number | undefined): boolean;
+  /** /setup changed where a shop's chats appear: the inbound sync posts there from now on (set when it runs). */
+  placesChanged?(): Promise<void>;
   /** The bot token and Api-Key: never relayed, logged or stored. */
   secrets: readonly string[];
   shops: () => readonly ShopSummary[];
@@ -33,6 +38,11 @@ export interface Services {
   chatsFor(businessId: number): MarketChats | undefined;
   /** The shops whose chats a Telegram chat hosts (every shop when there is one). */
   shopsIn(tgChatId: number): readonly ShopSummary[];
-  /** Whether the bot may post in TELEGRAM_CHAT_ID (set once the inbound sync exists; absent without it). */
-  presence?: Pick<TelegramPresence, 'memberChanged'>;
+  /**
+   * The bot's standing changed in a chat (my_chat_member): where buyer chats appear, it decides whether they can be
+   * posted there (set once the inbound sync exists).
+   */
+  botMemberChanged?(tgChatId: number, member: ChatMember, chatTitle?: string): Promise<void>;
 }
+
+export interface ShopSummary { businessId: number; name: string }

@@ -628,3 +628,37 @@ describe('a basic group upgraded to a supergroup (Bot API: migrate_to_chat_id / 
     expect(m.sender_chat?.id).toBe(group.id);
   });
 });
+
+describe('the bot added to a group, leaving it, forwards (Bot API: my_chat_member, new_chat_members, leaveChat)', () => {
+  it('addedBy: a my_chat_member update from the person who added it, and the new_chat_members service message', () => {
+    const adder = { id: 4242, first_name: 'Ada' };
+    const chat = fake.addGroup({ title: 'Added', botIsAdmin: false, addedBy: adder });
+    const updates = fake.allUpdates();
+    const member = updates.find((u) => u.my_chat_member)!.my_chat_member!;
+    expect(member.chat.id).toBe(chat.id);
+    expect(member.from.id).toBe(adder.id);
+    expect(member.old_chat_member.status).toBe('left');
+    expect(member.new_chat_member.status).toBe('member');
+    const joined = updates.find((u) => u.message?.new_chat_members)!.message!;
+    expect(joined.from?.id).toBe(adder.id);
+    expect(joined.new_chat_members!.map((u) => u.id)).toEqual([fake.bot.id]);
+  });
+
+  it('leaveChat: the bot is out (sends 403), hears its own my_chat_member, and a second leaveChat is refused', async () => {
+    const chat = fake.addGroup({ title: 'To leave' });
+    expect((await raw('leaveChat', { chat_id: chat.id })).body.ok).toBe(true);
+    const left = fake.allUpdates().find((u) => u.my_chat_member)!.my_chat_member!;
+    expect(left.from.id).toBe(fake.bot.id);
+    expect(left.new_chat_member.status).toBe('left');
+    expect((await raw('sendMessage', { chat_id: chat.id, text: 'hi' })).status).toBe(403);
+    expect((await raw('leaveChat', { chat_id: chat.id })).status).toBe(403);
+  });
+
+  it('forwardedFrom: forward_origin of type user, or hidden_user with only the name', () => {
+    const chat = fake.addPrivateChat({ id: 5151, first_name: 'Owner' });
+    const shown = fake.userSends({ chatId: chat.id, from: { id: 5151 }, text: 'fwd', forwardedFrom: { id: 6161, first_name: 'Vera' } });
+    expect(shown.forward_origin).toMatchObject({ type: 'user', sender_user: { id: 6161, first_name: 'Vera' } });
+    const hidden = fake.userSends({ chatId: chat.id, from: { id: 5151 }, text: 'fwd', forwardedFrom: { hiddenName: 'Gleb' } });
+    expect(hidden.forward_origin).toMatchObject({ type: 'hidden_user', sender_user_name: 'Gleb' });
+  });
+});

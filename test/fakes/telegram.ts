@@ -85,6 +85,12 @@ export interface AddGroupOptions {
   owner?: UserInput;
   /** Queue the my_chat_member update a bot gets when added to a group. Default false. */
   announce?: boolean;
+  /**
+   * Someone adds the bot to this (existing) group now: as the Bot API does, the bot gets a my_chat_member update
+   * whose `from` is that person (old status left) and, in the group, the service message with `new_chat_members`
+   * [the bot] from them. They become a member of the group if they were not one. Implies announce.
+   */
+  addedBy?: UserInput;
 }
 
 export interface UserSendOptions {
@@ -105,6 +111,11 @@ export interface UserSendOptions {
    * `sender_chat` = the group and `from` = @GroupAnonymousBot (1087968824); the person cannot be identified.
    */
   asGroup?: boolean;
+  /**
+   * A forwarded message: `forward_origin` as the Bot API gives it, `user` with `sender_user`, or `hidden_user` (only
+   * `sender_user_name`) when the original author hides their account in forwards.
+   */
+  forwardedFrom?: UserInput | { hiddenName: string };
 }
 
 /** The placeholder user Telegram puts in `from` of messages sent on behalf of a group (anonymous admins). */
@@ -543,16 +554,22 @@ export class FakeTelegram {
       canSendMessages: true,
     };
     this.chats.set(id, cs);
-    if (opts.announce) {
+    const adder = opts.addedBy ? this.user(opts.addedBy) : owner;
+    if (opts.addedBy && !cs.members.has(adder.id)) cs.members.set(adder.id, { user: adder, status: 'member' });
+    if (opts.announce || opts.addedBy) {
       this.enqueue({
         my_chat_member: {
           chat: clone(chat),
-          from: owner,
+          from: adder,
           date: now(),
           old_chat_member: { status: 'left', user: this.bot },
           new_chat_member: this.memberObject(cs, this.bot.id),
         },
       } as Omit<Update, 'update_id'>);
+    }
+    if (opts.addedBy) {
+      const msg = this.serviceMessage(cs, adder, undefined, { new_chat_members: [clone(this.bot)] });
+      this.enqueue({ message: clone(msg) } as Omit<Update, 'update_id'>);
     }
     return clone(chat);
   }
@@ -738,6 +755,13 @@ export class FakeTelegram {
       throw new Error('FakeTelegram.userSends: give text, photo, document, sticker, voice or videoNote');
     }
 
+    const fwd = opts.forwardedFrom;
+    if (fwd) {
+      content.forward_origin =
+        'hiddenName' in fwd
+          ? { type: 'hidden_user', sender_user_name: fwd.hiddenName, date: now() }
+          : { type: 'user', sender_user: clone(this.user(fwd)), date: now() };
+    }
     const msg = opts.asGroup
       ? this.compose(cs, this.user(GROUP_ANONYMOUS_BOT), { threadId, replyTo }, { sender_chat: clone(cs.chat), ...content })
       : this.compose(cs, from, { threadId, replyTo }, content);
@@ -2291,7 +2315,14 @@ export class FakeTelegram {
       leaveChat: (p) => {
         const cs = this.chatParam(p);
         if (cs.kind === 'private') throw bad('chat member status can\'t be changed in private chats');
+        // Leaving a chat one is not in: the same 403 as any call there.
+        if (cs.bot.status === 'left' || cs.bot.status === 'kicked') this.assertCanWrite(cs);
+        const old = this.memberObject(cs, this.bot.id);
         cs.bot.status = 'left';
+        // The bot hears of its own leaving too: a my_chat_member update from itself.
+        this.enqueue({
+          my_chat_member: { chat: clone(cs.chat), from: clone(this.bot), date: now(), old_chat_member: old, new_chat_member: this.memberObject(cs, this.bot.id) },
+        } as Omit<Update, 'update_id'>);
         return true;
       },
 

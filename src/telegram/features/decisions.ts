@@ -7,7 +7,7 @@ import type { Services } from '../services.js';
 export function decisions(s: Services): Composer<Context> {
   const c = new Composer<Context>();
   c.callbackQuery(new RegExp(`^(${RESEND_PREFIX}|${DROP_PREFIX})(\\d+)$`), async (ctx) => {
-    if (!s.isAdmin(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
+    if (!s.isTeam(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
     const [, action, idText] = ctx.match;
     const id = Number(idText);
     const question = ctx.callbackQuery.message;

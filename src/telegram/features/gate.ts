@@ -6,6 +6,7 @@
 import { Composer, type Context } from 'grammy';
 import { limit } from '@grammyjs/ratelimiter';
 import { knowsChat } from '../../db/links.js';
+import { shopsPlacedIn } from '../../db/places.js';
 import { t } from '../../texts.js';
 import { isCommand } from '../messages.js';
 import type { Services } from '../services.js';
@@ -15,7 +16,7 @@ export function gate(s: Services): Composer<Context> {
 
   // Outsiders get at most a few answers a minute; the rest is dropped without a word.
   c.filter(
-    (ctx) => !s.isAdmin(ctx.from?.id),
+    (ctx) => !s.isTeam(ctx.from?.id),
     limit({
       timeFrame: 60_000,
       limit: 5,
@@ -27,9 +28,10 @@ export function gate(s: Services): Composer<Context> {
   c.use(async (ctx, next) => {
     const chat = ctx.chat;
     if (!chat) return; // inline queries, polls and the like: nothing for a bridge
-    const admin = s.isAdmin(ctx.from?.id);
+    const admin = s.isTeam(ctx.from?.id);
     const ours =
       s.group.isGroup(chat.id) ||
+      shopsPlacedIn(s.db, chat.id).length > 0 ||
       (chat.type === 'private' ? admin : admin || knowsChat(s.db, chat.id));
     if (ours) return next();
     // An outsider's command in private gets one clear refusal; anything else from a chat we have no business in

@@ -3,13 +3,13 @@ import { t } from '../../texts.js';
 import type { Services } from '../services.js';
 
 /** The commands Telegram shows in its menu (setMyCommands). */
-export const COMMANDS = (['help', 'link', 'unlink', 'status'] as const).map((command) => ({
+export const COMMANDS = (['help', 'link', 'unlink', 'status', 'id', 'team', 'setup'] as const).map((command) => ({
   command,
   description: t(`command.${command}`),
 }));
 
 export function help(s: Services): Composer<Context> {
   const c = new Composer<Context>();
-  c.command(['help', 'start'], (ctx) => ctx.reply(t('help', { isAdmin: s.isAdmin(ctx.from?.id) })));
+  c.command(['help', 'start'], (ctx) => ctx.reply(t('help', { isAdmin: s.isTeam(ctx.from?.id) }) + '\n\n' + t('help.setup')));
   return c;
 }

@@ -56,7 +56,7 @@ export function link(s: Services): Composer<Context> {
   c.command('link', async (ctx) => {
     const msg = ctx.msg!;
     if (sentAsChat(msg)) return void (await ctx.reply(t('auth.anonymous'), { reply_parameters: { message_id: msg.message_id } }));
-    if (!s.isAdmin(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
+    if (!s.isTeam(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
     const args = parseLinkArgs(ctx.match);
     const arg = args.chat;
     if (arg === '') return void (await ctx.reply(t('link.usage')));
@@ -89,7 +89,7 @@ export function link(s: Services): Composer<Context> {
   });
 
   c.callbackQuery(new RegExp(`^${PICK}:(\\d{1,16}):(\\d{1,16})$`), async (ctx) => {
-    if (!s.isAdmin(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
+    if (!s.isTeam(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
     const businessId = Number(ctx.match[1]);
     const chatId = Number(ctx.match[2]);
     const question = ctx.callbackQuery.message as Message | undefined;
@@ -165,7 +165,7 @@ export function link(s: Services): Composer<Context> {
   }
 
   c.callbackQuery(new RegExp(`^(${MOVE}|${KEEP}):(\\d{1,16})\\.(\\d{1,16}):(\\d{1,16})\\.(\\d{1,16})$`), async (ctx) => {
-    if (!s.isAdmin(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
+    if (!s.isTeam(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
     const [, action, fromBiz, fromText, toBiz, toText] = ctx.match;
     const from = Number(fromText);
     const to = Number(toText);
@@ -234,7 +234,7 @@ export function link(s: Services): Composer<Context> {
   c.command('unlink', async (ctx) => {
     const msg = ctx.msg!;
     if (sentAsChat(msg)) return void (await ctx.reply(t('auth.anonymous'), { reply_parameters: { message_id: msg.message_id } }));
-    if (!s.isAdmin(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
+    if (!s.isTeam(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
     const topic = topicOf(msg);
     const replied = explicitReplyTo(msg);
     // The chat to unlink: the one the replied message belongs to, else the topic's. Afterwards nothing in this

@@ -1,6 +1,6 @@
 /**
  * my_chat_member: the bot's own membership changed (removed, added back, restricted, promoted, demoted; in a private
- * chat, blocked or unblocked). For TELEGRAM_CHAT_ID it decides whether buyer messages can be posted there
+ * chat, blocked or unblocked). Where buyer chats appear (TELEGRAM_CHAT_ID, /setup places) it decides whether buyer messages can be posted there
  * (telegram/presence.ts); elsewhere it is only logged.
  */
 import { Composer, type Context } from 'grammy';
@@ -15,8 +15,8 @@ export function membership(s: Services): Composer<Context> {
       { tgChatId: u.chat.id, from: u.from.id, was: u.old_chat_member.status, now: u.new_chat_member.status },
       'the bot’s membership changed',
     );
-    if (u.chat.id !== s.config.telegram.chatId) return;
-    await s.presence?.memberChanged(u.new_chat_member, title);
+    // Only where buyer chats appear (TELEGRAM_CHAT_ID, or a /setup place) does the bot's standing pause posting.
+    await s.botMemberChanged?.(u.chat.id, u.new_chat_member, title);
   });
   return c;
 }

@@ -7,6 +7,7 @@
  * TELEGRAM_CHAT_ID.
  */
 import { Composer, type Api, type Context, type RawApi, type Transformer } from 'grammy';
+import { movePlaces, shopsPlacedIn } from '../../db/places.js';
 import { t } from '../../texts.js';
 import { describe } from '../echo.js';
 import type { Services } from '../services.js';
@@ -17,6 +18,16 @@ const MESSAGE_REFERENCES = ['message_id', 'message_ids', 'reply_parameters', 're
 /** Records the move; the first report of it tells the team and lets the inbound sync look at the new chat. */
 async function groupMoved(s: Services, api: Api, from: number, to: number, via: string): Promise<void> {
   if (!s.group.isGroup(from)) {
+    // A group /setup placed shops in: the places follow it (recorded once; both service messages report it).
+    if (shopsPlacedIn(s.db, from).length > 0 && movePlaces(s.db, from, to) > 0) {
+      s.group.migrate(from, to);
+      s.log.warn({ from, to, via }, 'a group with shops placed by /setup was upgraded to a supergroup; its shops follow it');
+      await api
+        .sendMessage(to, t('setup.upgraded', { from: String(from), to: String(to) }))
+        .catch((err: unknown) => s.log.warn({ err: describe(err), to }, 'could not tell the team about the new group id'));
+      await s.placesChanged?.().catch((err: unknown) => s.log.warn({ err: describe(err) }, 'inbound: could not move to the new group'));
+      return;
+    }
     s.log.info({ from, to, via }, 'a group the bridge is not set up for was upgraded to a supergroup');
     return;
   }

@@ -117,7 +117,7 @@ export function relay(s: Services): Composer<Context> {
       s.log.info({ tgChatId: m.chat.id, senderChat: m.sender_chat!.id }, 'not relayed: sent anonymously, as a chat');
       return;
     }
-    if (userId === undefined || !s.isAdmin(userId)) {
+    if (userId === undefined || !s.isTeam(userId)) {
       const key = `${m.chat.id}:${userId}`;
       if (userId !== undefined && !toldOutsiders.has(key)) {
         if (toldOutsiders.size >= OUTSIDER_NOTICE_MEMORY) toldOutsiders.clear();
@@ -181,7 +181,7 @@ export function relay(s: Services): Composer<Context> {
   c.on('edited_message', async (ctx) => {
     const m = ctx.editedMessage;
     const row = s.relay.findByMessage(m.chat.id, m.message_id);
-    if (!row || !s.isAdmin(ctx.from?.id)) return;
+    if (!row || !s.isTeam(ctx.from?.id)) return;
     if (!s.relay.claimEditNotice(row.id)) return;
     const sent = await ctx.reply(t('relay.edited'), { reply_parameters: { message_id: m.message_id } });
     addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, businessId: row.businessId, marketChatId: row.marketChatId, kind: 'echo' });

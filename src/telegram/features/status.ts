@@ -10,7 +10,7 @@ import type { Services } from '../services.js';
 export function status(s: Services): Composer<Context> {
   const c = new Composer<Context>();
   c.command('status', async (ctx) => {
-    if (!s.isAdmin(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
+    if (!s.isTeam(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
     const msg = ctx.msg!;
     const topic = topicOf(msg);
     const linked = topic !== null ? threadChat(s.db, { tgChatId: msg.chat.id, tgThreadId: topic }) : undefined;
