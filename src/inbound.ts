@@ -67,10 +67,8 @@ export function createInbound(deps: {
 }): Inbound | undefined {
   const { config, db, log, api, shops, options, group } = deps;
   const tgChatId = config.telegram.chatId;
-  if (tgChatId === undefined) {
-    log.info('TELEGRAM_CHAT_ID is not set: buyer messages are not brought into Telegram (/link and replies still work)');
-    return undefined;
-  }
+  // Without it there is nowhere to post; app.ts says so before the start-up checks.
+  if (tgChatId === undefined) return undefined;
   const outbox = new TelegramOutbox({ pacing: options?.pacing });
   // The presence asks the Telegram side whether the chat is a forum, and the Telegram side asks it whether to post.
   let forum: () => boolean | undefined = () => undefined;
