@@ -159,6 +159,10 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     const early = { config, db: db.db, log, group } as Partial<Services>;
     const lateServices = new Proxy({} as Services, { get: (_t, k: string) => ((services ?? early) as Record<string, unknown>)[k] });
     bot.api.config.use(followGroupUpgrade(lateServices, () => bot.api));
+    // Said before the checks (it was the first line before the shops were found at start).
+    if (config.telegram.chatId === undefined) {
+      log.info('TELEGRAM_CHAT_ID is not set: buyer chats appear only where an owner places them with /setup (/link and replies work anywhere)');
+    }
     const teamChat = group.current();
     await checkTelegram(bot, config, log, checkMs, teamChat, teamChat !== undefined && wasPausedIn(db.db, teamChat));
 
