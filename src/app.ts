@@ -22,12 +22,13 @@ import { isKnownMarketChat } from './db/known-chats.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
 import { TelegramFiles } from './telegram/files.js';
-import { COMMANDS } from './telegram/features/help.js';
+import { commandsMenu } from './telegram/features/help.js';
+import { LANGUAGES } from './languages.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
 import type { DispatchPolicy } from './telegram/dispatch.js';
-import { t, technical } from './texts.js';
+import { configureTexts, t, technical, withLanguage } from './texts.js';
 import { DeadlineError, withDeadline } from './util/deadline.js';
 import { BridgeMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
@@ -98,6 +99,7 @@ export class StartupError extends Error {
 }
 
 export async function startBridge(config: Config, opts: BridgeOptions = {}): Promise<Bridge> {
+  configureTexts({ language: config.language, timeZone: config.timeZone });
   const log =
     opts.log ??
     createLogger({
@@ -202,7 +204,13 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     await checkTelegram(bot, config, log, checkMs, teamChat, teamChat !== undefined && wasPausedIn(db.db, teamChat));
     const marketDown = await checkMarket(market, config, log, checkMs);
     if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
-    await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
+    // The menu in each language (Telegram shows the one matching the user's app language), BOT_LANGUAGE for the rest.
+    for (const lang of [undefined, ...LANGUAGES]) {
+      const commands = lang ? withLanguage(lang, commandsMenu) : commandsMenu();
+      await bot.api
+        .setMyCommands(commands, lang ? { language_code: lang } : {})
+        .catch((err: unknown) => log.warn({ err: describe(err), language: lang }, 'setMyCommands failed'));
+    }
 
     relay.resume();
     try {

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isTimeZone, LANGUAGES, type Lang } from './languages.js';
 
 const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
@@ -99,6 +100,8 @@ const envSchema = z.object({
   HEALTH_PORT: optional(port),
   HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'must be a host name or IP address (e.g. 127.0.0.1)')),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
+  BOT_LANGUAGE: optional(z.enum(LANGUAGES)).default('en'),
+  BOT_TIMEZONE: optional(z.string().trim().refine(isTimeZone, 'must be an IANA time zone name, e.g. Europe/Moscow or Asia/Shanghai')).default(DEFAULT_TIME_ZONE),
 });
 
 export interface Config {
@@ -131,6 +134,10 @@ export interface Config {
   healthPort: number | undefined;
   /** Address the HTTP servers bind to; undefined = all interfaces. */
   httpHost: string | undefined;
+  /** BOT_LANGUAGE: the bot's language where no chat chose one (/language), and for start-up lines. */
+  language: Lang;
+  /** BOT_TIMEZONE: every date and time the seller reads is in this zone (IANA name). */
+  timeZone: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -189,6 +196,8 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       logFormat: e.LOG_FORMAT,
       healthPort: e.HEALTH_PORT,
       httpHost: e.HTTP_HOST,
+      language: e.BOT_LANGUAGE,
+      timeZone: e.BOT_TIMEZONE,
     },
   };
 }
@@ -200,7 +209,9 @@ function describeInvalid(name: string): string {
       ? 'must be polling or webhook'
       : name === 'LOG_FORMAT'
         ? 'must be json or pretty'
-        : 'is invalid';
+        : name === 'BOT_LANGUAGE'
+          ? 'must be ru, en or zh'
+          : 'is invalid';
 }
 
 /** Every secret value of the configuration, for the logger and the leak checks to scrub. */

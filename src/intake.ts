@@ -12,6 +12,7 @@ import type { Logger } from './logger.js';
 import { createNotificationHandler, notificationRoute } from './market/notifications.js';
 import { describe } from './telegram/echo.js';
 import { Dispatcher, type DispatchPolicy } from './telegram/dispatch.js';
+import { languageOfUpdate } from './telegram/language.js';
 import { startPolling, type Polling } from './telegram/polling.js';
 import { registerWebhook, webhookRoute } from './telegram/webhook.js';
 
@@ -88,6 +89,7 @@ export async function startIntake(deps: {
     isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
     secrets: secretValues(config),
     policy: deps.dispatch,
+    language: (update) => languageOfUpdate(deps.db, update, config.language),
   });
   dispatcher.start();
   const store = (updates: Parameters<Dispatcher['accept']>[0]) => dispatcher.accept(updates);

@@ -13,6 +13,8 @@ import { describe } from './echo.js';
 import { decisions } from './features/decisions.js';
 import { gate } from './features/gate.js';
 import { help } from './features/help.js';
+import { language } from './features/language.js';
+import { i18nMiddleware } from './i18n.js';
 import { link } from './features/link.js';
 import { migration } from './features/migration.js';
 import { membership } from './features/membership.js';
@@ -101,8 +103,9 @@ export function createBot(config: Config, log: Logger, opts: { observe?: Transfo
 export function mountFeatures(bot: Bot<Context>, s: Services): void {
   // The same key the inbox dispatcher orders by (a chat, or a forum topic in it).
   bot.use(sequentialize((ctx: Context) => chatKey(ctx.update)));
+  bot.use(i18nMiddleware()); // ctx.t, in the language the dispatcher chose for this update
   bot.use(migration(s)); // before the gate: a new supergroup id is unknown to it until the move is recorded
   bot.use(gate(s));
   bot.use(membership(s));
-  bot.use(help(s), link(s), status(s), decisions(s), relay(s));
+  bot.use(help(s), language(s), link(s), status(s), decisions(s), relay(s));
 }
