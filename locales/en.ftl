@@ -364,3 +364,34 @@ startup-database = DATABASE_PATH ({ $path }) { $problem ->
     [migrations] could not be brought up to date for this version of the bridge: it may belong to another program, or to a newer version of the bridge.
    *[other] cannot be opened.
 } ({ $detail })
+
+## While running: printed as "fatal: <line>" before the bot stops
+
+fatal-tokenRevoked = Telegram refused getUpdates ({ $status } { $description }): TELEGRAM_BOT_TOKEN is no longer valid (revoked or replaced in @BotFather?). Copy the current token from @BotFather and start the bridge again.
+fatal-conflict = Telegram refused getUpdates ({ $status } { $description }): another program is receiving this bot’s updates with the same token (a second copy of the bridge, or a webhook someone set). Stop it, then start the bridge again.
+fatal-pollingStopped = Polling Telegram stopped unexpectedly: { $detail }
+startup-portInUse = { $name } { $port } is already in use by another program.
+startup-portFailed = { $name } { $port }: { $detail }
+
+## Settings: printed as "config: <line>", one per variable; each starts with the variable's name
+
+config-required = { $name } is required
+config-requiredWhenWebhook = { $name } is required when BOT_MODE=webhook
+config-seeExample = see .env.example for every setting.
+config-invalid = { $name } is invalid
+config-positiveInt = { $name } must be a positive integer
+config-tooLarge = { $name } is too large
+config-chatId = { $name } must be a numeric Telegram chat id (e.g. -1001234567890)
+config-port = { $name } must be a port number (0-65535)
+config-url = { $name } must be an http(s) URL
+config-adminIdsEmpty = { $name } must list at least one Telegram user id
+config-adminIdsFormat = { $name } must be comma-separated numeric Telegram user ids
+config-adminIdsNotPeople = { $name } must list people: 1087968824 is Telegram’s stand-in for anonymous group admins (and 136817688 for channels, 777000 for Telegram itself), who cannot be identified; remove it, and have admins turn off “Remain anonymous” to write to buyers
+config-ipList = { $name } must be comma-separated IPs or CIDR ranges
+config-token = { $name } does not look like a bot token from @BotFather (123456:ABC-…)
+config-apiKey = { $name } must not contain spaces (paste the key without "Bearer")
+config-notifySecret = { $name } must be 16-256 characters of A-Z, a-z, 0-9, _ and -
+config-webhookSecret = { $name } must be 1-256 characters of A-Z, a-z, 0-9, _ and -
+config-host = { $name } must be a host name or IP address (e.g. 127.0.0.1)
+config-oneOf = { $name } must be one of { $values }
+config-timeZone = { $name } must be an IANA time zone name, e.g. Europe/Moscow or Asia/Shanghai

@@ -366,3 +366,34 @@ startup-database = DATABASE_PATH ({ $path }) { $problem ->
     [migrations] не удалось обновить для этой версии бота: возможно, она от другой программы или от более новой версии бота.
    *[other] не открывается.
 } ({ $detail })
+
+## Во время работы: печатается как "fatal: <строка>" перед остановкой
+
+fatal-tokenRevoked = Telegram отклонил getUpdates ({ $status } { $description }): TELEGRAM_BOT_TOKEN больше не действует (отозван или заменён в @BotFather?). Скопируйте текущий токен у @BotFather и запустите бота снова.
+fatal-conflict = Telegram отклонил getUpdates ({ $status } { $description }): обновления этого бота получает другая программа с тем же токеном (вторая копия бота или кем-то установленный webhook). Остановите её и запустите бота снова.
+fatal-pollingStopped = Получение обновлений от Telegram неожиданно остановилось: { $detail }
+startup-portInUse = { $name } { $port } уже занят другой программой.
+startup-portFailed = { $name } { $port }: { $detail }
+
+## Настройки: печатается как "config: <строка>", по строке на переменную; каждая начинается с имени переменной
+
+config-required = { $name } — обязательная настройка
+config-requiredWhenWebhook = { $name } обязательна при BOT_MODE=webhook
+config-seeExample = все настройки описаны в .env.example.
+config-invalid = { $name } — недопустимое значение
+config-positiveInt = { $name } должна быть целым положительным числом
+config-tooLarge = { $name } — слишком большое число
+config-chatId = { $name } должна быть числовым id чата Telegram (например -1001234567890)
+config-port = { $name } должна быть номером порта (0-65535)
+config-url = { $name } должна быть адресом http(s)
+config-adminIdsEmpty = { $name } должна содержать хотя бы один Telegram id пользователя
+config-adminIdsFormat = { $name } должна быть списком числовых Telegram id через запятую
+config-adminIdsNotPeople = { $name } должна содержать людей: 1087968824 — это заменитель Telegram для анонимных администраторов группы (а 136817688 — для каналов, 777000 — сам Telegram), их нельзя опознать; уберите его, а администраторам, которые пишут покупателям, отключите «Анонимность»
+config-ipList = { $name } должна быть списком IP или диапазонов CIDR через запятую
+config-token = { $name } не похож на токен бота от @BotFather (123456:ABC-…)
+config-apiKey = { $name } не должен содержать пробелов (вставьте ключ без "Bearer")
+config-notifySecret = { $name } должна быть из 16-256 символов A-Z, a-z, 0-9, _ и -
+config-webhookSecret = { $name } должна быть из 1-256 символов A-Z, a-z, 0-9, _ и -
+config-host = { $name } должна быть именем хоста или IP-адресом (например 127.0.0.1)
+config-oneOf = { $name } должна быть одним из: { $values }
+config-timeZone = { $name } должна быть названием часового пояса IANA, например Europe/Moscow или Asia/Shanghai

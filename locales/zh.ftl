@@ -358,3 +358,34 @@ startup-database = DATABASE_PATH（{ $path }）{ $problem ->
     [migrations] 无法升级到此版本机器人所需的结构：它可能属于其他程序，或属于更新版本的机器人。
    *[other] 无法打开。
 }（{ $detail }）
+
+## 运行中：停止前打印为 "fatal: <行>"
+
+fatal-tokenRevoked = Telegram 拒绝了 getUpdates（{ $status } { $description }）：TELEGRAM_BOT_TOKEN 已失效（在 @BotFather 中被撤销或更换？）。请从 @BotFather 复制当前 token 后重新启动。
+fatal-conflict = Telegram 拒绝了 getUpdates（{ $status } { $description }）：另一个程序正用同一 token 接收此机器人的更新（第二个机器人副本，或有人设置了 webhook）。请停止它，然后重新启动。
+fatal-pollingStopped = 从 Telegram 获取更新意外停止：{ $detail }
+startup-portInUse = { $name } { $port } 已被其他程序占用。
+startup-portFailed = { $name } { $port }：{ $detail }
+
+## 设置：打印为 "config: <行>"，每个变量一行；每行以变量名开头
+
+config-required = { $name } 为必填项
+config-requiredWhenWebhook = BOT_MODE=webhook 时 { $name } 为必填项
+config-seeExample = 所有设置见 .env.example。
+config-invalid = { $name } 的值无效
+config-positiveInt = { $name } 必须是正整数
+config-tooLarge = { $name } 数值过大
+config-chatId = { $name } 必须是数字形式的 Telegram 聊天 id（例如 -1001234567890）
+config-port = { $name } 必须是端口号（0-65535）
+config-url = { $name } 必须是 http(s) 地址
+config-adminIdsEmpty = { $name } 至少要列出一个 Telegram 用户 id
+config-adminIdsFormat = { $name } 必须是用逗号分隔的数字 Telegram 用户 id
+config-adminIdsNotPeople = { $name } 必须列出真人：1087968824 是 Telegram 用来代替匿名群管理员的 id（136817688 代表频道，777000 代表 Telegram 本身），无法识别身份；请删除它，并让管理员关闭“保持匿名”后再给买家写消息
+config-ipList = { $name } 必须是用逗号分隔的 IP 或 CIDR 网段
+config-token = { $name } 看起来不像 @BotFather 给的机器人 token（123456:ABC-…）
+config-apiKey = { $name } 不能包含空格（粘贴密钥时不要带 "Bearer"）
+config-notifySecret = { $name } 必须是 16-256 个 A-Z、a-z、0-9、_ 和 - 字符
+config-webhookSecret = { $name } 必须是 1-256 个 A-Z、a-z、0-9、_ 和 - 字符
+config-host = { $name } 必须是主机名或 IP 地址（例如 127.0.0.1）
+config-oneOf = { $name } 必须是以下之一：{ $values }
+config-timeZone = { $name } 必须是 IANA 时区名称，例如 Europe/Moscow 或 Asia/Shanghai

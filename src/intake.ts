@@ -13,6 +13,7 @@ import { createNotificationHandler, notificationRoute } from './market/notificat
 import { describe } from './telegram/echo.js';
 import { Dispatcher, type DispatchPolicy } from './telegram/dispatch.js';
 import { languageOfUpdate } from './telegram/language.js';
+import { t } from './texts.js';
 import { startPolling, type Polling } from './telegram/polling.js';
 import { registerWebhook, webhookRoute } from './telegram/webhook.js';
 
@@ -153,7 +154,7 @@ async function listen(
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     throw new IntakeError(
-      code === 'EADDRINUSE' ? `${name} ${port} is already in use by another program.` : `${name} ${port}: ${describe(err).message}`,
+      code === 'EADDRINUSE' ? t('startup.portInUse', { name, port: String(port) }) : t('startup.portFailed', { name, port: String(port), detail: describe(err).message }),
     );
   }
 }

@@ -35,7 +35,7 @@ export function formatWhen(ms: number, lang: Lang, timeZone: string, zoneLabel: 
   const parts = Object.fromEntries(formatter(lang, timeZone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
   const nowYear = Object.fromEntries(formatter(lang, timeZone).formatToParts(new Date(now)).map((p) => [p.type, p.value])).year;
   const year = parts.year !== nowYear ? parts.year : undefined;
-  const zone = zoneLabel ?? (parts.timeZoneName === 'GMT' ? 'UTC' : parts.timeZoneName);
+  const zone = zoneLabel ?? (/^(GMT|UTC)([+-]0)?$/.test(parts.timeZoneName ?? '') ? 'UTC' : parts.timeZoneName);
   const time = `${parts.hour}:${parts.minute}`;
   if (lang === 'zh') return `${year ? `${year}年` : ''}${parts.month}月${parts.day}日 ${time} (${zone})`;
   const month = (parts.month ?? '').replace(/\.$/, '');
