@@ -166,6 +166,7 @@ status-state = { $state ->
    *[other] { $state }
 }
 status-file = 📎 { $name }
+status-withheld = [not kept: it contained a secret]
 status-queue = { $waiting ->
     [one] { $waiting } message waiting to be sent.
    *[other] { $waiting } messages waiting to be sent.

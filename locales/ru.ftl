@@ -165,6 +165,7 @@ status-state = { $state ->
    *[other] { $state }
 }
 status-file = 📎 { $name }
+status-withheld = [не сохранено: содержало секрет]
 status-queue = { $waiting ->
     [one] { $waiting } сообщение ждёт отправки.
     [few] { $waiting } сообщения ждут отправки.

@@ -165,6 +165,7 @@ status-state = { $state ->
    *[other] { $state }
 }
 status-file = 📎 { $name }
+status-withheld = [未保存：包含密钥]
 status-queue = { $waiting } 条消息等待发送。
 
 ## 对卖家消息的回应

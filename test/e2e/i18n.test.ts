@@ -125,6 +125,22 @@ async function walkForum(lang: 'ru' | 'zh'): Promise<{ h: Harness; texts: string
   await h.tg.waitForBotMessage((m) => m.reply_to_message?.message_id === reply.message_id && m.message_id > reply.message_id);
   await h.replyTo(GROUP_ID, h.says(GROUP_ID, thread, 'Я тоже из магазина.', OUTSIDER).message_id);
 
+  // A reply that waits for Market's limit: ⏳, then edited to ✓ when it goes.
+  h.rateLimitNextSend(1200);
+  const waited = h.says(GROUP_ID, thread, 'Курьер приедет завтра.');
+  const note = await h.replyTo(GROUP_ID, waited.message_id);
+  expect(await h.reacted(GROUP_ID, waited.message_id, 8000)).toEqual(['👍']);
+  await h.until(() => h.tg.message(GROUP_ID, note.message_id)?.text?.startsWith('✓'), 5000, 'the ⏳ note edited');
+  // A secret pasted: refused, and /status shows it withheld.
+  await h.replyTo(GROUP_ID, h.says(GROUP_ID, thread, `токен ${h.config.telegram.token}`).message_id);
+
+  // /link to another chat in a linked topic asks first; keep.
+  const second = h.market.addChat({ customerName: 'Ольга' });
+  const ask = await answer(h, command(h, GROUP_ID, thread, `/link ${second.chatId}`));
+  const keep = ask.reply_markup!.inline_keyboard[0]![1]!;
+  h.tg.userPressesButton({ chatId: GROUP_ID, messageId: ask.message_id, from: ADMIN, data: (keep as { callback_data: string }).callback_data });
+  await h.settled();
+
   // /status, /link (usage, a bad id, a chat Market does not have), /unlink.
   await answer(h, command(h, GROUP_ID, thread, '/status'));
   await answer(h, command(h, GROUP_ID, thread, '/link'));
@@ -137,7 +153,7 @@ async function walkForum(lang: 'ru' | 'zh'): Promise<{ h: Harness; texts: string
   h.market.setChatStatus(chat.chatId, 'FINISHED');
   await syncNow(h, chat.chatId);
   await h.settled();
-  return { h, texts: shownIn(h, GROUP_ID), theirs: [BUYER, ...BUYER_SAYS, 'Добрый день, заказ в пути.', 'Пришлите фото коробки.'] };
+  return { h, texts: shownIn(h, GROUP_ID), theirs: [BUYER, 'Ольга', ...BUYER_SAYS, 'Добрый день, заказ в пути.', 'Пришлите фото коробки.', 'Курьер приедет завтра.'] };
 }
 
 describe('the bot speaks the chat’s language', () => {
@@ -156,10 +172,15 @@ describe('the bot speaks the chat’s language', () => {
         expect(all).toContain('Покупатель: Иван Петров');
         expect(all).toContain('Статус: ожидает ответа магазина');
         expect(all).toContain('❌ Не доставлено: Маркет отклонил это сообщение.');
+        expect(all).toContain('⏳ Маркет просит отправлять реже');
+        expect(all).toMatch(/\d{1,2} [а-я]{3,4} \d{2}:\d{2} МСК ✓ доставлено/);
+        expect(all).toContain('[не сохранено: содержало секрет]');
       } else {
         expect(all).toContain('买家：Иван Петров');
         expect(all).toContain('状态：等待店铺回复');
         expect(all).toContain('❌ 未送达：Market 拒绝了这条消息。');
+        expect(all).toContain('⏳ Market 要求放慢速度');
+        expect(all).toMatch(/\d{1,2}月\d{1,2}日 \d{2}:\d{2} \(莫斯科时间\) ✓ 已送达/);
       }
       expect(textProblems().slice(before)).toEqual([]);
     }, 30_000);
