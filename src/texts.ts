@@ -94,7 +94,9 @@ type Params = Record<string, unknown> | undefined;
  * Texts not yet written in locales/: `(params) => string` (English), used only when no language has the key.
  * Other branches add their new texts here as well as in their own `locales/<lang>.<area>.ftl`.
  */
-const en: Record<string, (p?: never) => string> = {};
+const en: Record<string, (p: never) => string> = {
+  // e.g. 'orders.card.title': (p: { orderId: string }) => `Order ${p.orderId}`,
+};
 
 /** The text for `key` in the language of the current scope. */
 export function t(key: string, params?: Params): string {

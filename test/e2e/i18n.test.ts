@@ -8,7 +8,7 @@
  * bot sent to the chat: messages, edits, captions, topic names, button labels and button answers. What the test
  * itself put in (buyer names and messages, written in Russian) and Market's technical line are not the bot's words.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FluentResource } from '@fluent/bundle';
 import type { Message } from 'grammy/types';
@@ -27,7 +27,8 @@ afterEach(async () => {
 /** The literal text of every message of a catalogue (placeholders, ids and selector keys left out). */
 function catalogueWords(lang: Lang): Set<string> {
   const words = new Set<string>();
-  for (const file of [`${lang}.ftl`]) {
+  // The language's main file and every <lang>.<area>.ftl other parts add.
+  for (const file of readdirSync(LOCALES_DIR).filter((n) => n.endsWith('.ftl') && n.split('.')[0] === lang)) {
     const resource = new FluentResource(readFileSync(join(LOCALES_DIR, file), 'utf8'));
     const walk = (n: unknown): void => {
       if (typeof n === 'string') {
