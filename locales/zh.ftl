@@ -184,7 +184,7 @@ relay-waiting = { $why ->
     [quota] ⏳ 排队中：店铺每小时的 Market 消息限额已用完。将于{ $when }自动发送。
     [rate_limited] ⏳ Market 要求放慢速度（频率限制）。将于{ $when }自动重试。
    *[retrying] ⏳ Market 没有正常应答；将于{ $when }重试。
-} 您的消息上出现 👍 表示已发出。
+}您的消息上出现 👍 表示已发出。
 relay-failed = ❌ 未送达：{ $what }{ $attempts ->
     [1] {""}
    *[other] （已尝试 { $attempts } 次）
