@@ -135,6 +135,17 @@ async function walkForum(lang: 'ru' | 'zh'): Promise<{ h: Harness; texts: string
   // A secret pasted: refused, and /status shows it withheld.
   await h.replyTo(GROUP_ID, h.says(GROUP_ID, thread, `токен ${h.config.telegram.token}`).message_id);
 
+  // Market did not confirm and its history cannot be read: the ❓ question, answered with "Don't send".
+  h.market.failNext('sendMessageToChat', { kind: 'status', status: 500 });
+  h.market.failNext('getChatHistory', { kind: 'status', status: 403 }, 10);
+  const unsure = h.says(GROUP_ID, thread, 'Проверьте, пожалуйста.');
+  const question = await h.replyTo(GROUP_ID, unsure.message_id, 8000);
+  const drop = question.reply_markup!.inline_keyboard.flat()[1] as { callback_data: string };
+  h.tg.userPressesButton({ chatId: GROUP_ID, messageId: question.message_id, from: ADMIN, data: drop.callback_data });
+  await h.settled();
+  expect(h.market.violations).toEqual([]); // reset() below forgets them
+  h.market.reset(); // the history answers again
+
   // /link to another chat in a linked topic asks first; keep.
   const second = h.market.addChat({ customerName: 'Ольга' });
   const ask = await answer(h, command(h, GROUP_ID, thread, `/link ${second.chatId}`));
@@ -154,7 +165,7 @@ async function walkForum(lang: 'ru' | 'zh'): Promise<{ h: Harness; texts: string
   h.market.setChatStatus(chat.chatId, 'FINISHED');
   await syncNow(h, chat.chatId);
   await h.settled();
-  return { h, texts: shownIn(h, GROUP_ID), theirs: [BUYER, 'Ольга', ...BUYER_SAYS, 'Добрый день, заказ в пути.', 'Пришлите фото коробки.', 'Курьер приедет завтра.'] };
+  return { h, texts: shownIn(h, GROUP_ID), theirs: [BUYER, 'Ольга', ...BUYER_SAYS, 'Добрый день, заказ в пути.', 'Пришлите фото коробки.', 'Курьер приедет завтра.', 'Проверьте, пожалуйста.'] };
 }
 
 describe('the bot speaks the chat’s language', () => {
@@ -176,11 +187,14 @@ describe('the bot speaks the chat’s language', () => {
         expect(all).toContain('⏳ Маркет просит отправлять реже');
         expect(all).toMatch(/\d{1,2} [а-я]{3,4} \d{2}:\d{2} МСК ✓ доставлено/);
         expect(all).toContain('[не сохранено: содержало секрет]');
+        expect(all).toContain('❓ Не могу понять, получил ли покупатель это сообщение');
+        expect(all).toContain('Повторно не отправлено.');
       } else {
         expect(all).toContain('买家：Иван Петров');
         expect(all).toContain('状态：等待店铺回复');
         expect(all).toContain('❌ 未送达：Market 拒绝了这条消息。');
         expect(all).toContain('⏳ Market 要求放慢速度');
+        expect(all).toContain('❓ 无法确定买家是否收到这条消息');
         expect(all).toMatch(/\d{1,2}月\d{1,2}日 \d{2}:\d{2} \(莫斯科时间\) ✓ 已送达/);
       }
       expect(textProblems().slice(before)).toEqual([]);
