@@ -26,7 +26,8 @@ import type { Db } from './db/open.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
 import { TelegramFiles } from './telegram/files.js';
-import { COMMANDS } from './telegram/features/help.js';
+import { commandsMenu } from './telegram/features/help.js';
+import { LANGUAGES } from './languages.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
 import {
@@ -42,7 +43,7 @@ import {
 } from './shops.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
 import type { DispatchPolicy } from './telegram/dispatch.js';
-import { t, technical } from './texts.js';
+import { configureTexts, t, technical, withLanguage } from './texts.js';
 import { DeadlineError, withDeadline } from './util/deadline.js';
 import { BridgeMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
@@ -118,6 +119,7 @@ export class StartupError extends Error {
 }
 
 export async function startBridge(config: Config, opts: BridgeOptions = {}): Promise<Bridge> {
+  configureTexts({ language: config.language, timeZone: config.timeZone });
   const log =
     opts.log ??
     createLogger({
@@ -270,7 +272,13 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       opts.onNotice?.(line);
     };
     if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
-    await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
+    // The menu in each language (Telegram shows the one matching the user's app language), BOT_LANGUAGE for the rest.
+    for (const lang of [undefined, ...LANGUAGES]) {
+      const commands = lang ? withLanguage(lang, commandsMenu) : commandsMenu();
+      await bot.api
+        .setMyCommands(commands, lang ? { language_code: lang } : {})
+        .catch((err: unknown) => log.warn({ err: describe(err), language: lang }, 'setMyCommands failed'));
+    }
 
     for (const shop of shops.all()) shop.relay.resume();
     try {

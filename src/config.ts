@@ -4,6 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_TIME_ZONE, isLang, isTimeZone, LANGUAGES, type Lang } from './languages.js';
+import { t, withLanguage } from './texts.js';
 
 const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
@@ -18,23 +20,23 @@ const required = <T extends z.ZodTypeAny>(schema: T) => z.preprocess(blankToUnde
 const positiveInt = z
   .string()
   .trim()
-  .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
+  .regex(/^[1-9][0-9]*$/, 'config.positiveInt')
   .transform(Number)
-  .refine(Number.isSafeInteger, 'is too large');
+  .refine(Number.isSafeInteger, 'config.tooLarge');
 
 const telegramChatId = z
   .string()
   .trim()
-  .regex(/^-?[1-9][0-9]*$/, 'must be a numeric Telegram chat id (e.g. -1001234567890)')
+  .regex(/^-?[1-9][0-9]*$/, 'config.chatId')
   .transform(Number)
-  .refine(Number.isSafeInteger, 'is too large');
+  .refine(Number.isSafeInteger, 'config.tooLarge');
 
 const port = z
   .string()
   .trim()
-  .regex(/^[0-9]+$/, 'must be a port number')
+  .regex(/^[0-9]+$/, 'config.port')
   .transform(Number)
-  .refine((n) => n >= 0 && n <= 65535, 'must be a port number (0-65535)');
+  .refine((n) => n >= 0 && n <= 65535, 'config.port');
 
 const httpUrl = z
   .string()
@@ -46,7 +48,7 @@ const httpUrl = z
     } catch {
       return false;
     }
-  }, 'must be an http(s) URL')
+  }, 'config.url')
   .transform((v) => v.replace(/\/+$/, ''));
 
 /** Ids Telegram puts in `from` for messages that are not from a person. */
@@ -55,20 +57,20 @@ export const NOT_PEOPLE = new Set([1087968824, 136817688, 777000]);
 const adminIds = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
-  .refine((ids) => ids.length > 0, 'must list at least one Telegram user id')
-  .refine((ids) => ids.every((id) => /^[1-9][0-9]*$/.test(id)), 'must be comma-separated numeric Telegram user ids')
+  .refine((ids) => ids.length > 0, 'config.adminIdsEmpty')
+  .refine((ids) => ids.every((id) => /^[1-9][0-9]*$/.test(id)), 'config.adminIdsFormat')
   // Telegram's placeholders in `from` (@GroupAnonymousBot, @Channel_Bot, Telegram's service account) are nobody:
   // listing one would let anyone who writes anonymously act as the team.
   .refine(
     (ids) => !ids.some((id) => NOT_PEOPLE.has(Number(id))),
-    'must list people: 1087968824 is Telegram’s stand-in for anonymous group admins (and 136817688 for channels, 777000 for Telegram itself), who cannot be identified; remove it, and have admins turn off “Remain anonymous” to write to buyers',
+    'config.adminIdsNotPeople',
   )
   .transform((ids) => new Set(ids.map(Number)));
 
 const ipList = z
   .string()
   .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s !== ''))
-  .refine((l) => l.every((c) => /^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(c)), 'must be comma-separated IPs or CIDR ranges');
+  .refine((l) => l.every((c) => /^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(c)), 'config.ipList');
 
 /** One Api-Key per cabinet, comma-separated; the same key twice counts once. */
 const apiKeys = z
@@ -80,7 +82,7 @@ const apiKeys = z
 
 const envSchema = z.object({
   TELEGRAM_BOT_TOKEN: required(
-    z.string().trim().regex(/^[0-9]+:[A-Za-z0-9_-]+$/, 'does not look like a bot token from @BotFather (123456:ABC-…)'),
+    z.string().trim().regex(/^[0-9]+:[A-Za-z0-9_-]+$/, 'config.token'),
   ),
   TELEGRAM_API_ROOT: optional(httpUrl).default(DEFAULT_TELEGRAM_API_ROOT),
   TELEGRAM_ADMIN_IDS: required(adminIds),
@@ -92,7 +94,7 @@ const envSchema = z.object({
   MARKET_NOTIFY_ALLOW_IPS: optional(ipList),
   // A path segment of the URL registered in the cabinet: URL-safe and long enough not to be guessed.
   MARKET_NOTIFY_SECRET: optional(
-    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z, a-z, 0-9, _ and -'),
+    z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'config.notifySecret'),
   ),
   MARKET_POLL_INTERVAL_SECONDS: optional(positiveInt).default(60),
   MARKET_TIMEOUT_SECONDS: optional(positiveInt).default(15),
@@ -101,12 +103,14 @@ const envSchema = z.object({
   BOT_MODE: optional(z.enum(['polling', 'webhook'])).default('polling'),
   WEBHOOK_URL: optional(httpUrl),
   WEBHOOK_SECRET: optional(
-    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be 1-256 characters of A-Z, a-z, 0-9, _ and -'),
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, 'config.webhookSecret'),
   ),
   WEBHOOK_PORT: optional(port),
   HEALTH_PORT: optional(port),
-  HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'must be a host name or IP address (e.g. 127.0.0.1)')),
+  HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'config.host')),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
+  BOT_LANGUAGE: optional(z.enum(LANGUAGES)).default('en'),
+  BOT_TIMEZONE: optional(z.string().trim().refine(isTimeZone, 'config.timeZone')).default(DEFAULT_TIME_ZONE),
 });
 
 export interface Config {
@@ -143,23 +147,43 @@ export interface Config {
   healthPort: number | undefined;
   /** Address the HTTP servers bind to; undefined = all interfaces. */
   httpHost: string | undefined;
+  /** BOT_LANGUAGE: the bot's language where no chat chose one (/language), and for start-up lines. */
+  language: Lang;
+  /** BOT_TIMEZONE: every date and time the seller reads is in this zone (IANA name). */
+  timeZone: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
-/** Parses an environment into a Config, or one readable line per bad variable. */
+/** The language of the configuration's own lines: BOT_LANGUAGE when it is valid, else English. */
+export function configLanguage(env: Record<string, string | undefined>): Lang {
+  const lang = env.BOT_LANGUAGE?.trim();
+  return isLang(lang) ? lang : 'en';
+}
+
+/**
+ * A schema message: a `config.*` key of locales/ (rendered with the variable's name), or plain English from a
+ * check that has no key yet.
+ */
+function configLine(name: string, message: string): string {
+  return message.startsWith('config.') ? t(message, { name }) : `${name} ${message}`;
+}
+
+/** Parses an environment into a Config, or one readable line per bad variable (in BOT_LANGUAGE when it is valid). */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
+  return withLanguage(configLanguage(env), () => parseConfigHere(env));
+}
+
+function parseConfigHere(env: Record<string, string | undefined>): ConfigResult {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const errors = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0] ?? 'environment');
-      const message =
-        blankToUndefined(env[name]) === undefined
-          ? 'is required'
-          : issue.message.startsWith('Invalid')
-            ? describeInvalid(name)
-            : issue.message;
-      return `${name} ${message}`;
+      return blankToUndefined(env[name]) === undefined
+        ? t('config.required', { name })
+        : issue.message.startsWith('Invalid')
+          ? describeInvalid(name)
+          : configLine(name, issue.message);
     });
     return { ok: false, errors: [...new Set(errors)] };
   }
@@ -167,9 +191,9 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
   const errors: string[] = [];
   let webhook: Config['telegram']['webhook'];
   if (e.BOT_MODE === 'webhook') {
-    if (!e.WEBHOOK_URL) errors.push('WEBHOOK_URL is required when BOT_MODE=webhook');
-    if (!e.WEBHOOK_SECRET) errors.push('WEBHOOK_SECRET is required when BOT_MODE=webhook');
-    if (e.WEBHOOK_PORT === undefined) errors.push('WEBHOOK_PORT is required when BOT_MODE=webhook');
+    if (!e.WEBHOOK_URL) errors.push(t('config.requiredWhenWebhook', { name: 'WEBHOOK_URL' }));
+    if (!e.WEBHOOK_SECRET) errors.push(t('config.requiredWhenWebhook', { name: 'WEBHOOK_SECRET' }));
+    if (e.WEBHOOK_PORT === undefined) errors.push(t('config.requiredWhenWebhook', { name: 'WEBHOOK_PORT' }));
     if (e.WEBHOOK_URL && e.WEBHOOK_SECRET && e.WEBHOOK_PORT !== undefined) {
       webhook = { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.WEBHOOK_PORT };
     }
@@ -202,18 +226,20 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       logFormat: e.LOG_FORMAT,
       healthPort: e.HEALTH_PORT,
       httpHost: e.HTTP_HOST,
+      language: e.BOT_LANGUAGE,
+      timeZone: e.BOT_TIMEZONE,
     },
   };
 }
 
 function describeInvalid(name: string): string {
-  return name === 'LOG_LEVEL'
-    ? 'must be one of fatal, error, warn, info, debug, trace, silent'
-    : name === 'BOT_MODE'
-      ? 'must be polling or webhook'
-      : name === 'LOG_FORMAT'
-        ? 'must be json or pretty'
-        : 'is invalid';
+  const values: Record<string, string> = {
+    LOG_LEVEL: 'fatal, error, warn, info, debug, trace, silent',
+    BOT_MODE: 'polling, webhook',
+    LOG_FORMAT: 'json, pretty',
+    BOT_LANGUAGE: LANGUAGES.join(', '),
+  };
+  return values[name] ? t('config.oneOf', { name, values: values[name] }) : t('config.invalid', { name });
 }
 
 /** Every secret value of the configuration, for the logger and the leak checks to scrub. */

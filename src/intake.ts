@@ -12,6 +12,8 @@ import type { Logger } from './logger.js';
 import { createNotificationHandler, notificationRoute } from './market/notifications.js';
 import { describe } from './telegram/echo.js';
 import { Dispatcher, type DispatchPolicy } from './telegram/dispatch.js';
+import { languageOfUpdate } from './telegram/language.js';
+import { t } from './texts.js';
 import { startPolling, type Polling } from './telegram/polling.js';
 import { registerWebhook, webhookRoute } from './telegram/webhook.js';
 
@@ -96,6 +98,7 @@ export async function startIntake(deps: {
     isAdmin: deps.isTeam ?? ((id) => id !== undefined && config.telegram.adminIds.has(id)),
     secrets: secretValues(config),
     policy: deps.dispatch,
+    language: (update) => languageOfUpdate(deps.db, update, config.language),
   });
   dispatcher.start();
   const store = (updates: Parameters<Dispatcher['accept']>[0]) => dispatcher.accept(updates);
@@ -159,7 +162,7 @@ async function listen(
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     throw new IntakeError(
-      code === 'EADDRINUSE' ? `${name} ${port} is already in use by another program.` : `${name} ${port}: ${describe(err).message}`,
+      code === 'EADDRINUSE' ? t('startup.portInUse', { name, port: String(port) }) : t('startup.portFailed', { name, port: String(port), detail: describe(err).message }),
     );
   }
 }

@@ -180,7 +180,7 @@ describe("the Dockerfile's build and start commands, in a clean copy", () => {
 
     layout(final, appDir, (name) => (name === 'build' ? buildDir : ROOT));
     if (!existsSync(join(appDir, 'node_modules'))) symlinkSync(join(ROOT, 'node_modules'), join(appDir, 'node_modules'));
-    expect(readdirSync(appDir).sort()).toEqual(['dist', 'migrations', 'node_modules', 'package-lock.json', 'package.json']);
+    expect(readdirSync(appDir).sort()).toEqual(['dist', 'locales', 'migrations', 'node_modules', 'package-lock.json', 'package.json']);
 
     // What dist/ imports at run time is a production dependency (or built in): `npm ci --omit=dev` suffices.
     const imports = new Set<string>();

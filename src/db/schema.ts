@@ -4,6 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { LANGUAGES } from '../languages.js';
 
 /** A forum topic linked to a Market chat: every authorised message in the topic goes to that chat. */
 export const threads = sqliteTable(
@@ -302,3 +303,15 @@ export const shopPlaces = sqliteTable(
   },
   (t) => [index('shop_places_chat').on(t.tgChatId)],
 );
+
+/**
+ * The bot's language per Telegram chat: chosen there with /language (`chosen`), or, in a private chat with no
+ * choice, the user's Telegram language as last seen (`telegram`), so a notice sent there later speaks it too.
+ * A Telegram chat, not a Market id: no business column.
+ */
+export const chatLanguages = sqliteTable('chat_languages', {
+  tgChatId: integer('tg_chat_id').primaryKey(),
+  language: text('language', { enum: LANGUAGES }).notNull(),
+  source: text('source', { enum: ['chosen', 'telegram'] }).notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -20,7 +20,8 @@ import {
   type InboxRow,
 } from '../db/inbox.js';
 import { secretScrubber, type Logger } from '../logger.js';
-import { t } from '../texts.js';
+import { t, withLanguage } from '../texts.js';
+import type { Lang } from '../languages.js';
 import { sleep } from '../util/sleep.js';
 import { describe } from './echo.js';
 import { isCommand } from './messages.js';
@@ -106,6 +107,8 @@ export interface DispatcherDeps {
   /** Kept out of the stored reasons (logs and replies are scrubbed elsewhere). */
   secrets: readonly string[];
   policy?: Partial<DispatchPolicy>;
+  /** The language the bot speaks while handling this update (the chat's choice, the user's, BOT_LANGUAGE). */
+  language?: (update: Update) => Lang;
 }
 
 export class Dispatcher {
@@ -236,9 +239,16 @@ export class Dispatcher {
       markFailed(db, row.id, 'unreadable update');
       return;
     }
+    let lang: Lang | undefined;
+    try {
+      lang = this.deps.language?.(update);
+    } catch (err) {
+      log.warn({ err: describe(err), updateId: row.updateId }, 'could not look up the chat language; using the default');
+    }
+    const speak = <T>(fn: () => T): T => (lang ? withLanguage(lang, fn) : fn());
     let error: unknown;
     try {
-      await this.deps.handle(update);
+      await speak(() => this.deps.handle(update));
     } catch (err) {
       error = err instanceof BotError ? err.error : err;
     }
@@ -247,7 +257,7 @@ export class Dispatcher {
       markDone(db, row.id);
       return;
     }
-    const why = this.scrub(notHandledWhy(error));
+    const why = this.scrub(speak(() => notHandledWhy(error)));
     const ctx = { err: describe(error), updateId: row.updateId, chatKey: row.chatKey, attempts };
     if (attempts < this.policy.maxAttempts && !isPermanent(error)) {
       const backoff = Math.max(
@@ -262,7 +272,7 @@ export class Dispatcher {
     // Recorded first: if even that fails (the disk is full), the row stays pending and is tried again later.
     markFailed(db, row.id, why);
     log.error(ctx, 'update handler failed for the last time; telling the seller');
-    await this.tellNotHandled(update, attempts, why);
+    await speak(() => this.tellNotHandled(update, attempts, why));
   }
 
   /**

@@ -11,7 +11,8 @@ import type { RelayRow } from '../db/relays.js';
 import type { Logger } from '../logger.js';
 import type { MarketError } from '../market/errors.js';
 import { inCaptionStage, type EchoResult, type RelayEcho, type WaitReason } from '../bridge/relay.js';
-import { t, technical } from '../texts.js';
+import { reason, t, technical } from '../texts.js';
+import { inChatLanguage } from './language.js';
 
 /** In Telegram's fixed list of reactions a bot may set (✅ is not). */
 export const DELIVERED_REACTION = '👍';
@@ -22,7 +23,24 @@ export const DROP_PREFIX = 'relay:drop:';
 export class TelegramEcho implements RelayEcho {
   constructor(private readonly deps: { api: Api; db: Db; log: Logger; now?: () => number }) {}
 
-  async delivered(r: RelayRow): Promise<EchoResult> {
+  // Each result speaks the language of the chat the seller wrote in, whichever update or timer reached it.
+  delivered(r: RelayRow): Promise<EchoResult> {
+    return inChatLanguage(this.deps.db, r.tgChatId, () => this.deliveredHere(r));
+  }
+
+  waiting(r: RelayRow, until: number, why: WaitReason): Promise<number | undefined> {
+    return inChatLanguage(this.deps.db, r.tgChatId, () => this.waitingHere(r, until, why));
+  }
+
+  failed(r: RelayRow, err: MarketError): Promise<EchoResult> {
+    return inChatLanguage(this.deps.db, r.tgChatId, () => this.failedHere(r, err));
+  }
+
+  uncertain(r: RelayRow, err: MarketError | undefined): Promise<EchoResult> {
+    return inChatLanguage(this.deps.db, r.tgChatId, () => this.uncertainHere(r, err));
+  }
+
+  private async deliveredHere(r: RelayRow): Promise<EchoResult> {
     // The note that said it was under way (a wait, or "Sending again…") now says how it ended.
     const noticeUpdated =
       r.noticeMessageId !== null &&
@@ -37,22 +55,22 @@ export class TelegramEcho implements RelayEcho {
     }
   }
 
-  async waiting(r: RelayRow, until: number, why: WaitReason): Promise<number | undefined> {
+  private async waitingHere(r: RelayRow, until: number, why: WaitReason): Promise<number | undefined> {
     return (await this.reply(r, t('relay.waiting', { until, now: (this.deps.now ?? Date.now)(), why }))).id;
   }
 
-  async failed(r: RelayRow, err: MarketError): Promise<EchoResult> {
+  private async failedHere(r: RelayRow, err: MarketError): Promise<EchoResult> {
     // A file that could not be fetched from Telegram is not Market's fault (see RelayQueue.send).
-    const [what, todo] = err.code === 'TELEGRAM_FILE' ? t('files.why.download') : t(`why.${err.kind}`);
+    const [what, todo] = reason(err.code === 'TELEGRAM_FILE' ? 'files.why.download' : err.kind);
     const p = { what, todo, technical: technical(err), attempts: r.attempts };
     return this.outcome(r, inCaptionStage(r) ? t('files.captionFailed', p) : t('relay.failed', p));
   }
 
-  async uncertain(r: RelayRow, err: MarketError | undefined): Promise<EchoResult> {
+  private async uncertainHere(r: RelayRow, err: MarketError | undefined): Promise<EchoResult> {
     const keyboard = new InlineKeyboard()
       .text(t('relay.button.resend'), `${RESEND_PREFIX}${r.id}`)
       .text(t('relay.button.drop'), `${DROP_PREFIX}${r.id}`);
-    const p = { technical: err ? technical(err) : 'no answer' };
+    const p = { technical: err ? technical(err) : t('words.noAnswer') };
     return this.outcome(r, inCaptionStage(r) ? t('files.captionUncertain', p) : t('relay.uncertain', p), keyboard);
   }
 

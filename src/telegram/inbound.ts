@@ -30,6 +30,7 @@ import type { Logger } from '../logger.js';
 import type { BuyerFile, FetchedFile } from '../market/buyer-files.js';
 import type { ChatChange, InboundTarget } from '../bridge/sync.js';
 import { t } from '../texts.js';
+import { inChatLanguage } from './language.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
 import type { TelegramPresence } from './presence.js';
@@ -135,6 +136,11 @@ export class TelegramInbound implements InboundTarget {
 
   /** A refusal that means the bot may not post here at all pauses posting (presence), then is thrown as usual. */
   private async reporting(op: () => Promise<void>): Promise<void> {
+    // Buyer chats are shown in the language of the chat they are shown in.
+    return inChatLanguage(this.deps.db, this.deps.tgChatId, () => this.reportingHere(op));
+  }
+
+  private async reportingHere(op: () => Promise<void>): Promise<void> {
     try {
       await op();
     } catch (err) {

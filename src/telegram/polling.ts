@@ -11,6 +11,7 @@ import type { Bot, Context } from 'grammy';
 import { GrammyError } from 'grammy';
 import type { Update } from 'grammy/types';
 import type { Logger } from '../logger.js';
+import { t } from '../texts.js';
 import { sleep } from '../util/sleep.js';
 import { describe } from './echo.js';
 
@@ -38,10 +39,8 @@ const RETRY_MAX_MS = 30_000;
 
 /** The one line a seller reads when getUpdates is refused for good. */
 export function refusalLine(err: GrammyError): string {
-  const what = `Telegram refused getUpdates (${err.error_code} ${err.description})`;
-  return err.error_code === 401
-    ? `${what}: TELEGRAM_BOT_TOKEN is no longer valid (revoked or replaced in @BotFather?). Copy the current token from @BotFather and start the bridge again.`
-    : `${what}: another program is receiving this bot's updates with the same token (a second copy of the bridge, or a webhook someone set). Stop it, then start the bridge again.`;
+  const p = { status: err.error_code, description: err.description };
+  return err.error_code === 401 ? t('fatal.tokenRevoked', p) : t('fatal.conflict', p);
 }
 
 export function startPolling(bot: Bot<Context>, opts: PollingOptions): Polling {
@@ -93,7 +92,7 @@ export function startPolling(bot: Bot<Context>, opts: PollingOptions): Polling {
     // An abort lands here (sleep rejects with the signal's reason); anything else is a bug, and stops the bridge.
     if (ac.signal.aborted) return;
     opts.log.fatal({ err: describe(err) }, 'polling stopped unexpectedly');
-    opts.onFatal(`Polling Telegram stopped unexpectedly: ${describe(err).message}`);
+    opts.onFatal(t('fatal.pollingStopped', { detail: describe(err).message }));
   });
   return {
     stop: async () => {

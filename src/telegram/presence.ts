@@ -13,6 +13,7 @@ import type { Db } from '../db/open.js';
 import { deleteKv, getKv, setKv } from '../db/kv.js';
 import type { Logger } from '../logger.js';
 import { t } from '../texts.js';
+import { inChatLanguage } from './language.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
 
@@ -176,7 +177,7 @@ export class TelegramPresence {
     const told = this.lastTold;
     if (told && told.reason === reason && this.now() - told.at < RETELL_MS) return;
     this.lastTold = { reason, at: this.now() };
-    await this.tell(t(reason === 'removed' ? 'presence.removed' : 'presence.restricted', { where: this.where() }));
+    await this.tell(() => t(reason === 'removed' ? 'presence.removed' : 'presence.restricted', { where: this.where() }));
   }
 
   private async resume(detail: string): Promise<void> {
@@ -189,7 +190,7 @@ export class TelegramPresence {
     const waiting = this.deps.waiting();
     log.warn({ tgChatId, was: was.reason, detail, waiting }, 'the bot may post where buyer chats appear again; posting what waited');
     for (const listener of this.backListeners) listener();
-    await this.tell(t('presence.back', { where: this.where(), waiting }));
+    await this.tell(() => t('presence.back', { where: this.where(), waiting }));
   }
 
   /** Says it once when the bot loses its topic rights in a forum, and lets the topics be tried again when they return. */
@@ -208,7 +209,7 @@ export class TelegramPresence {
       return;
     }
     log.warn({ tgChatId, admin: standing.admin }, 'the bot may no longer manage topics; new buyer chats go to reply chains');
-    await this.tell(t('presence.topicRightsLost', { where: this.where(), admin: standing.admin }));
+    await this.tell(() => t('presence.topicRightsLost', { where: this.where(), admin: standing.admin }));
   }
 
   private scheduleProbe(delayMs = this.deps.probeMs ?? 5 * 60_000): void {
@@ -240,13 +241,13 @@ export class TelegramPresence {
   }
 
   /** Each owner, in their private chat with the bot; one who never started it can't be written to: logged. */
-  private async tell(text: string): Promise<void> {
-    const { api, log, outbox } = this.deps;
+  private async tell(text: () => string): Promise<void> {
+    const { api, db, log, outbox } = this.deps;
     await Promise.all(
       this.deps.adminIds
         .filter((id) => id !== this.deps.tgChatId || this.absence === undefined)
         .map((id) =>
-          outbox.run(id, () => api.sendMessage(id, text)).catch((err: unknown) =>
+          outbox.run(id, () => api.sendMessage(id, inChatLanguage(db, id, text))).catch((err: unknown) =>
             log.warn({ userId: id, err: describe(err) }, 'could not tell a team member in their private chat with the bot (have they started it?)'),
           ),
         ),

@@ -237,18 +237,24 @@ describe('commands', () => {
     expect(status.text).toContain('This topic is not linked to a Market chat');
   });
 
-  it('/help explains the // rule, linking and the commands; setMyCommands registered help/link/unlink/status at start', async () => {
+  it('/help explains the // rule, linking and the commands; setMyCommands registered help/link/unlink/status/language at start', async () => {
     h = await Harness.create();
     const { chatId, threadId } = h.forum();
     const help = await command(h, chatId, threadId, '/help');
-    expect(help.text).toContain('Messages that start with // are team-internal notes: they are never sent to the buyer.');
+    expect(help.text).toContain('Messages starting with // are team notes: never sent.');
     expect(help.text).toContain('/link <chat id>');
-    for (const c of ['/unlink', '/status', '/help']) expect(help.text).toContain(c);
+    for (const c of ['/unlink', '/status', '/language']) expect(help.text).toContain(c);
+    // One phone screen; the details are a button away.
+    expect(help.text!.split('\n').length).toBeLessThanOrEqual(12);
+    expect(help.reply_markup?.inline_keyboard.flat().map((b) => (b as { callback_data?: string }).callback_data)).toEqual(['help:more']);
+    h.tg.userPressesButton({ chatId, messageId: help.message_id, from: ADMIN, data: 'help:more' });
+    await h.tg.waitForCall('editMessageText', (c) => c.params.message_id === help.message_id && c.ok);
+    expect(h.tg.message(chatId, help.message_id)?.text).toContain('/unlink stops sending this topic to Market.');
 
     const call = h.tg.calls.find((c) => c.method === 'setMyCommands');
     expect(call?.ok).toBe(true);
     const commands = (call!.params.commands as { command: string }[]).map((c) => c.command);
-    expect(commands.sort()).toEqual(['help', 'id', 'link', 'setup', 'status', 'team', 'unlink']);
+    expect(commands.sort()).toEqual(['help', 'id', 'language', 'link', 'setup', 'status', 'team', 'unlink']);
     // Registered before the bot took its first update.
     const first = h.tg.calls.findIndex((c) => c.method === 'getUpdates');
     expect(h.tg.calls.indexOf(call!)).toBeLessThan(first);

@@ -89,7 +89,7 @@ describe('Telegram unreachable at start: one line naming Telegram and the root, 
     const p = spawnBridge({ TELEGRAM_API_ROOT: root });
     // Counted from the bridge's first log line (written just before the checks), not from the spawn: on a loaded
     // test machine node + tsx alone can take seconds to boot, which `node dist/main.js` does not.
-    await p.waitForOutput('buyer chats have no place in Telegram yet', 30_000);
+    await p.waitForOutput('TELEGRAM_CHAT_ID is not set', 30_000);
     await p.waitForOutput(/start-up: Cannot reach Telegram at TELEGRAM_API_ROOT/, 15_000);
     expect(await p.waitExit()).toBe(1);
     const lines = startupLines(p);

@@ -78,7 +78,7 @@ describe('inbound sync by polling', () => {
     await settle(h);
     expect(liveTopics(h).map((t) => t.name)).toEqual(['❗ Order 70000002 · Recent']);
     const recentTexts = botTexts(h, GROUP_ID, liveTopics(h)[0]!.message_thread_id);
-    expect(recentTexts[0]).toContain('1 earlier message(s) of this chat are not shown here');
+    expect(recentTexts[0]).toContain('1 earlier message of this chat is not shown here');
     expect(recentTexts.slice(1)).toEqual(['👤 Buyer\nthis morning']);
 
     h.market.addMessage(old, { message: 'back again' });
@@ -86,7 +86,7 @@ describe('inbound sync by polling', () => {
     await settle(h);
     const topic = liveTopics(h).find((t) => t.name.includes('Old'))!;
     const oldTexts = botTexts(h, GROUP_ID, topic.message_thread_id);
-    expect(oldTexts[0]).toContain('2 earlier message(s)');
+    expect(oldTexts[0]).toContain('2 earlier messages of this chat are not shown here');
     expect(oldTexts.slice(1)).toEqual(['👤 Buyer\nback again']);
     expect(recent).toBe(1002);
   });

@@ -2021,6 +2021,9 @@ export class FakeTelegram {
       setMyCommands: (p) => {
         const cmds = p.arr('commands') ?? [];
         if (cmds.length > 100) throw bad('too many commands');
+        // "A two-letter ISO 639-1 language code. If empty, commands will be applied to all users from the given scope".
+        const lang = p.str('language_code');
+        if (lang !== undefined && lang !== '' && !/^[a-z]{2}$/.test(lang)) throw bad('LANG_CODE_INVALID');
         for (const c of cmds) {
           const cmd = (c ?? {}) as Record<string, unknown>;
           if (typeof cmd.command !== 'string' || !/^[a-z0-9_]{1,32}$/.test(cmd.command)) throw bad('BOT_COMMAND_INVALID');

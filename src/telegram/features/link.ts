@@ -20,7 +20,7 @@ import {
   type ThreadKey,
 } from '../../db/links.js';
 import type { ChatInfo } from '../../market/types.js';
-import { t, technical } from '../../texts.js';
+import { reason, t, technical } from '../../texts.js';
 import { describe } from '../echo.js';
 import { explicitReplyTo, topicOf } from '../messages.js';
 import type { Services } from '../services.js';
@@ -114,8 +114,8 @@ export function link(s: Services): Composer<Context> {
       const e = found.error;
       s.log.warn({ chatId, kind: e.kind, status: e.status, code: e.code }, 'link: chat check failed');
       if (e.kind === 'not_found') return void (await ctx.reply(t('link.notFound', { chatId })));
-      const [what, todo] = t(`why.${e.kind}`);
-      return void (await ctx.reply(t('link.failed', { chatId, reason: `${what} ${todo}`, technical: technical(e) })));
+      const [what, todo] = reason(e.kind);
+      return void (await ctx.reply(t('link.failed', { chatId, what, todo, technical: technical(e) })));
     }
     const chat = found.chat;
     const target: ChatRef = { businessId, marketChatId: chatId };

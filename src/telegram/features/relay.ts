@@ -10,6 +10,9 @@ import type { NewRelay } from '../../bridge/relay.js';
 import { MAX_FILE_BYTES } from '../../market/client.js';
 import { t } from '../../texts.js';
 import { contentKind, explicitReplyTo, isCommand, topicOf } from '../messages.js';
+
+/** What the ledger keeps in place of a message that contained a secret (/status shows it in the chat's words). */
+export const WITHHELD_TEXT = '[withheld: contained a secret]';
 import type { Services } from '../services.js';
 
 /**
@@ -163,7 +166,7 @@ export function relay(s: Services): Composer<Context> {
       // Answer first, then record: a crash in between repeats the answer rather than losing it.
       const sent = await ctx.reply(refusal.reply, { reply_parameters: { message_id: m.message_id } });
       addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, businessId, marketChatId, kind: 'echo' });
-      queue.recordRefusal({ ...base, text: leaks ? '[withheld: contained a secret]' : (text ?? m.caption), file }, refusal.code, refusal.reply);
+      queue.recordRefusal({ ...base, text: leaks ? WITHHELD_TEXT : (text ?? m.caption), file }, refusal.code, refusal.reply);
       return;
     }
     // A caption travels in the file's row and is sent right after the file (see bridge/relay.ts).

@@ -5,6 +5,7 @@ import { threadChat } from '../../db/links.js';
 import type { ChatInfo } from '../../market/types.js';
 import { t } from '../../texts.js';
 import { topicOf } from '../messages.js';
+import { WITHHELD_TEXT } from './relay.js';
 import type { Services } from '../services.js';
 
 export function status(s: Services): Composer<Context> {
@@ -25,7 +26,7 @@ export function status(s: Services): Composer<Context> {
     const lines = [t('status.header', { chatId: linked?.marketChatId, chat })];
     if (rows.length === 0) lines.push(t('status.noDeliveries'));
     for (const r of rows) {
-      const text = r.kind === 'file' ? t('status.file', { name: r.fileName }) : (r.text ?? '');
+      const text = r.kind === 'file' ? t('status.file', { name: r.fileName }) : r.text === WITHHELD_TEXT ? t('status.withheld') : (r.text ?? '');
       // A delivered row keeps the status of an earlier failed attempt (a 420 it waited out, a 500 it was found
       // after): next to "delivered" that would read as an error, so only undelivered rows show it.
       const detail =
