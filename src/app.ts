@@ -31,6 +31,8 @@ import { t, technical } from './texts.js';
 import { DeadlineError, withDeadline } from './util/deadline.js';
 import { BridgeMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
+import { ChatTranslation } from './bridge/translation.js';
+import { createTranslator, type TranslatorOptions } from './translate/index.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
@@ -62,6 +64,8 @@ export interface BridgeOptions {
   onNotice?: (line: string) => void;
   /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
   health?: { telegramDownAfterMs?: number };
+  /** Translation provider tuning (tests lower the retry waits and pauses). */
+  translate?: Partial<TranslatorOptions>;
 }
 
 export interface Bridge {
@@ -171,11 +175,15 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
       secrets: secretValues(config),
     };
+    const translator = createTranslator(config.translate, opts.translate);
+    if (translator) {
+      services.translation = new ChatTranslation({ db: db.db, businessId: config.market.businessId, translator, relay, log });
+    }
     mountFeatures(bot, services);
     bot.api.config.use(followGroupUpgrade(services, () => bot.api));
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
-    const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group });
+    const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group, translation: services.translation });
     if (inbound) services.onGroupMoved = () => inbound.groupMoved();
     if (inbound) services.presence = inbound.presence;
     const notifyGate =

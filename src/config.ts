@@ -8,6 +8,10 @@ import { z } from 'zod';
 const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
 export const DEFAULT_DATABASE_PATH = 'data/bridge.sqlite';
+const DEFAULT_YANDEX_TRANSLATE_URL = 'https://translate.api.cloud.yandex.net';
+/** DeepL's two hosts: a key ending in `:fx` belongs to the Free plan and works only on the free host. */
+export const DEEPL_FREE_URL = 'https://api-free.deepl.com';
+export const DEEPL_PRO_URL = 'https://api.deepl.com';
 
 /** Treat `VAR=` (as left by copying .env.example) the same as an unset variable. */
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -99,6 +103,13 @@ const envSchema = z.object({
   HEALTH_PORT: optional(port),
   HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'must be a host name or IP address (e.g. 127.0.0.1)')),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
+  // Translation between buyer and seller (off unless TRANSLATE_PROVIDER is set); see src/translate/.
+  TRANSLATE_PROVIDER: optional(z.enum(['yandex', 'deepl'])),
+  YANDEX_TRANSLATE_API_KEY: optional(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "Api-Key")')),
+  YANDEX_TRANSLATE_FOLDER_ID: optional(z.string().trim().regex(/^[A-Za-z0-9]{1,50}$/, 'must be a Yandex Cloud folder id (letters and digits, e.g. b1g...)')),
+  YANDEX_TRANSLATE_URL: optional(httpUrl).default(DEFAULT_YANDEX_TRANSLATE_URL),
+  DEEPL_API_KEY: optional(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "DeepL-Auth-Key")')),
+  DEEPL_API_URL: optional(httpUrl),
 });
 
 export interface Config {
@@ -131,7 +142,13 @@ export interface Config {
   healthPort: number | undefined;
   /** Address the HTTP servers bind to; undefined = all interfaces. */
   httpHost: string | undefined;
+  /** Machine translation between buyer and seller; undefined = off (TRANSLATE_PROVIDER unset). */
+  translate: TranslateConfig | undefined;
 }
+
+export type TranslateConfig =
+  | { provider: 'yandex'; apiKey: string; folderId: string | undefined; url: string }
+  | { provider: 'deepl'; apiKey: string; url: string };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
@@ -162,6 +179,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       webhook = { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.WEBHOOK_PORT };
     }
   }
+  const translate = translateConfig(e, errors);
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -189,8 +207,32 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       logFormat: e.LOG_FORMAT,
       healthPort: e.HEALTH_PORT,
       httpHost: e.HTTP_HOST,
+      translate,
     },
   };
+}
+
+/** The translation provider's settings, or one line per missing or stray variable. */
+function translateConfig(e: z.infer<typeof envSchema>, errors: string[]): TranslateConfig | undefined {
+  if (e.TRANSLATE_PROVIDER === undefined) {
+    for (const name of ['YANDEX_TRANSLATE_API_KEY', 'DEEPL_API_KEY'] as const) {
+      if (e[name] !== undefined) errors.push(`TRANSLATE_PROVIDER must be set (yandex or deepl) when ${name} is set`);
+    }
+    return undefined;
+  }
+  if (e.TRANSLATE_PROVIDER === 'yandex') {
+    if (e.YANDEX_TRANSLATE_API_KEY === undefined) {
+      errors.push('YANDEX_TRANSLATE_API_KEY is required when TRANSLATE_PROVIDER=yandex (a service account API key with the ai.translate.user role)');
+      return undefined;
+    }
+    return { provider: 'yandex', apiKey: e.YANDEX_TRANSLATE_API_KEY, folderId: e.YANDEX_TRANSLATE_FOLDER_ID, url: e.YANDEX_TRANSLATE_URL };
+  }
+  if (e.DEEPL_API_KEY === undefined) {
+    errors.push('DEEPL_API_KEY is required when TRANSLATE_PROVIDER=deepl (the key from your DeepL account page)');
+    return undefined;
+  }
+  const url = e.DEEPL_API_URL ?? (e.DEEPL_API_KEY.endsWith(':fx') ? DEEPL_FREE_URL : DEEPL_PRO_URL);
+  return { provider: 'deepl', apiKey: e.DEEPL_API_KEY, url };
 }
 
 function describeInvalid(name: string): string {
@@ -200,12 +242,14 @@ function describeInvalid(name: string): string {
       ? 'must be polling or webhook'
       : name === 'LOG_FORMAT'
         ? 'must be json or pretty'
-        : 'is invalid';
+        : name === 'TRANSLATE_PROVIDER'
+          ? 'must be yandex or deepl'
+          : 'is invalid';
 }
 
 /** Every secret value of the configuration, for the logger and the leak checks to scrub. */
 export function secretValues(config: Config): string[] {
-  return [config.telegram.token, config.market.apiKey, config.market.notifySecret, config.telegram.webhook?.secret].filter((s): s is string => !!s);
+  return [config.telegram.token, config.market.apiKey, config.market.notifySecret, config.telegram.webhook?.secret, config.translate?.apiKey].filter((s): s is string => !!s);
 }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */

@@ -16,6 +16,8 @@ import { TelegramInbound } from './telegram/inbound.js';
 import { TelegramOutbox, type PacingOptions } from './telegram/outbox.js';
 import { TelegramPresence } from './telegram/presence.js';
 import { countPending } from './db/inbound.js';
+import type { ChatTranslation } from './bridge/translation.js';
+import { buyerTranslationLine } from './telegram/features/translate.js';
 
 export interface InboundOptions {
   sync?: Partial<SyncOptions>;
@@ -51,8 +53,11 @@ export function createInbound(deps: {
   options?: InboundOptions;
   /** The group's current id; without it TELEGRAM_CHAT_ID as configured. */
   group?: GroupChatId;
+  /** Translation between buyer and seller, when TRANSLATE_PROVIDER is set. */
+  translation?: ChatTranslation;
 }): Inbound | undefined {
   const { config, db, log, api, market, limits, options, group } = deps;
+  const translation = deps.translation;
   const tgChatId = config.telegram.chatId;
   if (tgChatId === undefined) {
     log.info('TELEGRAM_CHAT_ID is not set: buyer messages are not brought into Telegram (/link and replies still work)');
@@ -89,6 +94,7 @@ export function createInbound(deps: {
     fetchFile: (f) => fetchBuyerFile(f, fileOptions),
     topicRetryMs: options?.topicRetryMs,
     presence,
+    ...(translation ? { translationOf: (m: Parameters<typeof buyerTranslationLine>[1]) => buyerTranslationLine(translation, m) } : {}),
   });
   forum = () => target.isForum();
   presence.onTopicRights(() => target.topicsAllowedAgain());
@@ -97,6 +103,10 @@ export function createInbound(deps: {
     log,
     target,
     options: { intervalMs: config.market.pollIntervalMs, ...options?.sync },
+    ...(translation
+      ? { translate: (marketChatId: number, messages: Parameters<ChatTranslation['prepareBuyerMessages']>[2]) =>
+            translation.prepareBuyerMessages(group?.current() ?? tgChatId, marketChatId, messages) }
+      : {}),
     market: {
       getChats: (body, query) => market.getChats(body, query, 'sync'),
       getChat: (chatId) => market.getChat(chatId, 'sync'),

@@ -344,6 +344,47 @@ const en = {
       `Put TELEGRAM_CHAT_ID=${p.to} in the bot’s settings (.env) so that the configuration says so too.`,
       'Messages from before the upgrade can no longer be answered by replying to them: wait for the buyer’s next message, or use /link <chat id> in a topic.',
     ].join('\n'),
+  // Translation between buyer and seller (issue 10): /translate, the 🌐 lines under buyer messages, previews.
+  'command.translate': () => 'Translate buyer chats here: /translate zh, /translate zh auto, /translate off',
+  'translate.usage': () =>
+    'Usage: /translate <language> to translate buyer chats here into your language (e.g. /translate zh); your messages in it are shown translated for the buyer before they go. /translate zh auto sends the translation without asking. /translate off stops.',
+  'translate.current': (p: { lang: string; mode: string }) => `Translation is on here: ${p.lang}, ${p.mode}.`,
+  'translate.mode.preview': () => 'with a preview before sending',
+  'translate.mode.auto': () => 'sent without a preview (auto)',
+  'translate.currentOff': () => 'Translation is off here.',
+  'translate.notConfigured': () =>
+    'Translation is not set up for this bot. The bot’s owner sets TRANSLATE_PROVIDER (yandex or deepl) and its key in the settings, then restarts the bot.',
+  'translate.badCode': (p: { code: string }) =>
+    `“${p.code.slice(0, 20)}” is not a language code. Use a two-letter code, e.g. /translate zh or /translate en. Nothing changed.`,
+  'translate.unsupported': (p: { code: string; provider: string }) =>
+    `The translation service (${p.provider}) does not translate into “${p.code}”. Nothing changed.`,
+  'translate.checkFailed': (p: { why: string; technical: string }) =>
+    `Could not switch translation on: ${p.why} Nothing changed; try again later.\n${p.technical}`,
+  'translate.on': (p: { lang: string }) =>
+    `🌐 Translation on: buyer messages here are shown with a translation into ${p.lang}. Your messages in ${p.lang} are shown translated for the buyer first, with buttons to send the translation or your original.`,
+  'translate.onAuto': (p: { lang: string }) =>
+    `🌐 Translation on (auto): buyer messages here are shown with a translation into ${p.lang}. Your messages in ${p.lang} are translated and sent at once; the translation is shown under your message.`,
+  'translate.off': () => 'Translation off: messages here are shown and sent as they are.',
+  'translate.buyer': (p: { from: string; to: string; text: string }) => `🌐 ${p.from} → ${p.to}\n${p.text}`,
+  'translate.buyerFailed': (p: { why: string }) => `🌐 Not translated: ${p.why}`,
+  'translate.preview': (p: { to: string; text: string }) =>
+    `🌐 Not sent yet. The buyer would get this (${p.to}):\n\n${p.text}`,
+  'translate.auto': (p: { to: string; text: string }) => `🌐 Sent to the buyer in ${p.to}:\n\n${p.text}`,
+  'translate.failed': (p: { why: string; technical: string }) =>
+    `⚠️ Not sent: your message could not be translated: ${p.why} Nothing went to the buyer. Send your original as it is, or cancel and write again later.\n${p.technical}`,
+  'translate.button.send': () => 'Send translation',
+  'translate.button.original': () => 'Send original',
+  'translate.button.cancel': () => 'Cancel',
+  'translate.sending': () => '→ Sending the translation. 👍 on your message means the buyer has it.',
+  'translate.sendingOriginal': () => '→ Sending your original text. 👍 on your message means the buyer has it.',
+  'translate.cancelled': () => '→ Cancelled: nothing was sent.',
+  'translate.decided': () => 'Already decided: nothing more is sent.',
+  'translate.why.auth': (p: { variable: string }) => `the translation service refused the bot’s key (the owner should check ${p.variable}).`,
+  'translate.why.quota': () => 'the translation plan’s characters are used up for now.',
+  'translate.why.rate_limited': () => 'the translation service asked the bot to slow down.',
+  'translate.why.unavailable': () => 'the translation service did not answer.',
+  'translate.why.rejected': () => 'the translation service refused this text.',
+  'translate.why.too_long': () => 'the translation is longer than Market allows in one message.',
   // Start-up: one line each, printed as "start-up: <line>" by npm start; each names the setting to fix.
   'startup.telegramRefused': (p: { status: number; description: string }) =>
     `TELEGRAM_BOT_TOKEN was refused by Telegram (${p.status} ${p.description}): copy the token again from @BotFather.`,

@@ -253,6 +253,8 @@ export class InboundSync {
       log: Logger;
       options?: Partial<SyncOptions>;
       now?: () => number;
+      /** Translation (bridge/translation.ts): the messages about to be posted, translated in one request. Never rejects. */
+      translate?: (marketChatId: number, messages: InboundMessageRow[]) => Promise<void>;
     },
   ) {
     this.opts = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
@@ -535,7 +537,9 @@ export class InboundSync {
   private async present(chatId: number, reasons: ReadonlySet<SyncReason>): Promise<void> {
     const { db, target } = this.deps;
     if (!target.ready()) return;
-    for (const m of pendingMessages(db, chatId)) {
+    const pending = pendingMessages(db, chatId);
+    if (pending.length > 0) await this.deps.translate?.(chatId, pending);
+    for (const m of pending) {
       if (this.stopped || !target.ready()) return;
       const chat = getMarketChat(db, chatId);
       if (!chat) return;

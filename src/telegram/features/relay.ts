@@ -11,6 +11,7 @@ import { MAX_FILE_BYTES } from '../../market/client.js';
 import { t } from '../../texts.js';
 import { contentKind, explicitReplyTo, isCommand, topicOf } from '../messages.js';
 import type { Services } from '../services.js';
+import { translateSellerText } from './translate.js';
 
 /** The Market chat a message is addressed to: an explicit reply to an anchor wins, then the topic's link. */
 export function targetChat(s: Services, m: Message): number | undefined {
@@ -155,6 +156,10 @@ export function relay(s: Services): Composer<Context> {
       addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, marketChatId, kind: 'echo' });
       s.relay.recordRefusal({ ...base, text: leaks ? '[withheld: contained a secret]' : (text ?? m.caption), file }, refusal.code, refusal.reply);
       return;
+    }
+    // Translation on in this chat: a text in the team's language is previewed (or sent translated) instead.
+    if (text !== undefined && s.translation && !s.relay.findByMessage(m.chat.id, m.message_id)) {
+      if (await translateSellerText(s, ctx, { ...base, text })) return;
     }
     // A caption travels in the file's row and is sent right after the file (see bridge/relay.ts).
     // One transaction: the ledger row and the anchor that lets a reply to one's own message continue the
