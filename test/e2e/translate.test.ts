@@ -323,6 +323,45 @@ describe.each(PROVIDERS)('translation with $name', (p) => {
     expect(fake!.translateCalls().map((c) => c.status)).toEqual([429, 200]);
   });
 
+  it('a long backlog is split only at the provider’s limits (DeepL 50 texts, Yandex 10,000 characters); each message keeps its own translation', async () => {
+    const x = await start(p);
+    await command(x, '/translate zh');
+    const chat = x.market.addChat({ customerName: 'Ivan' });
+    const texts =
+      p.name === 'deepl'
+        ? Array.from({ length: 60 }, (_, i) => `Вопрос номер ${i + 1}`)
+        : Array.from({ length: 3 }, (_, i) => `${'Ж'.repeat(4000)} ${i + 1}`);
+    for (const message of texts) x.market.addMessage(chat.chatId, { message });
+    await syncNow(x, chat.chatId);
+    const sizes = fake!.translateCalls().map((c) => {
+      const b = c.body as { texts?: string[]; text?: string[] };
+      return (b.texts ?? b.text)!.length;
+    });
+    expect(sizes).toEqual(p.name === 'deepl' ? [50, 10] : [2, 1]);
+    // Long ones are split into several Telegram messages (4096 characters each): compared without the line breaks.
+    const shown = botTexts(x, GROUP_ID).join('').replace(/\n/g, '');
+    for (const text of texts) expect(shown).toContain(`${text}🌐 ru → zh[zh] ${text}`);
+  });
+
+  it('a preview survives a restart and a redelivered update: no second preview, and a press after the restart sends once', async () => {
+    const x = await start(p);
+    await command(x, '/translate zh');
+    const { chat, threadId } = await buyerChat(x);
+    const { sent, answer: preview } = await sellerWrites(x, threadId, '您好，明天发货。');
+    x.redeliver(sent);
+    await x.settled();
+    await x.restart();
+    x.redeliver(sent);
+    await x.settled();
+    expect(x.repliesTo(GROUP_ID, sent.message_id)).toHaveLength(1);
+    expect(fake!.translateCalls().filter((c) => JSON.stringify(c.body).includes('您好'))).toHaveLength(1);
+
+    await press(x, preview, 'Send translation');
+    await x.reacted(GROUP_ID, sent.message_id);
+    await press(x, preview, 'Send translation');
+    expect(x.market.partnerTexts(chat.chatId)).toEqual(['Здравствуйте, отправим завтра.']);
+  });
+
   it('/translate with an unknown language or a bad code changes nothing', async () => {
     const x = await start(p);
     expect((await command(x, '/translate xx')).text).toBe(`The translation service (${p.name}) does not translate into “xx”. Nothing changed.`);
