@@ -355,7 +355,7 @@ const en = {
   'translate.notConfigured': () =>
     'Translation is not set up for this bot. The bot’s owner sets TRANSLATE_PROVIDER (yandex or deepl) and its key in the settings, then restarts the bot.',
   'translate.badCode': (p: { code: string }) =>
-    `“${p.code.slice(0, 20)}” is not a language code. Use a two-letter code, e.g. /translate zh or /translate en. Nothing changed.`,
+    `“${p.code}” is not a language code. Use a two-letter code, e.g. /translate zh or /translate en. Nothing changed.`,
   'translate.unsupported': (p: { code: string; provider: string }) =>
     `The translation service (${p.provider}) does not translate into “${p.code}”. Nothing changed.`,
   'translate.checkFailed': (p: { why: string; technical: string }) =>

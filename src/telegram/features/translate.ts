@@ -46,7 +46,7 @@ export function translate(s: Services): Composer<Context> {
       return void (await answer(t('translate.off')));
     }
     if (!LANGUAGE_CODE.test(code) || (mode !== undefined && mode.toLowerCase() !== 'auto') || rest.length > 0) {
-      return void (await answer(LANGUAGE_CODE.test(code) ? t('translate.usage') : t('translate.badCode', { code })));
+      return void (await answer(LANGUAGE_CODE.test(code) ? t('translate.usage') : t('translate.badCode', { code: code.slice(0, 20) })));
     }
     const auto = mode !== undefined;
     try {
