@@ -377,3 +377,40 @@ describe('translation not set up', () => {
     expect((await command(h, '/translate zh')).text).toMatch(/TRANSLATE_PROVIDER \(yandex or deepl\)/);
   });
 });
+
+describe('translation in other places', () => {
+  it('Yandex with YANDEX_TRANSLATE_FOLDER_ID: every request carries that folderId', async () => {
+    const y = await FakeYandexTranslate.start({ folderId: 'b1gfolder42' });
+    fake = y;
+    ({ h } = await syncHarness({
+      env: { TRANSLATE_PROVIDER: 'yandex', YANDEX_TRANSLATE_API_KEY: y.apiKey, YANDEX_TRANSLATE_URL: y.url, YANDEX_TRANSLATE_FOLDER_ID: 'b1gfolder42' },
+      bridge: { translate: TRANSLATE_OPTIONS },
+    }));
+    await command(h, '/translate zh');
+    const { threadId } = await buyerChat(h);
+    expect(botTexts(h, GROUP_ID, threadId).at(-1)).toBe('👤 Buyer\nГде мой заказ?\n\n🌐 ru → zh\n我的订单在哪里？');
+    expect(y.requests.map((r) => [r.path, (r.body as { folderId?: string }).folderId])).toEqual([
+      ['/translate/v2/languages', 'b1gfolder42'],
+      ['/translate/v2/translate', 'b1gfolder42'],
+    ]);
+  });
+
+  it('in a private chat (reply chains): the buyer message with its header and translation, and a reply to it previewed and sent', async () => {
+    fake = await FakeDeepL.start();
+    ({ h } = await syncHarness({ target: 'private', env: PROVIDERS[1]!.env(fake), bridge: { translate: TRANSLATE_OPTIONS } }));
+    const cmd = h.tg.userSends({ chatId: ADMIN.id, from: ADMIN, text: '/translate zh', entities: [cmd0('/translate')] });
+    await h.replyTo(ADMIN.id, cmd.message_id);
+    const chat = h.market.addChat({ customerName: 'Ivan' });
+    h.market.addMessage(chat.chatId, { message: 'Где мой заказ?' });
+    await syncNow(h, chat.chatId);
+    const buyer = h.tg.botMessages(ADMIN.id).at(-1)!;
+    expect(buyer.text).toBe(`💬 Order ${chat.context.orderId} · Ivan (chat ${chat.chatId}) — 👤 Buyer\nГде мой заказ?\n\n🌐 ru → zh\n我的订单在哪里？`);
+
+    const reply = h.tg.userSends({ chatId: ADMIN.id, from: ADMIN, text: '您好，明天发货。', replyTo: buyer.message_id });
+    const preview = await h.replyTo(ADMIN.id, reply.message_id);
+    expect(preview.text).toBe('🌐 Not sent yet. The buyer would get this (ru):\n\nЗдравствуйте, отправим завтра.');
+    h.tg.userPressesButton({ chatId: ADMIN.id, messageId: preview.message_id, from: ADMIN, data: button(preview, 'Send translation') });
+    await h.reacted(ADMIN.id, reply.message_id);
+    expect(h.market.partnerTexts(chat.chatId)).toEqual(['Здравствуйте, отправим завтра.']);
+  });
+});
