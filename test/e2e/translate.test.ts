@@ -343,6 +343,21 @@ describe.each(PROVIDERS)('translation with $name', (p) => {
     for (const text of texts) expect(shown).toContain(`${text}🌐 ru → zh[zh] ${text}`);
   });
 
+  it('a buyer message whose post failed is posted after a restart with the translation made before, not a second request', async () => {
+    const x = await start(p);
+    await command(x, '/translate zh');
+    const { chat, threadId } = await buyerChat(x);
+    x.tg.failNext('sendMessage', { kind: 'status', code: 400, description: 'Bad Request: refused for the test' });
+    x.market.addMessage(chat.chatId, { message: 'Спасибо, жду.' });
+    await syncNow(x, chat.chatId);
+    expect(botTexts(x, GROUP_ID, threadId).some((t) => t.includes('Спасибо'))).toBe(false);
+    expect(x.rows('SELECT text FROM buyer_translations ORDER BY market_message_id')).toEqual([{ text: '我的订单在哪里？' }, { text: '谢谢，我等着。' }]);
+
+    await x.restart();
+    await x.until(() => botTexts(x, GROUP_ID, threadId).includes('👤 Buyer\nСпасибо, жду.\n\n🌐 ru → zh\n谢谢，我等着。'), 5000, 'the backlog');
+    expect(fake!.translateCalls().filter((c) => JSON.stringify(c.body).includes('Спасибо'))).toHaveLength(1);
+  });
+
   it('a preview survives a restart and a redelivered update: no second preview, and a press after the restart sends once', async () => {
     const x = await start(p);
     await command(x, '/translate zh');
