@@ -42,4 +42,4 @@ translate-why-quota = the translation plan’s characters are used up for now.
 translate-why-rate_limited = the translation service asked the bot to slow down.
 translate-why-unavailable = the translation service did not answer.
 translate-why-rejected = the translation service refused this text.
-translate-why-too_long = the translation is longer than Market allows in one message.
+translate-why-too_long = the translation is too long for one message; split your text into shorter messages.

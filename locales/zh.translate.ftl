@@ -42,4 +42,4 @@ translate-why-quota = 翻译套餐的字符额度暂时已用完。
 translate-why-rate_limited = 翻译服务要求机器人降低请求频率。
 translate-why-unavailable = 翻译服务没有响应。
 translate-why-rejected = 翻译服务拒绝了这段文字。
-translate-why-too_long = 译文超过了 Market 单条消息允许的长度。
+translate-why-too_long = 译文太长，一条消息放不下；请把文字拆成几条较短的消息。

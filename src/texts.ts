@@ -384,7 +384,7 @@ const en = {
   'translate.why.rate_limited': () => 'the translation service asked the bot to slow down.',
   'translate.why.unavailable': () => 'the translation service did not answer.',
   'translate.why.rejected': () => 'the translation service refused this text.',
-  'translate.why.too_long': () => 'the translation is longer than Market allows in one message.',
+  'translate.why.too_long': () => 'the translation is too long for one message; split your text into shorter messages.',
   // Start-up: one line each, printed as "start-up: <line>" by npm start; each names the setting to fix.
   'startup.telegramRefused': (p: { status: number; description: string }) =>
     `TELEGRAM_BOT_TOKEN was refused by Telegram (${p.status} ${p.description}): copy the token again from @BotFather.`,

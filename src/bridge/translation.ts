@@ -45,6 +45,9 @@ import { checkText, isBlank, sameText } from './text-rules.js';
 /** The buyers' language until one of their messages says otherwise (Market's buyers write Russian). */
 export const DEFAULT_BUYER_LANGUAGE = 'ru';
 
+/** Longest translation a preview can show whole (Telegram's 4096 characters less room for the line above it). */
+const PREVIEW_MAX = 3_900;
+
 export interface TranslationSetting {
   lang: string;
   auto: boolean;
@@ -207,8 +210,10 @@ export class ChatTranslation {
     }
     if (translated && baseLanguage(translated.detected) !== baseLanguage(setting.lang)) return { kind: 'as_is' };
     if (translated) {
+      // The team sees exactly what would be sent, in one Telegram message with a line above it: it must fit there too.
       const verdict = checkText(translated.text);
       if (!verdict.ok) failure = { kind: 'too_long', detail: verdict.reason === 'too_long' ? `${verdict.length} > ${verdict.max}` : 'empty' };
+      else if (translated.text.length > PREVIEW_MAX) failure = { kind: 'too_long', detail: `${translated.text.length} > ${PREVIEW_MAX}` };
     }
     if (failure || !translated) {
       log.warn({ tgChatId: draft.tgChatId, tgMessageId: draft.tgMessageId, ...failure }, 'seller message not translated; asking the seller');

@@ -312,6 +312,19 @@ describe.each(PROVIDERS)('translation with $name', (p) => {
     expect(x.sends(chat.chatId)).toHaveLength(0);
   });
 
+  it('a translation too long to preview whole is not offered: the seller may send the original or cancel', async () => {
+    const x = await start(p);
+    await command(x, '/translate zh');
+    const { chat, threadId } = await buyerChat(x);
+    const long = '好'.repeat(3_950);
+    const { sent, answer } = await sellerWrites(x, threadId, long);
+    expect(answer.text).toMatch(/could not be translated: the translation is too long for one message; split your text into shorter messages\./);
+    expect(labels(answer)).toEqual([['Send original', 'Cancel']]);
+    await press(x, answer, 'Send original');
+    await x.reacted(GROUP_ID, sent.message_id);
+    expect(x.market.partnerTexts(chat.chatId)).toEqual([long]);
+  });
+
   it('a 429 with Retry-After is waited out and the translation goes through', async () => {
     const x = await start(p);
     await command(x, '/translate zh');
