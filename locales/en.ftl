@@ -86,6 +86,7 @@ help-more = More about answering
     • /unlink stops sending this topic to Market.
     • /status shows the linked chat and the latest deliveries.
     • /language ru, en or zh sets the bot’s language in this chat.
+    • /translate zh (or another language) shows buyers’ messages translated and previews your replies in the buyer’s language; /translate off stops it.
 help-button-more = More…
 help-button-back = « Back
 command-help = What this bot does and how to answer buyers

@@ -85,6 +85,7 @@ help-more = 关于回复的更多说明
     • /unlink 停止把本话题发往 Market。
     • /status 显示关联的聊天和最近的发送结果。
     • /language ru、en 或 zh 设置本聊天中机器人的语言。
+    • /translate zh（或其他语言）显示买家消息的翻译，并先预览译成买家语言的回复；/translate off 关闭。
 help-button-more = 更多…
 help-button-back = « 返回
 command-help = 机器人的功能以及如何回复买家

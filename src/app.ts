@@ -47,6 +47,8 @@ import { configureTexts, t, technical, withLanguage } from './texts.js';
 import { DeadlineError, withDeadline } from './util/deadline.js';
 import { BridgeMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
+import { ChatTranslation } from './bridge/translation.js';
+import { createTranslator, type TranslatorOptions } from './translate/index.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
@@ -80,6 +82,8 @@ export interface BridgeOptions {
   onStarted?: (line: string) => void;
   /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
   health?: { telegramDownAfterMs?: number };
+  /** Translation provider tuning (tests lower the retry waits and pauses). */
+  translate?: Partial<TranslatorOptions>;
 }
 
 export interface Bridge {
@@ -235,10 +239,28 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       const place = destinationFor(db.db, group, businessId);
       return place !== undefined && (place === tgChatId || group.resolve(place) === tgChatId);
     };
+    const translator = createTranslator(config.translate, opts.translate);
+    if (translator) {
+      // One per shop: a seller's translated reply goes through the relay of the shop its thread belongs to.
+      const translations = new Map(
+        shops.all().map((shop) => [shop.businessId, new ChatTranslation({ db: db.db, businessId: shop.businessId, translator, relay: shop.relay, log })]),
+      );
+      services.translation = translations.get(firstShop.businessId);
+      services.translationFor = (businessId) => translations.get(businessId);
+    }
     mountFeatures(bot, services);
 
     // ---- Inbound sync (buyer -> Telegram): started after polling, stopped before the database closes ----
-    const inbound = createInbound({ config, db: db.db, log, api: bot.api, shops, options: opts.inbound, group });
+    const inbound = createInbound({
+      config,
+      db: db.db,
+      log,
+      api: bot.api,
+      shops,
+      options: opts.inbound,
+      group,
+      translationFor: services.translationFor,
+    });
     for (const shop of shops.all()) shop.inbound = inbound.shops.get(shop.businessId);
     services.onGroupMoved = () => inbound.groupMoved();
     services.botMemberChanged = (tgChatId, member, title) => inbound.memberChanged(tgChatId, member, title);

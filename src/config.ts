@@ -10,6 +10,10 @@ import { t, withLanguage } from './texts.js';
 const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
 export const DEFAULT_DATABASE_PATH = 'data/bridge.sqlite';
+const DEFAULT_YANDEX_TRANSLATE_URL = 'https://translate.api.cloud.yandex.net';
+/** DeepL's two hosts: a key ending in `:fx` belongs to the Free plan and works only on the free host. */
+export const DEEPL_FREE_URL = 'https://api-free.deepl.com';
+export const DEEPL_PRO_URL = 'https://api.deepl.com';
 
 /** Treat `VAR=` (as left by copying .env.example) the same as an unset variable. */
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -111,6 +115,13 @@ const envSchema = z.object({
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
   BOT_LANGUAGE: optional(z.enum(LANGUAGES)).default('en'),
   BOT_TIMEZONE: optional(z.string().trim().refine(isTimeZone, 'config.timeZone')).default(DEFAULT_TIME_ZONE),
+  // Translation between buyer and seller (off unless TRANSLATE_PROVIDER is set); see src/translate/.
+  TRANSLATE_PROVIDER: optional(z.enum(['yandex', 'deepl'])),
+  YANDEX_TRANSLATE_API_KEY: optional(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "Api-Key")')),
+  YANDEX_TRANSLATE_FOLDER_ID: optional(z.string().trim().regex(/^[A-Za-z0-9]{1,50}$/, 'must be a Yandex Cloud folder id (letters and digits, e.g. b1g...)')),
+  YANDEX_TRANSLATE_URL: optional(httpUrl).default(DEFAULT_YANDEX_TRANSLATE_URL),
+  DEEPL_API_KEY: optional(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "DeepL-Auth-Key")')),
+  DEEPL_API_URL: optional(httpUrl),
 });
 
 export interface Config {
@@ -151,7 +162,13 @@ export interface Config {
   language: Lang;
   /** BOT_TIMEZONE: every date and time the seller reads is in this zone (IANA name). */
   timeZone: string;
+  /** Machine translation between buyer and seller; undefined = off (TRANSLATE_PROVIDER unset). */
+  translate: TranslateConfig | undefined;
 }
+
+export type TranslateConfig =
+  | { provider: 'yandex'; apiKey: string; folderId: string | undefined; url: string }
+  | { provider: 'deepl'; apiKey: string; url: string };
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
 
@@ -198,6 +215,7 @@ function parseConfigHere(env: Record<string, string | undefined>): ConfigResult 
       webhook = { url: e.WEBHOOK_URL, secret: e.WEBHOOK_SECRET, port: e.WEBHOOK_PORT };
     }
   }
+  const translate = translateConfig(e, errors);
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -228,8 +246,32 @@ function parseConfigHere(env: Record<string, string | undefined>): ConfigResult 
       httpHost: e.HTTP_HOST,
       language: e.BOT_LANGUAGE,
       timeZone: e.BOT_TIMEZONE,
+      translate,
     },
   };
+}
+
+/** The translation provider's settings, or one line per missing or stray variable. */
+function translateConfig(e: z.infer<typeof envSchema>, errors: string[]): TranslateConfig | undefined {
+  if (e.TRANSLATE_PROVIDER === undefined) {
+    for (const name of ['YANDEX_TRANSLATE_API_KEY', 'DEEPL_API_KEY'] as const) {
+      if (e[name] !== undefined) errors.push(`TRANSLATE_PROVIDER must be set (yandex or deepl) when ${name} is set`);
+    }
+    return undefined;
+  }
+  if (e.TRANSLATE_PROVIDER === 'yandex') {
+    if (e.YANDEX_TRANSLATE_API_KEY === undefined) {
+      errors.push('YANDEX_TRANSLATE_API_KEY is required when TRANSLATE_PROVIDER=yandex (a service account API key with the ai.translate.user role)');
+      return undefined;
+    }
+    return { provider: 'yandex', apiKey: e.YANDEX_TRANSLATE_API_KEY, folderId: e.YANDEX_TRANSLATE_FOLDER_ID, url: e.YANDEX_TRANSLATE_URL };
+  }
+  if (e.DEEPL_API_KEY === undefined) {
+    errors.push('DEEPL_API_KEY is required when TRANSLATE_PROVIDER=deepl (the key from your DeepL account page)');
+    return undefined;
+  }
+  const url = e.DEEPL_API_URL ?? (e.DEEPL_API_KEY.endsWith(':fx') ? DEEPL_FREE_URL : DEEPL_PRO_URL);
+  return { provider: 'deepl', apiKey: e.DEEPL_API_KEY, url };
 }
 
 function describeInvalid(name: string): string {
@@ -238,13 +280,14 @@ function describeInvalid(name: string): string {
     BOT_MODE: 'polling, webhook',
     LOG_FORMAT: 'json, pretty',
     BOT_LANGUAGE: LANGUAGES.join(', '),
+    TRANSLATE_PROVIDER: 'yandex, deepl',
   };
   return values[name] ? t('config.oneOf', { name, values: values[name] }) : t('config.invalid', { name });
 }
 
 /** Every secret value of the configuration, for the logger and the leak checks to scrub. */
 export function secretValues(config: Config): string[] {
-  return [config.telegram.token, ...config.market.apiKeys, config.market.notifySecret, config.telegram.webhook?.secret].filter((s): s is string => !!s);
+  return [config.telegram.token, ...config.market.apiKeys, config.market.notifySecret, config.telegram.webhook?.secret, config.translate?.apiKey].filter((s): s is string => !!s);
 }
 
 /** Reads `.env` from the working directory when present; real environment variables win. */

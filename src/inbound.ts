@@ -20,6 +20,8 @@ import { TelegramInbound } from './telegram/inbound.js';
 import { TelegramOutbox, type PacingOptions } from './telegram/outbox.js';
 import { TelegramPresence } from './telegram/presence.js';
 import { countPending } from './db/inbound.js';
+import type { ChatTranslation } from './bridge/translation.js';
+import { buyerTranslationLine } from './telegram/features/translate.js';
 
 export interface InboundOptions {
   sync?: Partial<SyncOptions>;
@@ -85,6 +87,8 @@ export function createInbound(deps: {
   options?: InboundOptions;
   /** TELEGRAM_CHAT_ID followed through upgrades to a supergroup. */
   group: GroupChatId;
+  /** Each shop's translation between buyer and seller, when TRANSLATE_PROVIDER is set. */
+  translationFor?: (businessId: number) => ChatTranslation | undefined;
 }): Inbound {
   const { config, db, log, api, shops, options, group } = deps;
   const outbox = new TelegramOutbox({ pacing: options?.pacing });
@@ -206,6 +210,7 @@ class ShopPart implements ShopInbound {
       group: GroupChatId;
       outbox: TelegramOutbox;
       placeFor: (tgChatId: number) => Place;
+      translationFor?: (businessId: number) => ChatTranslation | undefined;
     },
   ) {
     const { config, db, client: market, limits, options, businessId } = deps;
@@ -221,12 +226,22 @@ class ShopPart implements ShopInbound {
       update: (chat, change) => this.current().update(chat, change),
       ready: () => this.side?.ready() ?? false,
     };
+    const translation = deps.translationFor?.(businessId);
     this.sync = new InboundSync({
       db,
       businessId,
       log,
       target,
       options: { intervalMs: config.market.pollIntervalMs, ...options?.sync },
+      // Buyer messages are translated for the Telegram chat they are shown in (its /translate setting).
+      ...(translation
+        ? {
+            translate: (marketChatId: number, messages: Parameters<ChatTranslation['prepareBuyerMessages']>[2]) => {
+              const here = this.where();
+              return here === undefined ? Promise.resolve() : translation.prepareBuyerMessages(here, marketChatId, messages);
+            },
+          }
+        : {}),
       market: {
         getChats: (body, query) => market.getChats(body, query, 'sync'),
         getChat: (chatId) => market.getChat(chatId, 'sync'),
@@ -283,6 +298,7 @@ class ShopPart implements ShopInbound {
       market: { origin: config.market.apiUrl, apiKey: shops.get(businessId)?.apiKey ?? config.market.apiKey },
       ...options?.files,
     };
+    const translation = this.deps.translationFor?.(businessId);
     const side = new TelegramInbound({
       api,
       db,
@@ -299,6 +315,7 @@ class ShopPart implements ShopInbound {
       fetchFile: (f) => fetchBuyerFile(f, fileOptions),
       topicRetryMs: options?.topicRetryMs,
       presence: place.presence,
+      ...(translation ? { translationOf: (m: Parameters<typeof buyerTranslationLine>[1]) => buyerTranslationLine(translation, m) } : {}),
     });
     place.sides.add(side);
     return side;

@@ -259,6 +259,8 @@ export class InboundSync {
       log: Logger;
       options?: Partial<SyncOptions>;
       now?: () => number;
+      /** Translation (bridge/translation.ts): the messages about to be posted, translated in one request. Never rejects. */
+      translate?: (marketChatId: number, messages: InboundMessageRow[]) => Promise<void>;
     },
   ) {
     this.opts = { ...DEFAULT_SYNC_OPTIONS, ...deps.options };
@@ -542,7 +544,9 @@ export class InboundSync {
   private async present(chatId: number, reasons: ReadonlySet<SyncReason>): Promise<void> {
     const { db, target } = this.deps;
     if (!target.ready()) return;
-    for (const m of pendingMessages(db, this.deps.businessId, chatId)) {
+    const pending = pendingMessages(db, this.deps.businessId, chatId);
+    if (pending.length > 0) await this.deps.translate?.(chatId, pending);
+    for (const m of pending) {
       if (this.stopped || !target.ready()) return;
       const chat = getMarketChat(db, this.deps.businessId, chatId);
       if (!chat) return;

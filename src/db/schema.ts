@@ -315,3 +315,81 @@ export const chatLanguages = sqliteTable('chat_languages', {
   source: text('source', { enum: ['chosen', 'telegram'] }).notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/**
+ * Translation between buyer and seller, switched on per Telegram chat with `/translate <lang> [auto]`: the team's
+ * language there, and whether a seller's message in it is sent translated without a preview.
+ */
+export const chatTranslation = sqliteTable('chat_translation', {
+  tgChatId: integer('tg_chat_id').primaryKey(),
+  /** ISO 639-1 code, lower case (`zh`, `en`). */
+  lang: text('lang').notNull(),
+  auto: integer('auto', { mode: 'boolean' }).notNull().default(false),
+  setBy: integer('set_by'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export type ChatTranslationRow = typeof chatTranslation.$inferSelect;
+
+export const PREVIEW_STATES = ['previewed', 'failed', 'sent', 'cancelled'] as const;
+export type PreviewState = (typeof PREVIEW_STATES)[number];
+
+/**
+ * A seller's message in the team's language, translated for the buyer: the preview the team decides on (send the
+ * translation, send the original, cancel), or, in auto mode, what was sent. One row per seller message (the same
+ * key as the relay ledger), so a redelivered update never makes a second preview; a button acts only while the row
+ * is `previewed` or `failed`, so pressing twice, or after a restart, sends at most once.
+ */
+export const translationPreviews = sqliteTable(
+  'translation_previews',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    businessId: integer('business_id').notNull(),
+    tgChatId: integer('tg_chat_id').notNull(),
+    tgMessageId: integer('tg_message_id').notNull(),
+    tgThreadId: integer('tg_thread_id'),
+    tgUserId: integer('tg_user_id').notNull(),
+    marketChatId: integer('market_chat_id').notNull(),
+    original: text('original').notNull(),
+    /** Exactly what "send translation" sends; null when the translation failed. */
+    translation: text('translation'),
+    sourceLang: text('source_lang'),
+    targetLang: text('target_lang').notNull(),
+    state: text('state', { enum: PREVIEW_STATES }).notNull(),
+    /** What went to the relay ledger: `translation` or `original`. */
+    sent: text('sent', { enum: ['translation', 'original'] }),
+    /** Why the translation failed (kind and the provider's technical line). */
+    error: text('error'),
+    /** The bot's preview (or, in auto mode, the "sent in …" note); null until Telegram took it. */
+    previewMessageId: integer('preview_message_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('translation_previews_message').on(t.tgChatId, t.tgMessageId)],
+);
+
+export type TranslationPreviewRow = typeof translationPreviews.$inferSelect;
+
+/**
+ * The translation shown under a buyer message, made once before its first part is posted and kept, so a restart
+ * posts the same parts. `text` null: the message was already in the team's language, or the translation failed
+ * (`failed` says why; the original is posted with a short note).
+ */
+export const buyerTranslations = sqliteTable(
+  'buyer_translations',
+  {
+    businessId: integer('business_id').notNull(),
+    marketChatId: integer('market_chat_id').notNull(),
+    marketMessageId: integer('market_message_id').notNull(),
+    /** The buyer's own message (not Market's or support's): its language is the one replies are translated into. */
+    fromBuyer: integer('from_buyer', { mode: 'boolean' }).notNull(),
+    targetLang: text('target_lang').notNull(),
+    detectedLang: text('detected_lang').notNull(),
+    text: text('text'),
+    failed: text('failed'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.marketChatId, t.marketMessageId] })],
+);
+
+export type BuyerTranslationRow = typeof buyerTranslations.$inferSelect;

@@ -24,6 +24,7 @@ import { migration } from './features/migration.js';
 import { membership } from './features/membership.js';
 import { relay } from './features/relay.js';
 import { status } from './features/status.js';
+import { translate } from './features/translate.js';
 import type { Services } from './services.js';
 
 /** Methods whose repetition changes nothing (reading, setting a state): safe to retry after a dropped connection. */
@@ -114,5 +115,5 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(gate(s));
   bot.use(membership(s));
   bot.use(team(s), setup(s));
-  bot.use(help(s), language(s), link(s), status(s), decisions(s), relay(s));
+  bot.use(help(s), language(s), link(s), status(s), decisions(s), translate(s), relay(s));
 }

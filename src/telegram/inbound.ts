@@ -71,6 +71,8 @@ export interface TelegramInboundDeps {
   /** Whether the bot may post there at all; told of refusals that say it may not. */
   presence?: TelegramPresence;
   now?: () => number;
+  /** The 🌐 line shown under a buyer message (its stored translation, or why there is none); undefined: none. */
+  translationOf?: (m: InboundMessageRow) => string | undefined;
 }
 
 type Part = { kind: 'text'; text: string } | { kind: 'file'; file: BuyerFile; caption: string };
@@ -362,7 +364,9 @@ export class TelegramInbound implements InboundTarget {
     const text = m.text ?? '';
     if (text.trim() !== '' || files.length === 0) {
       // Room is left in every chunk for the possible-repeat line (markRepeat), so chunks never change.
-      for (const chunk of splitText(`${header}\n${text.trim() === '' ? t('inbound.empty') : text}`, TEXT_MAX - REPEAT_ROOM)) {
+      const translated = this.deps.translationOf?.(m);
+      const body = `${header}\n${text.trim() === '' ? t('inbound.empty') : text}${translated !== undefined ? `\n\n${translated}` : ''}`;
+      for (const chunk of splitText(body, TEXT_MAX - REPEAT_ROOM)) {
         parts.push({ kind: 'text', text: chunk });
       }
     }

@@ -9,6 +9,7 @@ import type { RelayQueue } from '../bridge/relay.js';
 import type { MarketChats } from '../bridge/chats.js';
 import type { GroupChatId } from '../bridge/group.js';
 import type { ChatMember } from 'grammy/types';
+import type { ChatTranslation } from '../bridge/translation.js';
 
 export interface ShopSummary { businessId: number; name: string }
 
@@ -43,6 +44,10 @@ export interface Services {
    * posted there (set once the inbound sync exists).
    */
   botMemberChanged?(tgChatId: number, member: ChatMember, chatTitle?: string): Promise<void>;
+  /** Translation between buyer and seller (/translate: the per-chat setting); absent without TRANSLATE_PROVIDER. */
+  translation?: ChatTranslation;
+  /** A shop's translation of its buyers and its sellers' replies (through that shop's relay). */
+  translationFor?(businessId: number): ChatTranslation | undefined;
 }
 
 export interface ShopSummary { businessId: number; name: string }

@@ -14,6 +14,7 @@ import { contentKind, explicitReplyTo, isCommand, topicOf } from '../messages.js
 /** What the ledger keeps in place of a message that contained a secret (/status shows it in the chat's words). */
 export const WITHHELD_TEXT = '[withheld: contained a secret]';
 import type { Services } from '../services.js';
+import { translateSellerText } from './translate.js';
 
 /**
  * The Market chat a message is addressed to, with the shop it belongs to (stored with the link, never guessed): an
@@ -168,6 +169,11 @@ export function relay(s: Services): Composer<Context> {
       addAnchor(s.db, { tgChatId: m.chat.id, tgMessageId: sent.message_id, businessId, marketChatId, kind: 'echo' });
       queue.recordRefusal({ ...base, text: leaks ? WITHHELD_TEXT : (text ?? m.caption), file }, refusal.code, refusal.reply);
       return;
+    }
+    // Translation on in this chat: a text in the team's language is previewed (or sent translated) instead.
+    const translation = s.translationFor?.(businessId);
+    if (text !== undefined && translation && !s.relay.findByMessage(m.chat.id, m.message_id)) {
+      if (await translateSellerText(s, translation, ctx, { ...base, text })) return;
     }
     // A caption travels in the file's row and is sent right after the file (see bridge/relay.ts).
     // One transaction: the ledger row and the anchor that lets a reply to one's own message continue the
