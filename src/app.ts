@@ -200,7 +200,9 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     };
     const teamChat = group.current();
     await checkTelegram(bot, config, log, checkMs, teamChat, teamChat !== undefined && wasPausedIn(db.db, teamChat));
-    const marketDown = await checkMarket(market, config, log, checkMs);
+    // The key's scopes, read once by the Market check (no second getAuthTokenInfo): order cards need an order scope.
+    const onScopes = (scopes: string[]) => inbound?.orders.setScopes(scopes);
+    const marketDown = await checkMarket(market, config, log, checkMs, onScopes);
     if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
     await bot.api.setMyCommands(COMMANDS).catch((err: unknown) => log.warn({ err: describe(err) }, 'setMyCommands failed'));
 
@@ -233,7 +235,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       const retryMs = opts.startupRetryMs ?? STARTUP_RETRY_MS;
       const recheck = async () => {
         try {
-          const why = await checkMarket(market, config, log, checkMs);
+          const why = await checkMarket(market, config, log, checkMs, onScopes);
           if (stopRechecking.stopped) return;
           if (why === undefined) {
             notice(t('startup.marketAnswers', { url: config.market.apiUrl }), 'info');
@@ -389,10 +391,18 @@ async function checkChatMembership(bot: Bot<Context>, chatId: number, log: Logge
  * `timeoutMs`, a network error, a 5xx ...): the bridge then starts anyway (replies queue until Market answers) and
  * asks again later.
  */
-async function checkMarket(market: MarketClient, config: Config, log: Logger, timeoutMs: number): Promise<string | undefined> {
+async function checkMarket(
+  market: MarketClient,
+  config: Config,
+  log: Logger,
+  timeoutMs: number,
+  /** Told the key's scopes once Market gave them. */
+  onScopes: (scopes: string[]) => void = () => undefined,
+): Promise<string | undefined> {
   const problems: string[] = [];
   try {
     const token = await withDeadline(timeoutMs, () => market.getTokenInfo());
+    onScopes(token.scopes);
     if (!token.scopes.some((s) => s === 'COMMUNICATION' || s === 'ALL_METHODS')) {
       problems.push(t('startup.marketScope', { scopes: token.scopes }));
     }

@@ -16,6 +16,8 @@ import { TelegramInbound } from './telegram/inbound.js';
 import { TelegramOutbox, type PacingOptions } from './telegram/outbox.js';
 import { TelegramPresence } from './telegram/presence.js';
 import { countPending } from './db/inbound.js';
+import { OrderCards, type OrderCardsOptions } from './bridge/orders.js';
+import { TelegramOrderCards } from './telegram/order-cards.js';
 
 export interface InboundOptions {
   sync?: Partial<SyncOptions>;
@@ -26,6 +28,8 @@ export interface InboundOptions {
   topicRetryMs?: number;
   /** While the bot may not post in TELEGRAM_CHAT_ID, how often to ask Telegram whether it may again. */
   presenceProbeMs?: number;
+  /** The order in the chat card: refresh interval, timer tick, batching delay, and a clock (tests). */
+  orders?: Partial<OrderCardsOptions> & { now?: () => number };
 }
 
 export interface Inbound {
@@ -37,6 +41,8 @@ export interface Inbound {
   syncChat(chatId: number, reason: string): Promise<void>;
   start(): Promise<void>;
   stop(graceMs: number): Promise<void>;
+  /** The order behind each chat card (one shop: MARKET_BUSINESS_ID). */
+  orders: OrderCards;
   /** The group got a new id (an upgrade to a supergroup): ask Telegram what kind of chat it is now. */
   groupMoved(): Promise<void>;
 }
@@ -77,6 +83,31 @@ export function createInbound(deps: {
     isForum: () => forum(),
     probeMs: options?.presenceProbeMs,
   });
+  // The order in the chat card: one instance per shop, on that shop's client and limits, at background priority.
+  const businessId = config.market.businessId;
+  const orderCards = new TelegramOrderCards({
+    api,
+    db,
+    log,
+    get tgChatId() {
+      return group?.current() ?? tgChatId;
+    },
+    outbox,
+    businessId,
+  });
+  const orders = new OrderCards({
+    db,
+    log,
+    businessId,
+    market: {
+      getBusinessOrders: (body) => market.getBusinessOrders(body, {}, 'sync'),
+      blockedUntil: () => limits.blockedUntil('getBusinessOrders', 'sync'),
+    },
+    target: orderCards,
+    options: options?.orders,
+    now: options?.orders?.now,
+  });
+  orderCards.core = orders;
   const target = new TelegramInbound({
     api,
     db,
@@ -89,6 +120,7 @@ export function createInbound(deps: {
     fetchFile: (f) => fetchBuyerFile(f, fileOptions),
     topicRetryMs: options?.topicRetryMs,
     presence,
+    cardOrder: orderCards,
   });
   forum = () => target.isForum();
   presence.onTopicRights(() => target.topicsAllowedAgain());
@@ -110,15 +142,18 @@ export function createInbound(deps: {
     sync,
     outbox,
     presence,
+    orders,
     syncChat: (chatId, reason) => sync.syncChat(chatId, reason),
     start: async () => {
       await target.init();
       presence.start();
       sync.start();
+      orders.start();
     },
     groupMoved: () => target.init(),
     stop: async (graceMs) => {
       presence.stop();
+      await orders.stop(graceMs);
       outbox.close();
       await sync.stop(graceMs);
     },

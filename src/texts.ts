@@ -106,6 +106,165 @@ function fileSize(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
+
+// ---- Orders in the chat card (bridge/orders.ts, telegram/order-cards.ts): Market's values in the seller's words,
+// as the cabinet says them. Every value the spec lists has words; an unknown one is shown raw (orderWord).
+const ORDER_STATUS_EN = {
+  PLACING: 'being placed',
+  RESERVED: 'reserved, not yet placed',
+  UNPAID: 'placed, not paid yet',
+  PROCESSING: 'processing',
+  DELIVERY: 'handed to delivery',
+  PICKUP: 'at the pickup point',
+  DELIVERED: 'received by the buyer',
+  CANCELLED: 'cancelled',
+  PENDING: 'waiting for you to process it',
+  PARTIALLY_RETURNED: 'partly returned',
+  RETURNED: 'returned',
+  UNKNOWN: 'unknown status',
+} as const;
+const ORDER_SUBSTATUS_EN = {
+  RESERVATION_EXPIRED: 'the buyer did not finish placing it in time',
+  USER_NOT_PAID: 'the buyer did not pay',
+  USER_UNREACHABLE: 'the buyer could not be reached',
+  USER_CHANGED_MIND: 'the buyer changed their mind',
+  USER_REFUSED_DELIVERY: 'the buyer refused the delivery terms',
+  USER_REFUSED_PRODUCT: 'the product did not suit the buyer',
+  SHOP_FAILED: 'the shop cannot fulfil the order',
+  USER_REFUSED_QUALITY: 'the buyer was not happy with the quality',
+  REPLACING_ORDER: 'the buyer replaced it with another product',
+  PROCESSING_EXPIRED: 'processing time ran out',
+  PENDING_EXPIRED: 'not confirmed in time',
+  SHOP_PENDING_CANCELLED: 'the shop did not confirm it',
+  PENDING_CANCELLED: 'cancelled while waiting for confirmation',
+  USER_FRAUD: 'suspected fraud',
+  RESERVATION_FAILED: 'the items could not be reserved',
+  USER_PLACED_OTHER_ORDER: 'the buyer placed another order',
+  USER_BOUGHT_CHEAPER: 'the buyer found it cheaper',
+  MISSING_ITEM: 'an item is missing',
+  BROKEN_ITEM: 'the item is damaged',
+  WRONG_ITEM: 'wrong item',
+  PICKUP_EXPIRED: 'storage time at the pickup point ran out',
+  DELIVERY_PROBLEMS: 'delivery problems',
+  LATE_CONTACT: 'the buyer was contacted too late',
+  CUSTOM: 'other reason',
+  DELIVERY_SERVICE_FAILED: 'the delivery service failed',
+  WAREHOUSE_FAILED_TO_SHIP: 'the warehouse could not ship it',
+  DELIVERY_SERVICE_UNDELIVERED: 'not delivered by the delivery service',
+  PREORDER: 'pre-order',
+  AWAIT_CONFIRMATION: 'waiting for confirmation',
+  STARTED: 'confirmed, ready to process',
+  PACKAGING: 'being packed',
+  READY_TO_SHIP: 'packed, ready to ship',
+  SHIPPED: 'shipped',
+  ASYNC_PROCESSING: 'being processed',
+  WAITING_USER_INPUT: "waiting for the buyer's details",
+  WAITING_BANK_DECISION: "waiting for the bank's decision",
+  BANK_REJECT_CREDIT_OFFER: 'the bank refused the credit',
+  CUSTOMER_REJECT_CREDIT_OFFER: 'the buyer refused the credit',
+  CREDIT_OFFER_FAILED: 'the credit could not be arranged',
+  AWAIT_DELIVERY_DATES_CONFIRMATION: 'waiting for delivery dates to be confirmed',
+  SERVICE_FAULT: 'service fault',
+  DELIVERY_SERVICE_RECEIVED: 'received by the delivery service',
+  USER_RECEIVED: 'received by the buyer',
+  WAITING_FOR_STOCKS: 'waiting for stock',
+  AS_PART_OF_MULTI_ORDER: 'part of a combined order',
+  READY_FOR_LAST_MILE: 'ready for the last mile',
+  LAST_MILE_STARTED: 'out for delivery',
+  ANTIFRAUD: 'anti-fraud check',
+  DELIVERY_USER_NOT_RECEIVED: 'the buyer did not receive it',
+  DELIVERY_SERVICE_DELIVERED: 'delivered by the delivery service',
+  DELIVERED_USER_NOT_RECEIVED: 'delivered, but the buyer says not received',
+  USER_WANTED_ANOTHER_PAYMENT_METHOD: 'the buyer wanted another way to pay',
+  USER_RECEIVED_TECHNICAL_ERROR: 'the buyer met a technical error',
+  USER_FORGOT_TO_USE_BONUS: 'the buyer forgot to use a bonus',
+  DELIVERY_SERVICE_NOT_RECEIVED: 'not received by the delivery service',
+  DELIVERY_SERVICE_LOST: 'lost by the delivery service',
+  SHIPPED_TO_WRONG_DELIVERY_SERVICE: 'shipped to the wrong delivery service',
+  DELIVERED_USER_RECEIVED: 'delivered and received',
+  WAITING_TINKOFF_DECISION: "waiting for the bank's decision (T-Bank)",
+  COURIER_SEARCH: 'looking for a courier',
+  COURIER_FOUND: 'courier found',
+  COURIER_IN_TRANSIT_TO_SENDER: 'courier on the way to you',
+  COURIER_ARRIVED_TO_SENDER: 'courier has arrived for the parcel',
+  COURIER_RECEIVED: 'picked up by the courier',
+  COURIER_NOT_FOUND: 'no courier found',
+  COURIER_NOT_DELIVER_ORDER: 'the courier did not deliver it',
+  COURIER_RETURNS_ORDER: 'the courier is bringing it back',
+  COURIER_RETURNED_ORDER: 'the courier brought it back',
+  WAITING_USER_DELIVERY_INPUT: "waiting for the buyer's delivery details",
+  PICKUP_SERVICE_RECEIVED: 'arrived at the pickup point',
+  PICKUP_USER_RECEIVED: 'collected by the buyer',
+  CANCELLED_COURIER_NOT_FOUND: 'cancelled: no courier found',
+  COURIER_NOT_COME_FOR_ORDER: 'the courier did not come',
+  DELIVERY_NOT_MANAGED_REGION: 'no delivery to that region',
+  INCOMPLETE_CONTACT_INFORMATION: 'incomplete contact details',
+  INCOMPLETE_MULTI_ORDER: 'combined order incomplete',
+  INAPPROPRIATE_WEIGHT_SIZE: 'weight or size not allowed',
+  TECHNICAL_ERROR: 'technical error at Market (contact support)',
+  SORTING_CENTER_LOST: 'lost at the sorting centre',
+  COURIER_SEARCH_NOT_STARTED: 'courier search not started',
+  LOST: 'lost',
+  AWAIT_PAYMENT: 'waiting for payment',
+  AWAIT_LAVKA_RESERVATION: 'waiting for a Lavka reservation',
+  USER_WANTS_TO_CHANGE_ADDRESS: 'the buyer wants another address',
+  FULL_NOT_RANSOM: 'not bought out',
+  PRESCRIPTION_MISMATCH: 'prescription does not match',
+  DROPOFF_LOST: 'lost at the drop-off point',
+  DROPOFF_CLOSED: 'the drop-off point is closed',
+  DELIVERY_TO_STORE_STARTED: 'on the way to the store',
+  USER_WANTS_TO_CHANGE_DELIVERY_DATE: 'the buyer wants another delivery date',
+  WRONG_ITEM_DELIVERED: 'the wrong item was delivered',
+  DAMAGED_BOX: 'damaged box',
+  AWAIT_DELIVERY_DATES: 'waiting for delivery dates',
+  LAST_MILE_COURIER_SEARCH: 'looking for a delivery courier',
+  PICKUP_POINT_CLOSED: 'the pickup point is closed',
+  LEGAL_INFO_CHANGED: 'legal details changed',
+  USER_HAS_NO_TIME_TO_PICKUP_ORDER: 'the buyer has no time to collect it',
+  DELIVERY_CUSTOMS_ARRIVED: 'arrived at customs',
+  DELIVERY_CUSTOMS_CLEARED: 'cleared customs',
+  FIRST_MILE_DELIVERY_SERVICE_RECEIVED: 'received for the first mile',
+  AWAIT_AUTO_DELIVERY_DATES: 'waiting for delivery dates to be set',
+  AWAIT_USER_PERSONAL_DATA: "waiting for the buyer's personal data",
+  NO_PERSONAL_DATA_EXPIRED: "the buyer's personal data did not come in time",
+  CUSTOMS_PROBLEMS: 'customs problems',
+  AWAIT_CASHIER: 'waiting for the cashier',
+  WAITING_POSTPAID_BUDGET_RESERVATION: 'waiting for a postpaid budget reservation',
+  AWAIT_SERVICEABLE_CONFIRMATION: 'waiting for service confirmation',
+  POSTPAID_BUDGET_RESERVATION_FAILED: 'postpaid budget reservation failed',
+  AWAIT_CUSTOM_PRICE_CONFIRMATION: 'waiting for the price to be confirmed',
+  READY_FOR_PICKUP: 'ready for pickup',
+  TOO_MANY_DELIVERY_DATE_CHANGES: 'delivery date changed too many times',
+  TOO_LONG_DELIVERY: 'delivery takes too long',
+  DEFERRED_PAYMENT: 'deferred payment',
+  POSTPAID_FAILED: 'postpaid payment failed',
+  INCORRECT_PERSONAL_DATA: 'wrong recipient details for customs',
+  CUSTOMS_FAILED_MARKET: 'stopped at customs (Market)',
+  CUSTOMS_FAILED_USER_COMMERCIAL_ITEMS: 'stopped at customs: commercial goods',
+  CUSTOMS_FAILED_USER_DUTY_NOT_PAID: 'stopped at customs: duty not paid',
+  CUSTOMS_FAILED_USER_INVALID_PERSONAL_DATA: 'stopped at customs: wrong personal data',
+  CUSTOMS_FAILED_USER_ADDITIONAL_DATA_NOT_PROVIDED: 'stopped at customs: details not provided',
+  AWAIT_PAYMENT_AFTER_DELIVERY: 'waiting for payment on delivery',
+  AWAIT_USER_STEAM_FAST_URL: "waiting for the buyer's Steam link",
+  USER_IDENTIFICATION_MISMATCH: "the buyer's ID does not match the order",
+  PURCHASE_GROUP_THRESHOLD_NOT_REACHED_CANCELLED: 'group purchase did not reach its size',
+  UNKNOWN: 'unknown',
+} as const;
+const ORDER_DELIVERY_EN = {
+  DELIVERY: 'courier',
+  PICKUP: 'pickup point',
+  POST: 'post',
+  DIGITAL: 'digital',
+  UNKNOWN: 'delivery',
+} as const;
+
+/** `orders.status.PROCESSING`, ... as text keys (each a sentence with no parameters). */
+function wordsOf<P extends string, W extends Record<string, string>>(prefix: P, words: W) {
+  return Object.fromEntries(Object.entries(words).map(([k, v]) => [`${prefix}.${k}`, () => v])) as {
+    [K in keyof W & string as `${P}.${K}`]: () => string;
+  };
+}
+
 const en = {
   help: (p: { isAdmin: boolean }) =>
     [
@@ -381,6 +540,28 @@ const en = {
       )[p.problem] ?? 'cannot be opened.'
     } (${p.detail})`,
 
+  // The order behind a chat card (issue 12): one line each, flat params.
+  'orders.card.title': (p: { orderId: number }) => `📦 Order ${p.orderId}`,
+  'orders.card.fake': () => '(test order)',
+  'orders.card.status': (p: { status: string }) => `Status: ${p.status}`,
+  'orders.card.statusWithSub': (p: { status: string; substatus: string }) => `Status: ${p.status} · ${p.substatus}`,
+  'orders.card.item': (p: { name: string; count: number; price: string }) => `• ${p.name} × ${p.count} — ${p.price}`,
+  'orders.card.itemNoPrice': (p: { name: string; count: number }) => `• ${p.name} × ${p.count}`,
+  'orders.card.moreItems': (p: { count: number }) => `• … and ${p.count} more item(s), see the cabinet`,
+  'orders.card.total': (p: { total: string }) => `Total: ${p.total}`,
+  'orders.card.delivery': (p: { how: string; when: string }) => `Delivery: ${p.how}, ${p.when}`,
+  'orders.card.deliveryNoDate': (p: { how: string }) => `Delivery: ${p.how}`,
+  'orders.card.delivered': (p: { date: string }) => `Delivered: ${p.date}`,
+  'orders.card.tracking': (p: { codes: string }) => `Tracking: ${p.codes}`,
+  'orders.card.link': (p: { url: string }) => `In the cabinet: ${p.url}`,
+  'orders.card.missing': (p: { orderId: number }) =>
+    `📦 Order ${p.orderId}: Market did not return this order (it may be older than 30 days); it is asked again later.`,
+  'orders.card.noScope': () =>
+    '📦 Order details are not shown here: the bot’s Api-Key can’t read orders. In the Market cabinet (Settings → API and modules) add the “Order processing” scope (inventory-and-order-processing, or its view-only form) to the key, then restart the bot. Everything else works as before.',
+  ...wordsOf('orders.status', ORDER_STATUS_EN),
+  ...wordsOf('orders.substatus', ORDER_SUBSTATUS_EN),
+  ...wordsOf('orders.delivery', ORDER_DELIVERY_EN),
+
 } as const;
 
 export type TextKey = keyof typeof en;
@@ -392,4 +573,12 @@ const catalogs: Record<Lang, typeof en> = { en };
 export function t<K extends TextKey>(key: K, ...params: Params<K> extends undefined ? [] : [Params<K>]): ReturnType<(typeof en)[K]> {
   const fn = catalogs.en[key] as (p?: unknown) => ReturnType<(typeof en)[K]>;
   return fn(params[0]);
+}
+
+/** Market's order status, substatus or delivery type in the seller's words; a value the spec does not list, raw. */
+export function orderWord(kind: 'status' | 'substatus' | 'delivery', value: string): string {
+  const words: Record<string, string> =
+    kind === 'status' ? ORDER_STATUS_EN : kind === 'substatus' ? ORDER_SUBSTATUS_EN : ORDER_DELIVERY_EN;
+  if (!Object.hasOwn(words, value)) return value;
+  return t(`orders.${kind}.${value}` as 'orders.status.UNKNOWN');
 }

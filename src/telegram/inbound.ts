@@ -33,6 +33,7 @@ import { t } from '../texts.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
 import type { TelegramPresence } from './presence.js';
+import type { CardOrderPart } from './order-cards.js';
 
 /** Telegram's limits on what a bot sends. */
 const TEXT_MAX = 4096;
@@ -63,6 +64,8 @@ export interface TelegramInboundDeps {
   /** Whether the bot may post there at all; told of refusals that say it may not. */
   presence?: TelegramPresence;
   now?: () => number;
+  /** The order behind a chat card (telegram/order-cards.ts): its lines on the card, its own card in reply chains. */
+  cardOrder?: CardOrderPart;
 }
 
 type Part = { kind: 'text'; text: string } | { kind: 'file'; file: BuyerFile; caption: string };
@@ -166,6 +169,10 @@ export class TelegramInbound implements InboundTarget {
         });
       }
     });
+    // Reply chains have no topic card: the order gets its own card once there is one to show.
+    if (this.deps.cardOrder && chatThread(this.deps.db, this.deps.tgChatId, chat.marketChatId) === undefined) {
+      await this.deps.cardOrder.chatShown(this.fresh(chat));
+    }
   }
 
   private async doUpdate(chat: MarketChatRow, change: ChatChange): Promise<void> {
@@ -310,9 +317,11 @@ export class TelegramInbound implements InboundTarget {
   }
 
   private async postCard(chat: MarketChatRow, thread: number): Promise<void> {
-    const id = await this.send(thread, { kind: 'text', text: t('inbound.card', { chat }) });
+    const order = this.deps.cardOrder?.card(chat);
+    const id = await this.send(thread, { kind: 'text', text: order?.text ?? t('inbound.card', { chat }) });
     this.anchor(id, chat.marketChatId, 'chat_card');
     setPresentation(this.deps.db, chat.marketChatId, { cardMessageId: id }, this.now());
+    order?.posted();
   }
 
   private async setClosed(chat: MarketChatRow, thread: number, closed: boolean): Promise<void> {
