@@ -13,8 +13,10 @@
  *
  * Decisions where the issue is silent:
  * - The key's scopes come from the start-up check (POST /v2/auth/token, not called again). Until they are known
- *   nothing is read. Without an order scope, the first card posted says once per shop (kv) which scope to add; the
- *   others show what they show today. A 403 on a read means the scope was taken away: the same.
+ *   nothing is read. Without an order scope, the first topic card posted says once per shop (kv, across restarts)
+ *   which scope to add, and the log says it at every start; the other cards show what they show today. Reply-chain
+ *   mode has no card to carry it, so nothing extra is posted there. A 403 on a read means the scope was taken away:
+ *   reads stop until the next start.
  * - An order Market does not return (a test order, or older than its 30-day default window) is asked again with
  *   `fake: true`, then in up to three 30-day windows going back from the day after the chat began (a return chat
  *   may start long after its order); still missing, the card says Market did not return it, and it is asked again
@@ -148,6 +150,8 @@ export class OrderCards {
   private again = false;
   private stopped = false;
   private readonly noScopeKey: string;
+  /** A card saying "no order scope" was handed out this run (it is recorded as told once posted). */
+  private telling = false;
 
   constructor(
     private readonly deps: {
@@ -170,14 +174,21 @@ export class OrderCards {
     const has = scopes.some((s) => (ORDER_SCOPES as readonly string[]).includes(s));
     this.scopes = has ? 'yes' : 'no';
     if (has) this.kick();
-    this.deps.log.info(
+    this.deps.log[has ? 'info' : 'warn'](
       { businessId: this.deps.businessId, orderScope: has },
-      has ? 'order cards: the Api-Key may read orders' : 'order cards: the Api-Key has no order scope; cards show no order',
+      has
+        ? 'order cards: the Api-Key may read orders'
+        : 'order cards: MARKET_API_KEY has no order scope, so chat cards show no order; add "inventory-and-order-processing" (or its read-only form) to the key in the Market cabinet',
     );
   }
 
   get canRead(): boolean {
     return this.scopes === 'yes';
+  }
+
+  /** The key is known to lack an order scope. */
+  get scopeMissing(): boolean {
+    return this.scopes === 'no';
   }
 
   /**
@@ -197,10 +208,11 @@ export class OrderCards {
       },
       this.now(),
     );
+    // Recorded as told once a card showing it is posted (shown()), so a card Telegram refused does not use it up.
     if (this.scopes === 'no') {
-      const told = getKv(this.deps.db, this.noScopeKey) !== undefined;
-      if (!told) setKv(this.deps.db, this.noScopeKey, String(this.now()), this.now());
-      return { kind: 'noScope', tell: !told };
+      const tell = !this.telling && getKv(this.deps.db, this.noScopeKey) === undefined;
+      if (tell) this.telling = true; // one card at a time carries it, also while it is on its way
+      return { kind: 'noScope', tell };
     }
     if (row.refreshedAt === null || row.refreshedAt <= this.now() - this.opts.refreshMs) this.kick();
     return sectionOf(row);
@@ -213,6 +225,7 @@ export class OrderCards {
   shown(marketChatId: number, section: OrderSection): void {
     const fp = fingerprint(section);
     setShownFingerprint(this.deps.db, this.deps.businessId, marketChatId, fp, this.now());
+    if (section.kind === 'noScope' && section.tell) setKv(this.deps.db, this.noScopeKey, String(this.now()), this.now());
     const row = getOrderCard(this.deps.db, this.deps.businessId, marketChatId);
     if (row && this.scopes === 'yes' && fingerprint(sectionOf(row)) !== fp) {
       void this.showChanged([row.orderId]).catch((err: unknown) =>

@@ -126,8 +126,10 @@ export class TelegramOrderCards implements OrderCardTarget, CardOrderPart {
 
   async chatShown(chat: MarketChatRow): Promise<void> {
     const core = this.core;
-    const section = core?.section(chat);
-    if (!core || !section) return;
+    // Without an order scope there is nothing to post: reply chains have no card to carry the hint (the log says it).
+    if (!core || core.scopeMissing) return;
+    const section = core.section(chat);
+    if (!section || section.kind === 'noScope') return;
     const fp = fingerprint(section);
     if (fp === null || fp === (core.card(chat.marketChatId)?.shownFingerprint ?? null)) return;
     try {
