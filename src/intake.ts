@@ -67,7 +67,7 @@ export async function startIntake(deps: {
         // The answer goes out first; the gate then brings the chat up to date, with bounded work whatever arrives
         // (polling stays the safety net for what it drops).
         onEvent: (e) => void deps.notifyGate?.offer(e.chatId, e.kind),
-        // An order's status changed: the cards of its chats are read again (unknown orders cost nothing).
+        // An order's status or delivery changed: the cards of its chats are read again (unknown orders cost nothing).
         onOrderEvent: (e) => inbound?.orders.orderChanged(e.orderId),
       });
     } catch (err) {

@@ -25,14 +25,13 @@ export type ChatEvent =
   | { kind: 'message'; chatId: number; messageId: number }
   | { kind: 'arbitrage_started' | 'arbitrage_finished'; chatId: number };
 
-/** An order changed (ORDER_STATUS_UPDATED): its chat cards are read again. Order payloads carry no businessId. */
-export interface OrderEvent {
-  kind: 'order_status';
-  orderId: number;
-  campaignId: number;
-  status: string;
-  substatus: string;
-}
+/**
+ * An order changed (ORDER_STATUS_UPDATED, or ORDER_UPDATED for a new shipment or delivery date): its chat cards are
+ * read again. Order payloads carry no businessId.
+ */
+export type OrderEvent =
+  | { kind: 'order_status'; orderId: number; campaignId: number; status: string; substatus: string }
+  | { kind: 'order_updated'; orderId: number; campaignId: number; updateType: string };
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -42,7 +41,7 @@ export interface NotificationHandlerOptions {
   log: Logger;
   /** Called after the answer has gone out; must not throw (a throw is logged) and should not block. */
   onEvent(e: ChatEvent): void;
-  /** ORDER_STATUS_UPDATED, after the answer has gone out (like onEvent). Unset: acknowledged and ignored. */
+  /** ORDER_STATUS_UPDATED and ORDER_UPDATED, after the answer has gone out (like onEvent). Unset: acknowledged and ignored. */
   onOrderEvent?(e: OrderEvent): void;
   /**
    * MARKET_NOTIFY_SECRET: when set, only POSTs to `/<secret>` and `/<secret>/notification` are notifications; any
@@ -150,6 +149,15 @@ const orderStatusUpdatedSchema = z.looseObject({
   updatedAt: dateTime,
 });
 
+/** updateType (SHIPMENT_DATE_UPDATED, DELIVERY_DATE_UPDATED, UNKNOWN) taken as any string, for the same reason. */
+const orderUpdatedSchema = z.looseObject({
+  notificationType: z.literal('ORDER_UPDATED'),
+  orderId: id,
+  campaignId: id,
+  updateType: z.string().min(1),
+  updatedAt: dateTime,
+});
+
 /** Compile-time tie to the generated spec types: a valid input of each schema is a valid DTO. */
 type Conforms<T extends U, U> = T;
 export type CheckedAgainstSpec = [
@@ -212,6 +220,13 @@ export function parseNotification(body: unknown): ParseResult {
       const { orderId, campaignId, status, substatus, updatedAt } = r.data;
       const event: OrderEvent = { kind: 'order_status', orderId, campaignId, status, substatus };
       return { ok: true, value: { type: 'order', event, key: `${type}:${orderId}:${status}:${substatus}:${updatedAt}` } };
+    }
+    case 'ORDER_UPDATED': {
+      const r = orderUpdatedSchema.safeParse(body);
+      if (!r.success) return invalid(r.error);
+      const { orderId, campaignId, updateType, updatedAt } = r.data;
+      const event: OrderEvent = { kind: 'order_updated', orderId, campaignId, updateType };
+      return { ok: true, value: { type: 'order', event, key: `${type}:${orderId}:${updateType}:${updatedAt}` } };
     }
     default:
       // Not the bridge's business: their payloads are not checked, so a change there never turns into an error.

@@ -206,6 +206,35 @@ describe('the order in the chat card', () => {
     expect(h.requestsOf('getBusinessOrders')).toHaveLength(3);
   });
 
+  it('ORDER_UPDATED (a new delivery date) is read too; a 403 on a read stops order reads, replies go on', async () => {
+    ({ h } = await syncHarness({
+      market: { scopes: ORDER_SCOPE },
+      env: { MARKET_NOTIFY_PORT: '0', MARKET_NOTIFY_SECRET: SECRET },
+    }));
+    const { chat, order } = chatWithOrder(h);
+    await syncNow(h, chat.chatId);
+    await cardWith(h, chat.chatId, '2026-12-05');
+
+    const moved = h.market.orders.update(order.orderId, {
+      delivery: { ...order.delivery, dates: { fromDate: '2026-12-09' }, tracks: order.delivery.tracks },
+    });
+    const updated = { notificationType: 'ORDER_UPDATED', orderId: moved.orderId, campaignId: moved.campaignId, updateType: 'DELIVERY_DATE_UPDATED', updatedAt: new Date().toISOString() };
+    expect(await postNotification(h, updated)).toBe(200);
+    const text = await cardWith(h, chat.chatId, 'Delivery: courier · Market courier, 2026-12-09');
+    expect(text).not.toContain('2026-12-05');
+
+    // The scope is taken away in the cabinet: Market answers 403; the bridge stops reading orders, the card stays.
+    h.market.scopes = ['COMMUNICATION'];
+    expect(await postNotification(h, { ...statusUpdated(moved), status: 'DELIVERY' })).toBe(200);
+    await h.market.waitForRequest((r) => r.operationId === 'getBusinessOrders' && r.status === 403);
+    expect(await postNotification(h, { ...statusUpdated(moved), status: 'PICKUP' })).toBe(200);
+    await inbound(h).orders.refreshNow();
+    expect(h.requestsOf('getBusinessOrders').filter((r) => r.status === 403)).toHaveLength(1);
+    expect(cardOf(h, threadOf(h, chat.chatId)).text).toContain('2026-12-09');
+    const reply = h.says(GROUP_ID, threadOf(h, chat.chatId), 'It comes on the 9th.');
+    expect(await h.reacted(GROUP_ID, reply.message_id)).toEqual(['👍']);
+  });
+
   it('refreshes open chats at most every 30 minutes, from stored times (also across a restart), several orders in one call', async () => {
     let now = Date.now();
     const orders = { now: () => now, tickMs: 30, batchDelayMs: 10 };

@@ -106,3 +106,22 @@ describe('the orders area in Fluent', () => {
     }
   });
 });
+
+describe('order notifications', () => {
+  it('ORDER_STATUS_UPDATED and ORDER_UPDATED become order events; unknown enum values are accepted, missing ids are not', async () => {
+    const { parseNotification } = await import('../../src/market/notifications.js');
+    const base = { orderId: 5, campaignId: 6, updatedAt: '2026-12-01T10:00:00+03:00' };
+    const status = parseNotification({ notificationType: 'ORDER_STATUS_UPDATED', ...base, status: 'DELIVERY', substatus: 'NOT_IN_THE_SPEC_YET' });
+    expect(status).toEqual({
+      ok: true,
+      value: {
+        type: 'order',
+        event: { kind: 'order_status', orderId: 5, campaignId: 6, status: 'DELIVERY', substatus: 'NOT_IN_THE_SPEC_YET' },
+        key: 'ORDER_STATUS_UPDATED:5:DELIVERY:NOT_IN_THE_SPEC_YET:2026-12-01T10:00:00+03:00',
+      },
+    });
+    const updated = parseNotification({ notificationType: 'ORDER_UPDATED', ...base, updateType: 'DELIVERY_DATE_UPDATED' });
+    expect(updated.ok && updated.value.type === 'order' && updated.value.event.kind).toBe('order_updated');
+    expect(parseNotification({ notificationType: 'ORDER_STATUS_UPDATED', campaignId: 6, status: 'DELIVERY', substatus: 'X', updatedAt: base.updatedAt }).ok).toBe(false);
+  });
+});
