@@ -171,7 +171,7 @@ export type CheckedAgainstSpec = [
 /** What a valid notification means to the bridge. */
 export type Notification =
   | { type: 'ping' }
-  /** A type the bridge does not act on (orders, feedback, questions): acknowledged, nothing else. */
+  /** A type the bridge does not act on (other order events, feedback, questions): acknowledged, nothing else. */
   | { type: 'ignored'; notificationType: NotificationType }
   /** `key` identifies the event for de-duplication. */
   | { type: 'chat'; businessId: number; event: ChatEvent; key: string }
