@@ -323,6 +323,8 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       if (err instanceof IntakeError) throw new StartupError([err.message]);
       throw err;
     }
+    // The keys' scopes, read once by the start-up check (no second getAuthTokenInfo): order cards need an order scope.
+    for (const account of accounts) if (account.scopes) inbound.shops.get(account.businessId)?.orders.setScopes(account.scopes);
     await inbound.start();
     log.info(
       { bot: bot.botInfo.username, businessId: firstShop.businessId, shops: services.shops(), chatsGo: inbound.where() ?? null },
@@ -346,7 +348,9 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       const retryMs = opts.startupRetryMs ?? STARTUP_RETRY_MS;
       const recheck = async () => {
         try {
-          const why = await checkMarket(market, config, log, checkMs, firstShop.businessId, discovery.remembered);
+          const why = await checkMarket(market, config, log, checkMs, firstShop.businessId, discovery.remembered, (scopes) =>
+            inbound.shops.get(firstShop.businessId)?.orders.setScopes(scopes),
+          );
           if (stopRechecking.stopped) return;
           if (why === undefined) {
             notice(t('startup.marketAnswers', { url: config.market.apiUrl }), 'info');
@@ -511,10 +515,13 @@ async function checkMarket(
   businessId: number,
   /** The business was remembered from an earlier start (Market was down at this one). */
   remembered = false,
+  /** Told the key's scopes once Market gave them (order cards need an order scope). */
+  onScopes: (scopes: string[]) => void = () => undefined,
 ): Promise<string | undefined> {
   const problems: string[] = [];
   try {
     const token = await withDeadline(timeoutMs, () => market.getTokenInfo());
+    onScopes(token.scopes);
     if (!token.scopes.some((s) => s === 'COMMUNICATION' || s === 'ALL_METHODS')) {
       problems.push(t('startup.marketScope', { scopes: token.scopes }));
     }

@@ -22,6 +22,8 @@ import { TelegramPresence } from './telegram/presence.js';
 import { countPending } from './db/inbound.js';
 import type { ChatTranslation } from './bridge/translation.js';
 import { buyerTranslationLine } from './telegram/features/translate.js';
+import { OrderCards, type OrderCardsOptions } from './bridge/orders.js';
+import { TelegramOrderCards } from './telegram/order-cards.js';
 
 export interface InboundOptions {
   sync?: Partial<SyncOptions>;
@@ -32,6 +34,8 @@ export interface InboundOptions {
   topicRetryMs?: number;
   /** While the bot may not post in a chat, how often to ask Telegram whether it may again. */
   presenceProbeMs?: number;
+  /** The order in the chat card: refresh interval, timer tick, batching delay, and a clock (tests). */
+  orders?: Partial<OrderCardsOptions> & { now?: () => number };
 }
 
 /** One shop's part of the inbound sync: its own engine, posting through the Telegram side of its current place. */
@@ -42,6 +46,8 @@ export interface ShopInbound {
   readonly target: TelegramInbound | undefined;
   /** The Telegram chat the shop's buyer chats appear in now, if any. */
   where(): number | undefined;
+  /** The order behind each of this shop's chat cards (its client and limits, background priority). */
+  orders: OrderCards;
   /** For push notifications: bring this chat of this shop up to date now. Never rejects. */
   syncChat(chatId: number, reason: string): Promise<void>;
 }
@@ -64,6 +70,10 @@ export interface Inbound {
   syncChat(chatId: number, reason: string): Promise<void>;
   start(): Promise<void>;
   stop(graceMs: number): Promise<void>;
+  /** The first shop's order cards (a one-shop setup's only one). */
+  orders: OrderCards;
+  /** An order's status or delivery changed (a notification, which names no business): every shop's cards of it. */
+  orderChanged(orderId: number): void;
   /** A group got a new id (an upgrade to a supergroup): ask Telegram what kind of chat it is now. */
   groupMoved(): Promise<void>;
 }
@@ -151,6 +161,7 @@ export function createInbound(deps: {
 
   return {
     sync: first.sync,
+    orders: first.orders,
     shops: parts,
     outbox,
     get presence(): TelegramPresence {
@@ -164,8 +175,12 @@ export function createInbound(deps: {
       }
     },
     syncChat: (chatId, reason) => first.syncChat(chatId, reason),
+    orderChanged: (orderId) => {
+      for (const p of parts.values()) p.orders.orderChanged(orderId);
+    },
     start: async () => {
       for (const p of parts.values()) await startPart(p);
+      for (const p of parts.values()) p.orders.start();
     },
     placeChanged: async () => {
       if (stopped) return;
@@ -180,6 +195,7 @@ export function createInbound(deps: {
     stop: async (graceMs) => {
       stopped = true;
       for (const place of places.values()) place.presence.stop();
+      await Promise.all([...parts.values()].map((p) => p.orders.stop(graceMs)));
       outbox.close();
       await Promise.all([...parts.values()].map((p) => p.sync.stop(graceMs)));
     },
@@ -190,6 +206,9 @@ export function createInbound(deps: {
 class ShopPart implements ShopInbound {
   readonly businessId: number;
   readonly sync: InboundSync;
+  readonly orders: OrderCards;
+  /** The order lines on this shop's cards, posted and edited wherever its chats appear now. */
+  private readonly orderCards: TelegramOrderCards;
   /** The place (Telegram chat id, as placed or configured) the side was built for. */
   place: number | undefined;
   side: TelegramInbound | undefined;
@@ -216,16 +235,42 @@ class ShopPart implements ShopInbound {
     const { config, db, client: market, limits, options, businessId } = deps;
     this.businessId = businessId;
     const log = deps.log.child({ businessId });
-    this.replace();
-    if (this.place === undefined) {
-      log.info('buyer chats of this shop have no place in Telegram yet: an owner sends /setup in a group (or in private)');
-    }
     // The sync posts through whichever side is current; without one nothing is ready, so nothing is posted.
     const target: InboundTarget = {
       post: (chat, m) => this.current().post(chat, m),
       update: (chat, change) => this.current().update(chat, change),
       ready: () => this.side?.ready() ?? false,
     };
+    const part = this;
+    this.orderCards = new TelegramOrderCards({
+      api: deps.api,
+      db,
+      log,
+      // Cards live where the shop's chats appear now (no place: none was posted, so none is edited).
+      get tgChatId() {
+        return part.where() ?? 0;
+      },
+      outbox: deps.outbox,
+      businessId,
+    });
+    this.orders = new OrderCards({
+      db,
+      log,
+      businessId,
+      market: {
+        getBusinessOrders: (body) => market.getBusinessOrders(body, {}, 'sync'),
+        blockedUntil: () => limits.blockedUntil('getBusinessOrders', 'sync'),
+      },
+      target: this.orderCards,
+      options: options?.orders,
+      now: options?.orders?.now,
+    });
+    this.orderCards.core = this.orders;
+    // The Telegram side needs the order cards (and the translation below): built once they exist.
+    this.replace();
+    if (this.place === undefined) {
+      log.info('buyer chats of this shop have no place in Telegram yet: an owner sends /setup in a group (or in private)');
+    }
     const translation = deps.translationFor?.(businessId);
     this.sync = new InboundSync({
       db,
@@ -315,6 +360,7 @@ class ShopPart implements ShopInbound {
       fetchFile: (f) => fetchBuyerFile(f, fileOptions),
       topicRetryMs: options?.topicRetryMs,
       presence: place.presence,
+      cardOrder: this.orderCards,
       ...(translation ? { translationOf: (m: Parameters<typeof buyerTranslationLine>[1]) => buyerTranslationLine(translation, m) } : {}),
     });
     place.sides.add(side);

@@ -77,6 +77,8 @@ export async function startIntake(deps: {
         // (polling stays the safety net for what it drops).
         onEvent: (e, businessId) =>
           void (deps.notifyGateFor && businessId !== undefined ? deps.notifyGateFor(businessId) : deps.notifyGate)?.offer(e.chatId, e.kind),
+        // An order's status or delivery changed: the cards of its chats are read again (unknown orders cost nothing).
+        onOrderEvent: (e) => inbound?.orderChanged(e.orderId),
       });
     } catch (err) {
       throw new IntakeError(err instanceof Error ? err.message : String(err));

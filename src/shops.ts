@@ -33,6 +33,8 @@ export interface ShopAccount {
   apiKey: string;
   /** 1-based position of the key in MARKET_API_KEY, for start-up lines (never the key itself). */
   keyIndex: number;
+  /** The key's scopes (POST /v2/auth/token); undefined when Market could not be asked at start. */
+  scopes?: readonly string[];
 }
 
 export interface Shop extends ShopAccount {
@@ -116,7 +118,7 @@ export async function discoverShops(
       if (businessId === undefined) {
         if (config.market.apiKeys.length === 1 && config.market.businessId !== undefined) {
           // Today's behaviour: a key whose campaigns say nothing is taken at MARKET_BUSINESS_ID's word.
-          accounts.push({ businessId: config.market.businessId, name: `business ${config.market.businessId}`, campaigns: [], apiKey, keyIndex });
+          accounts.push({ businessId: config.market.businessId, name: `business ${config.market.businessId}`, campaigns: [], apiKey, keyIndex, scopes: token.scopes });
         } else problems.push(t('startup.marketNoBusiness', { key: keyIndex }));
         continue;
       }
@@ -132,6 +134,7 @@ export async function discoverShops(
         campaigns: own.filter((c) => c.id !== undefined).map((c) => ({ id: c.id!, ...(c.domain ? { domain: c.domain } : {}) })),
         apiKey,
         keyIndex,
+        scopes: token.scopes,
       });
     } catch (err) {
       if (err instanceof MarketError && (err.kind === 'unauthorized' || err.kind === 'forbidden')) {

@@ -119,6 +119,20 @@ export function t(key: string, params?: Params): string {
   return text.replace(/\s+$/, '');
 }
 
+/** Whether English has a text for `key` (every language has the same keys: test/unit/texts.test.ts). */
+export function hasText(key: string): boolean {
+  return bundles.get('en')?.getMessage(key.replace(/\./g, '-'))?.value != null || key in en;
+}
+
+/**
+ * An order's status, substatus or delivery type in the cabinet's words (`orders.status.DELIVERY`…); a value Market
+ * added after the spec we know is shown as Market sent it.
+ */
+export function orderWord(kind: 'status' | 'substatus' | 'delivery', value: string): string {
+  const key = `orders.${kind}.${value}`;
+  return /^[A-Z0-9_]+$/.test(value) && hasText(key) ? t(key) : value;
+}
+
 /** Numbers without digit grouping (chat and order ids must read as they are typed), plural rules still apply. */
 function fluentArgs(p: Params): Record<string, FluentVariable> | undefined {
   if (!p) return undefined;

@@ -393,3 +393,32 @@ export const buyerTranslations = sqliteTable(
 );
 
 export type BuyerTranslationRow = typeof buyerTranslations.$inferSelect;
+
+/**
+ * The order behind a chat card (bridge/orders.ts): one row per (business, Market chat) whose context is an order or
+ * a return. `view` is what Market last said about the order, as the card shows it; `shownFingerprint` what the card
+ * in Telegram shows now, so the card is edited only when something shown changed. `refreshedAt` drives the
+ * at-most-every-30-minutes refresh from stored times (it survives a restart); `due` is set by an
+ * ORDER_STATUS_UPDATED notification and asks for a read now.
+ */
+export const orderCards = sqliteTable(
+  'order_cards',
+  {
+    businessId: integer('business_id').notNull(),
+    marketChatId: integer('market_chat_id').notNull(),
+    orderId: integer('order_id').notNull(),
+    /** The chat's createdAt (Unix ms, Market's clock): the order was placed before it (a dates window for old orders). */
+    chatCreatedAt: integer('chat_created_at'),
+    view: text('view', { mode: 'json' }).$type<unknown>(),
+    shownFingerprint: text('shown_fingerprint'),
+    refreshedAt: integer('refreshed_at'),
+    due: integer('due', { mode: 'boolean' }).notNull().default(false),
+    /** Reply-chain mode (no topic, so no topic card): the bot's order card message in TELEGRAM_CHAT_ID. */
+    replyCardMessageId: integer('reply_card_message_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.marketChatId] }), index('order_cards_order').on(t.businessId, t.orderId)],
+);
+
+export type OrderCardRow = typeof orderCards.$inferSelect;

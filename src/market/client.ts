@@ -11,16 +11,20 @@ import { secretScrubber } from '../logger.js';
 import { MarketError, kindForStatus, rateLimitCause, reachForStatus } from './errors.js';
 import { type MarketLimits, type OperationId, type Priority, type RateHeaders } from './limits.js';
 import {
+  businessOrdersResultSchema,
   campaignsResultSchema,
   chatInfoSchema,
   chatMessageSchema,
   getChatsResultSchema,
   historyResultSchema,
   tokenInfoResultSchema,
+  type BusinessOrdersPage,
   type ChatHistoryPage,
   type ChatInfo,
   type ChatMessage,
   type ChatsPage,
+  type GetBusinessOrdersBody,
+  type GetBusinessOrdersQuery,
   type GetChatHistoryBody,
   type GetChatHistoryQuery,
   type GetChatsBody,
@@ -163,6 +167,24 @@ export class MarketClient {
   async getCampaigns(): Promise<{ id?: number; domain?: string; business?: { id?: number; name?: string } }[]> {
     const r = await this.call('getCampaigns', 'relay', { method: 'GET', url: '/v2/campaigns' }, campaignsResultSchema, false);
     return r.campaigns;
+  }
+
+  /**
+   * POST /v1/businesses/{businessId}/orders (one page): the orders behind chat cards. Needs an order scope on the key
+   * (communication alone gets 403). Its answer has no status/result envelope.
+   */
+  async getBusinessOrders(
+    body: GetBusinessOrdersBody,
+    query: GetBusinessOrdersQuery = {},
+    priority: Priority = 'sync',
+  ): Promise<BusinessOrdersPage> {
+    return this.call(
+      'getBusinessOrders',
+      priority,
+      { method: 'POST', url: `/v1/businesses/${this.opts.businessId}/orders`, params: query, data: body },
+      businessOrdersResultSchema,
+      false,
+    );
   }
 
   private async call(op: OperationId, priority: Priority, req: AxiosRequestConfig): Promise<undefined>;

@@ -16,7 +16,8 @@ export type OperationId =
   | 'sendMessageToChat'
   | 'sendFileToChat'
   | 'getAuthTokenInfo'
-  | 'getCampaigns';
+  | 'getCampaigns'
+  | 'getBusinessOrders';
 
 /** Hourly quotas from the spec's x-resource-limit-config (identical for every tariff). */
 export const HOURLY_QUOTAS: Readonly<Record<OperationId, number>> = {
@@ -29,6 +30,8 @@ export const HOURLY_QUOTAS: Readonly<Record<OperationId, number>> = {
   sendFileToChat: 1000,
   getAuthTokenInfo: 100,
   getCampaigns: 1000,
+  /** Order reads for the chat card: 10,000/h on both tariffs (its parallel-limit-value 6 is above the 4 per business). */
+  getBusinessOrders: 10000,
 };
 
 /** Market answers 420 past this many parallel requests per businessId. */

@@ -25,6 +25,14 @@ export type ChatEvent =
   | { kind: 'message'; chatId: number; messageId: number }
   | { kind: 'arbitrage_started' | 'arbitrage_finished'; chatId: number };
 
+/**
+ * An order changed (ORDER_STATUS_UPDATED, or ORDER_UPDATED for a new shipment or delivery date): its chat cards are
+ * read again. Order payloads carry no businessId.
+ */
+export type OrderEvent =
+  | { kind: 'order_status'; orderId: number; campaignId: number; status: string; substatus: string }
+  | { kind: 'order_updated'; orderId: number; campaignId: number; updateType: string };
+
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 export interface NotificationHandlerOptions {
@@ -35,6 +43,8 @@ export interface NotificationHandlerOptions {
   onEvent(e: ChatEvent, businessId?: number): void;
   /** Several shops: whether a notification's business is one of them (replaces the `businessId` check). */
   isShop?: (businessId: number) => boolean;
+  /** ORDER_STATUS_UPDATED and ORDER_UPDATED, after the answer has gone out (like onEvent). Unset: acknowledged and ignored. */
+  onOrderEvent?(e: OrderEvent): void;
   /**
    * MARKET_NOTIFY_SECRET: when set, only POSTs to `/<secret>` and `/<secret>/notification` are notifications; any
    * other path gets 404 before the body is read. Unset: every path (see createNotificationHandler).
@@ -128,6 +138,28 @@ const arbitrageFinishedSchema = z.looseObject({
   finishedAt: dateTime,
 });
 
+/**
+ * Status and substatus are the spec's enums, taken as any string: the notification spec already lists fewer
+ * substatuses than the partner spec, and a 400 would make Market drop the event for good.
+ */
+const orderStatusUpdatedSchema = z.looseObject({
+  notificationType: z.literal('ORDER_STATUS_UPDATED'),
+  orderId: id,
+  campaignId: id,
+  status: z.string().min(1),
+  substatus: z.string().min(1),
+  updatedAt: dateTime,
+});
+
+/** updateType (SHIPMENT_DATE_UPDATED, DELIVERY_DATE_UPDATED, UNKNOWN) taken as any string, for the same reason. */
+const orderUpdatedSchema = z.looseObject({
+  notificationType: z.literal('ORDER_UPDATED'),
+  orderId: id,
+  campaignId: id,
+  updateType: z.string().min(1),
+  updatedAt: dateTime,
+});
+
 /** Compile-time tie to the generated spec types: a valid input of each schema is a valid DTO. */
 type Conforms<T extends U, U> = T;
 export type CheckedAgainstSpec = [
@@ -141,10 +173,11 @@ export type CheckedAgainstSpec = [
 /** What a valid notification means to the bridge. */
 export type Notification =
   | { type: 'ping' }
-  /** A type the bridge does not act on (orders, feedback, questions): acknowledged, nothing else. */
+  /** A type the bridge does not act on (other order events, feedback, questions): acknowledged, nothing else. */
   | { type: 'ignored'; notificationType: NotificationType }
   /** `key` identifies the event for de-duplication. */
-  | { type: 'chat'; businessId: number; event: ChatEvent; key: string };
+  | { type: 'chat'; businessId: number; event: ChatEvent; key: string }
+  | { type: 'order'; event: OrderEvent; key: string };
 
 export type ParseResult = { ok: true; value: Notification } | { ok: false; message: string };
 
@@ -182,6 +215,20 @@ export function parseNotification(body: unknown): ParseResult {
       if (!r.success) return invalid(r.error);
       const { chatId, businessId, finishedAt } = r.data;
       return chat(businessId, { kind: 'arbitrage_finished', chatId }, `${type}:${chatId}:${finishedAt}`);
+    }
+    case 'ORDER_STATUS_UPDATED': {
+      const r = orderStatusUpdatedSchema.safeParse(body);
+      if (!r.success) return invalid(r.error);
+      const { orderId, campaignId, status, substatus, updatedAt } = r.data;
+      const event: OrderEvent = { kind: 'order_status', orderId, campaignId, status, substatus };
+      return { ok: true, value: { type: 'order', event, key: `${type}:${orderId}:${status}:${substatus}:${updatedAt}` } };
+    }
+    case 'ORDER_UPDATED': {
+      const r = orderUpdatedSchema.safeParse(body);
+      if (!r.success) return invalid(r.error);
+      const { orderId, campaignId, updateType, updatedAt } = r.data;
+      const event: OrderEvent = { kind: 'order_updated', orderId, campaignId, updateType };
+      return { ok: true, value: { type: 'order', event, key: `${type}:${orderId}:${updateType}:${updatedAt}` } };
     }
     default:
       // Not the bridge's business: their payloads are not checked, so a change there never turns into an error.
@@ -364,6 +411,22 @@ export function createNotificationHandler(opts: NotificationHandlerOptions): Req
     ok(res, receivedAt);
     if (n.type === 'ping') return void log.info('notification PING answered');
     if (n.type === 'ignored') return void log.debug({ type: n.notificationType }, 'notification ignored (not about chats)');
+    if (n.type === 'order') {
+      // No businessId in order payloads (a campaignId): each shop knows which orders are its own (others cost nothing).
+      if (recent.seen(n.key)) return void log.debug({ key: n.key }, 'duplicate notification ignored');
+      log.info({ event: n.event }, 'order notification');
+      const onOrder = opts.onOrderEvent;
+      if (onOrder) {
+        setImmediate(() => {
+          try {
+            onOrder(n.event);
+          } catch (err) {
+            log.error({ err, event: n.event }, 'order notification consumer failed');
+          }
+        });
+      }
+      return;
+    }
     if (opts.isShop ? !opts.isShop(n.businessId) : n.businessId !== opts.businessId) {
       log.warn(
         { businessId: n.businessId, expected: opts.businessId, chatId: n.event.chatId },

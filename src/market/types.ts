@@ -79,3 +79,58 @@ export type ChatInfo = z.infer<typeof chatInfoSchema> & { type: ChatType; status
 export type ChatMessage = z.infer<typeof chatMessageSchema> & { sender: SenderType };
 export type ChatHistoryPage = z.infer<typeof historyResultSchema>;
 export type ChatsPage = z.infer<typeof getChatsResultSchema>;
+
+// ---- Orders (getBusinessOrders), for the chat card. Parsed leniently: unknown enum values are kept as strings,
+// and a field the card does not use may be anything.
+
+export type OrderStatus = Open<S['OrderStatusType']>;
+export type OrderSubstatus = Open<S['OrderSubstatusType']>;
+export type GetBusinessOrdersBody = operations['getBusinessOrders']['requestBody']['content']['application/json'];
+export type GetBusinessOrdersQuery = NonNullable<operations['getBusinessOrders']['parameters']['query']>;
+
+const money = z.looseObject({ value: z.number(), currencyId: z.string() });
+
+export const businessOrderSchema = z.looseObject({
+  orderId: int.positive(),
+  campaignId: int,
+  status: z.string(),
+  substatus: z.string().nullish(),
+  creationDate: z.string().optional(),
+  updateDate: z.string().nullish(),
+  fake: z.boolean().optional(),
+  items: z
+    .array(
+      z.looseObject({
+        offerId: z.string().optional(),
+        offerName: z.string().optional(),
+        count: int,
+        prices: z.looseObject({ payment: money.nullish() }).nullish(),
+      }),
+    )
+    .default([]),
+  prices: z.looseObject({ payment: money.nullish() }).nullish(),
+  delivery: z
+    .looseObject({
+      type: z.string().optional(),
+      serviceName: z.string().optional(),
+      dates: z
+        .looseObject({
+          fromDate: z.string().optional(),
+          toDate: z.string().nullish(),
+          fromTime: z.string().nullish(),
+          toTime: z.string().nullish(),
+          realDeliveryDate: z.string().nullish(),
+        })
+        .nullish(),
+      tracks: z
+        .array(z.looseObject({ trackCode: z.string().nullish() }))
+        .nullish(),
+    })
+    .nullish(),
+});
+
+/** GetBusinessOrdersResponse has no status/result envelope. */
+export const businessOrdersResultSchema = z.looseObject({ orders: z.array(businessOrderSchema), paging });
+
+export type BusinessOrder = z.infer<typeof businessOrderSchema> & { status: OrderStatus };
+export type BusinessOrdersPage = z.infer<typeof businessOrdersResultSchema>;

@@ -34,6 +34,7 @@ import { inChatLanguage } from './language.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
 import type { TelegramPresence } from './presence.js';
+import type { CardOrderPart } from './order-cards.js';
 
 /** Telegram's limits on what a bot sends. */
 const TEXT_MAX = 4096;
@@ -73,6 +74,8 @@ export interface TelegramInboundDeps {
   now?: () => number;
   /** The 🌐 line shown under a buyer message (its stored translation, or why there is none); undefined: none. */
   translationOf?: (m: InboundMessageRow) => string | undefined;
+  /** The order behind a chat card (telegram/order-cards.ts): its lines on the card, its own card in reply chains. */
+  cardOrder?: CardOrderPart;
 }
 
 type Part = { kind: 'text'; text: string } | { kind: 'file'; file: BuyerFile; caption: string };
@@ -181,6 +184,10 @@ export class TelegramInbound implements InboundTarget {
         });
       }
     });
+    // Reply chains have no topic card: the order gets its own card once there is one to show.
+    if (this.deps.cardOrder && chatThread(this.deps.db, this.deps.tgChatId, { businessId: this.deps.businessId, marketChatId: chat.marketChatId }) === undefined) {
+      await this.deps.cardOrder.chatShown(this.fresh(chat));
+    }
   }
 
   private async doUpdate(chat: MarketChatRow, change: ChatChange): Promise<void> {
@@ -325,11 +332,13 @@ export class TelegramInbound implements InboundTarget {
   }
 
   private async postCard(chat: MarketChatRow, thread: number): Promise<void> {
-    const card = t('inbound.card', { chat });
+    const order = this.deps.cardOrder?.card(chat);
+    const card = order?.text ?? t('inbound.card', { chat });
     const label = this.deps.shopLabel;
     const id = await this.send(thread, { kind: 'text', text: label ? `${t('shops.cardShop', { shop: label })}\n${card}` : card });
     this.anchor(id, chat.marketChatId, 'chat_card');
     setPresentation(this.deps.db, this.deps.businessId, chat.marketChatId, { cardMessageId: id }, this.now());
+    order?.posted();
   }
 
   private async setClosed(chat: MarketChatRow, thread: number, closed: boolean): Promise<void> {

@@ -18,7 +18,8 @@ export type OperationId =
   | 'sendFileToChat'
   | 'getAuthTokenInfo'
   | 'getCampaigns'
-  | 'getCampaign';
+  | 'getCampaign'
+  | 'getBusinessOrders';
 
 export const SPEC_URL = new URL('../../spec/partner-api-communication.bundled.yaml', import.meta.url);
 
@@ -238,7 +239,8 @@ export class MarketSpec {
           operationId: op.operationId as OperationId,
           method: method.toUpperCase(),
           template,
-          businessScoped: template.startsWith('/v2/businesses/{businessId}/'),
+          // Market counts parallel requests per businessId for every /businesses/{businessId}/... path (v1 and v2).
+          businessScoped: /^\/v\d+\/businesses\/\{businessId\}\//.test(template),
           params,
           body,
           scopes: ((op['x-auth-scopes'] ?? []) as string[]).map(scopeEnumName),

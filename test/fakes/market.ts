@@ -26,6 +26,7 @@ import {
   type MarketModel,
   type Sender,
 } from './market-state.js';
+import { BadOrdersRequest, FakeOrders } from './market-orders.js';
 
 /** Epoch milliseconds with sub-millisecond precision (the benchmark measures latencies from these). */
 const hrNow = (): number => performance.timeOrigin + performance.now();
@@ -140,6 +141,8 @@ export class FakeMarket {
   readonly requests: RecordedRequest[] = [];
   readonly violations: SpecViolation[] = [];
   maxInFlightSeen = 0;
+  /** Orders for getBusinessOrders (market-orders.ts), seeded per test. */
+  readonly orders: FakeOrders;
 
   private readonly spec = MarketSpec.load();
   private readonly state: MarketState;
@@ -181,6 +184,12 @@ export class FakeMarket {
     this.now = opts.now ?? Date.now;
     this.allowDeprecated = opts.allowDeprecated ?? false;
     this.state = new MarketState(this.now, this.campaignId, opts.model);
+    this.orders = new FakeOrders(
+      this.now,
+      this.campaignId,
+      (body) => this.spec.responseErrors('getBusinessOrders', 200, body),
+      (reasons) => this.violations.push({ operationId: 'getBusinessOrders', method: 'POST', path: 'answer', reasons }),
+    );
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // A bug in the fake itself: answer 500 so the test sees it rather than hanging.
@@ -438,7 +447,7 @@ export class FakeMarket {
       return this.execute(op.operationId, pathParams, v);
     } catch (err) {
       if (err instanceof NotFound) return error(404, 'NOT_FOUND', err.message);
-      if (err instanceof BadRequest) return error(400, 'BAD_REQUEST', err.message);
+      if (err instanceof BadRequest || err instanceof BadOrdersRequest) return error(400, 'BAD_REQUEST', err.message);
       throw err;
     }
   }
@@ -482,6 +491,9 @@ export class FakeMarket {
         this.state.addMessage(chatId, { sender: 'PARTNER', payload });
         return { status: 200, body: { status: 'OK' } };
       }
+      case 'getBusinessOrders':
+        // No status/result envelope in this answer.
+        return this.orders.execute(v.json as Parameters<FakeOrders['execute']>[0], q);
       case 'createChat': {
         const body = v.json as { context?: ChatContext; orderId?: number };
         const ctx = body.context ?? (body.orderId !== undefined ? { type: 'ORDER' as const, id: body.orderId } : undefined);
