@@ -25,6 +25,8 @@ import { TelegramFiles } from './telegram/files.js';
 import { COMMANDS } from './telegram/features/help.js';
 import type { Services } from './telegram/services.js';
 import { createInbound, type Inbound, type InboundOptions } from './inbound.js';
+import { createFeedback } from './feedback.js';
+import type { FeedbackDesk, FeedbackOptions } from './bridge/feedback.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
 import type { DispatchPolicy } from './telegram/dispatch.js';
 import { t, technical } from './texts.js';
@@ -62,6 +64,8 @@ export interface BridgeOptions {
   onNotice?: (line: string) => void;
   /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
   health?: { telegramDownAfterMs?: number };
+  /** Reviews and product questions: polling, checks and retries (tests lower them). */
+  feedback?: Partial<FeedbackOptions>;
 }
 
 export interface Bridge {
@@ -74,6 +78,8 @@ export interface Bridge {
   inbound: Inbound | undefined;
   /** Between push notifications and the sync; undefined without notifications or without the inbound sync. */
   notifyGate: NotifyGate | undefined;
+  /** Reviews and product questions of the shop; undefined without TELEGRAM_CHAT_ID or when turned off. */
+  feedback: FeedbackDesk | undefined;
   /** Ports the webhook and notification servers listen on, when they run. */
   ports: Intake['ports'];
   log: Logger;
@@ -178,6 +184,22 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     const inbound = createInbound({ config, db: db.db, log, api: bot.api, market, limits, options: opts.inbound, group });
     if (inbound) services.onGroupMoved = () => inbound.groupMoved();
     if (inbound) services.presence = inbound.presence;
+    // One desk per shop; the single shop of MARKET_BUSINESS_ID for now.
+    const feedback = inbound
+      ? createFeedback({
+          config,
+          db: db.db,
+          log,
+          api: bot.api,
+          market,
+          businessId: config.market.businessId,
+          outbox: inbound.outbox,
+          tgChatId: () => group.current() ?? config.telegram.chatId!,
+          options: opts.feedback,
+          marketTimeoutMs,
+        })
+      : undefined;
+    if (feedback) services.feedback = (businessId) => (businessId === config.market.businessId ? feedback : undefined);
     const notifyGate =
       inbound && config.market.notifyPort !== undefined
         ? new NotifyGate({
@@ -212,6 +234,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         log,
         inbound,
         notifyGate,
+        feedback,
         pollTimeoutSeconds: opts.pollTimeoutSeconds,
         db: db.db,
         dispatch: opts.dispatch,
@@ -223,6 +246,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       throw err;
     }
     await inbound?.start();
+    feedback?.start();
     log.info({ bot: bot.botInfo.username, businessId: config.market.businessId }, 'market-bridge started');
 
     // Market could not be asked at start: the bridge runs (replies wait in the queue) and keeps asking.
@@ -260,6 +284,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       relay,
       inbound,
       notifyGate,
+      feedback,
       ports: intake.ports,
       log,
       fatal,
@@ -271,6 +296,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop(graceMs);
           notifyGate?.close();
+          await feedback?.close(graceMs);
           await inbound?.stop(graceMs);
           await relay.close(graceMs);
           stopSavingLimits();

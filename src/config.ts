@@ -99,6 +99,10 @@ const envSchema = z.object({
   HEALTH_PORT: optional(port),
   HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'must be a host name or IP address (e.g. 127.0.0.1)')),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
+  // Reviews and product questions in Telegram: how often they are polled; 0 turns them off.
+  FEEDBACK_POLL_INTERVAL_SECONDS: optional(
+    z.string().trim().regex(/^[0-9]+$/, 'must be a whole number of seconds (0 turns reviews and questions off)').transform(Number),
+  ).default(300),
 });
 
 export interface Config {
@@ -131,6 +135,8 @@ export interface Config {
   healthPort: number | undefined;
   /** Address the HTTP servers bind to; undefined = all interfaces. */
   httpHost: string | undefined;
+  /** Reviews and product questions: polled this often (ms); 0 = not brought into Telegram at all. */
+  feedbackPollMs: number;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -189,6 +195,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       logFormat: e.LOG_FORMAT,
       healthPort: e.HEALTH_PORT,
       httpHost: e.HTTP_HOST,
+      feedbackPollMs: e.FEEDBACK_POLL_INTERVAL_SECONDS * 1000,
     },
   };
 }

@@ -9,7 +9,7 @@ import { startHttpServer, type Route, type RunningServer } from './http-server.j
 import type { NotifyGate } from './bridge/notify-gate.js';
 import type { Inbound } from './inbound.js';
 import type { Logger } from './logger.js';
-import { createNotificationHandler, notificationRoute } from './market/notifications.js';
+import { createNotificationHandler, notificationRoute, type FeedbackNotice } from './market/notifications.js';
 import { describe } from './telegram/echo.js';
 import { Dispatcher, type DispatchPolicy } from './telegram/dispatch.js';
 import { startPolling, type Polling } from './telegram/polling.js';
@@ -36,6 +36,8 @@ export async function startIntake(deps: {
   inbound: Inbound | undefined;
   /** Where chat notifications go (coalesced and bounded); undefined when the inbound sync is off. */
   notifyGate?: NotifyGate;
+  /** Where review and question notifications go (bounded and coalesced there); undefined when they are off. */
+  feedback?: { notified(e: FeedbackNotice): void };
   pollTimeoutSeconds?: number;
   /** Where updates are stored before they are confirmed to Telegram (the inbox table). */
   db: Db;
@@ -67,6 +69,7 @@ export async function startIntake(deps: {
         // The answer goes out first; the gate then brings the chat up to date, with bounded work whatever arrives
         // (polling stays the safety net for what it drops).
         onEvent: (e) => void deps.notifyGate?.offer(e.chatId, e.kind),
+        onFeedback: (e) => deps.feedback?.notified(e),
       });
     } catch (err) {
       throw new IntakeError(err instanceof Error ? err.message : String(err));

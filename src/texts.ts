@@ -381,6 +381,57 @@ const en = {
       )[p.problem] ?? 'cannot be opened.'
     } (${p.detail})`,
 
+
+  // Reviews and product questions (issue 12): posted in their own topics (or with a header), answered by replying.
+  'feedback.topic.reviews': () => '⭐ Reviews',
+  'feedback.topic.questions': () => '❓ Questions',
+  'feedback.review.title': (p: { stars: string; rating: number; feedbackId: number }) => `${p.stars} ${p.rating}/5 · Review ${p.feedbackId}`,
+  'feedback.product': (p: { offerId: string }) => `Product: ${p.offerId}`,
+  'feedback.author': (p: { name: string; date: string }) => `From: ${p.name} · ${p.date}`,
+  'feedback.anonymous': () => 'a buyer',
+  'feedback.review.pros': (p: { text: string }) => `👍 Pros: ${p.text}`,
+  'feedback.review.cons': (p: { text: string }) => `👎 Cons: ${p.text}`,
+  'feedback.review.noText': () => '(rating only, no text)',
+  'feedback.review.photos': (p: { count: number }) => `📷 Photos (${p.count}):`,
+  'feedback.review.videos': (p: { count: number }) => `🎬 Videos (${p.count}):`,
+  'feedback.review.order': (p: { orderId: number }) => `Order: ${p.orderId}`,
+  'feedback.review.earlier': (p: { count: number }) => `Comments so far (${p.count}):`,
+  'feedback.review.hint': () => 'Reply to this message to answer publicly as the shop, or press Skip if it needs no reaction.',
+  'feedback.button.skip': () => 'Skip',
+  'feedback.review.skipped': () => '→ Skipped: Market no longer lists it as needing a reaction.',
+  'feedback.answered': () => '→ Answered.',
+  'feedback.comment.title': (p: { feedbackId: number; name: string }) => `💬 New comment on review ${p.feedbackId} from ${p.name}`,
+  'feedback.comment.hint': () => 'Reply to this message to answer this comment as the shop.',
+  'feedback.question.title': (p: { questionId: number }) => `❓ Question ${p.questionId}`,
+  'feedback.question.hint': () => 'Reply to this message to answer the question publicly as the shop.',
+  'feedback.mayRepeat': () => '↻ Possibly shown twice: Telegram did not confirm the first post of this.',
+  'feedback.cut': () => '… (shortened here; the full text is in the Market cabinet)',
+  'feedback.sent.review': () => '✓ Posted on Market as the shop’s comment.',
+  'feedback.sent.question': () => '✓ Posted on Market as the shop’s answer.',
+  'feedback.failed': (p: { what: string; todo: string; technical: string; attempts: number }) =>
+    `❌ Not posted on Market: ${tries(p.what, p.attempts)} ${p.todo}\n${p.technical}`,
+  'feedback.uncertain': (p: { technical: string }) =>
+    `❓ I can’t tell whether Market took this answer: it did not confirm it, and its list of answers could not be checked. Look in the Market cabinet before replying again: a second reply would be posted twice.\n${p.technical}`,
+  'feedback.why.rejectedReview': () =>
+    ['Market refused this comment.', 'Comments on reviews must not contain the shop’s contacts (phone, e-mail, messengers) or links to sites other than Market; rephrase it and reply again.'] as const,
+  'feedback.why.rejectedQuestion': () => ['Market refused this answer.', 'Market’s reason is below; rephrase it and reply again.'] as const,
+  'feedback.why.forbidden': () =>
+    ['the Api-Key may not answer reviews and questions, or the shop is not active.', 'Give the key the “Customer communication” scope in the Market cabinet (Settings → API and modules).'] as const,
+  'feedback.why.not_found': () => ['Market no longer has this review or question (it may have been deleted).', 'Nothing more to do.'] as const,
+  'feedback.empty': () => 'Not posted: the answer is empty.',
+  'feedback.tooLong': (p: { length: number; max: number }) =>
+    `Not posted: Market accepts answers of at most ${p.max} characters and this one has ${p.length}. Shorten it and reply again.`,
+  'feedback.notText': () => 'Not posted: only text can be posted as an answer to a review or a question.',
+  'feedback.skip.done': () => 'Skipped.',
+  'feedback.skip.already': () => 'Already answered or skipped.',
+  'feedback.skip.failed': (p: { what: string }) => `Not skipped: ${p.what} Press Skip again later.`,
+  'help.feedback': () =>
+    [
+      'Reviews and product questions',
+      '• Reviews that need your reaction appear in the “⭐ Reviews” topic, product questions in “❓ Questions” (in a chat without topics: with a header). Reply to one to answer it publicly as the shop; 👍 means Market took it.',
+      '• Skip marks a review as needing no reaction. New buyer comments on a review appear as replies to it; reply to one to answer that comment.',
+      '• Market refuses review comments with contact details or links to other sites.',
+    ].join('\n'),
 } as const;
 
 export type TextKey = keyof typeof en;

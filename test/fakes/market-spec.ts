@@ -18,7 +18,15 @@ export type OperationId =
   | 'sendFileToChat'
   | 'getAuthTokenInfo'
   | 'getCampaigns'
-  | 'getCampaign';
+  | 'getCampaign'
+  // Reviews and product questions (test/fakes/market-feedback.ts).
+  | 'getGoodsFeedbacks'
+  | 'getGoodsFeedbackComments'
+  | 'updateGoodsFeedbackComment'
+  | 'skipGoodsFeedbacksReaction'
+  | 'getGoodsQuestions'
+  | 'getGoodsQuestionAnswers'
+  | 'updateGoodsQuestionTextEntity';
 
 export const SPEC_URL = new URL('../../spec/partner-api-communication.bundled.yaml', import.meta.url);
 

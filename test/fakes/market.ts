@@ -26,6 +26,7 @@ import {
   type MarketModel,
   type Sender,
 } from './market-state.js';
+import { FakeFeedback, isFeedbackOp } from './market-feedback.js';
 
 /** Epoch milliseconds with sub-millisecond precision (the benchmark measures latencies from these). */
 const hrNow = (): number => performance.timeOrigin + performance.now();
@@ -139,6 +140,8 @@ export class FakeMarket {
   maxInFlightSeen = 0;
 
   private readonly spec = MarketSpec.load();
+  /** Reviews and product questions (market-feedback.ts). */
+  readonly feedback: FakeFeedback;
   private readonly state: MarketState;
   private readonly server: Server;
   private readonly now: () => number;
@@ -177,6 +180,9 @@ export class FakeMarket {
     this.now = opts.now ?? Date.now;
     this.allowDeprecated = opts.allowDeprecated ?? false;
     this.state = new MarketState(this.now, this.campaignId, opts.model);
+    this.feedback = new FakeFeedback(this.now, this.businessId, this.spec, (op, reasons) =>
+      this.violations.push({ operationId: op, method: 'POST', path: op, reasons }),
+    );
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
         // A bug in the fake itself: answer 500 so the test sees it rather than hanging.
@@ -442,6 +448,7 @@ export class FakeMarket {
   private execute(id: OperationId, pathParams: Record<string, string>, v: ValidationResult): Reply {
     const q = v.params;
     const chatId = Number(q.chatId);
+    if (isFeedbackOp(id)) return this.feedback.execute(id, v);
     switch (id) {
       case 'getAuthTokenInfo':
         return ok({ apiKey: { name: 'test', authScopes: [...this.scopes] } });

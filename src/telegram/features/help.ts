@@ -10,6 +10,6 @@ export const COMMANDS = (['help', 'link', 'unlink', 'status'] as const).map((com
 
 export function help(s: Services): Composer<Context> {
   const c = new Composer<Context>();
-  c.command(['help', 'start'], (ctx) => ctx.reply(t('help', { isAdmin: s.isAdmin(ctx.from?.id) })));
+  c.command(['help', 'start'], (ctx) => ctx.reply(`${t('help', { isAdmin: s.isAdmin(ctx.from?.id) })}\n\n${t('help.feedback')}`));
   return c;
 }
