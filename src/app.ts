@@ -194,12 +194,14 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           market,
           businessId: config.market.businessId,
           outbox: inbound.outbox,
+          ready: () => inbound.presence.ready(),
           tgChatId: () => group.current() ?? config.telegram.chatId!,
           options: opts.feedback,
           marketTimeoutMs,
         })
       : undefined;
     if (feedback) services.feedback = (businessId) => (businessId === config.market.businessId ? feedback : undefined);
+    if (feedback) inbound?.presence.onBack(() => feedback.showPending());
     const notifyGate =
       inbound && config.market.notifyPort !== undefined
         ? new NotifyGate({

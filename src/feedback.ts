@@ -22,6 +22,8 @@ export function createFeedback(deps: {
   market: MarketClient;
   businessId: number;
   outbox: TelegramOutbox;
+  /** Whether the bot may post there now (the inbound presence watch). */
+  ready?(): boolean;
   /** Where posts go now (TELEGRAM_CHAT_ID followed through upgrades). */
   tgChatId(): number;
   options?: Partial<FeedbackOptions>;
@@ -33,7 +35,7 @@ export function createFeedback(deps: {
     log.info('FEEDBACK_POLL_INTERVAL_SECONDS=0: reviews and product questions are not brought into Telegram');
     return undefined;
   }
-  const target = new TelegramFeedback({ api, db, log, businessId, tgChatId: deps.tgChatId, outbox });
+  const target = new TelegramFeedback({ api, db, log, businessId, tgChatId: deps.tgChatId, outbox, ready: deps.ready });
   return new FeedbackDesk({
     db,
     businessId,

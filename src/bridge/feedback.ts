@@ -86,6 +86,8 @@ export class PostRefused extends Error {
 
 /** How posts and outcomes reach the seller (the Telegram side implements it). Every method may throw. */
 export interface FeedbackTarget {
+  /** Whether posting is possible now (false while the bot may not post in the chat); undefined: always. */
+  ready?(): boolean;
   /**
    * Posts a review, a question, or a comment (under `parent`, its review's post). `mayRepeat`: an earlier try may
    * have been posted (the bridge stopped before Telegram's answer was recorded), so the post says so.
@@ -472,6 +474,8 @@ export class FeedbackDesk {
   }
 
   private async postAll(): Promise<void> {
+    // The bot was removed or muted: everything stays recorded and is posted, in order, once it is back.
+    if (this.deps.target.ready && !this.deps.target.ready()) return;
     for (const row of postsToShow(this.deps.db, this.biz)) {
       if (this.stop.signal.aborted) return;
       const key: PostKey = { businessId: row.businessId, kind: row.kind, targetId: row.targetId };

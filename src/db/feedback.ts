@@ -2,7 +2,7 @@
  * Reviews and product questions in SQLite (schema.ts `feedback_posts`, `feedback_answers`): what was posted in
  * Telegram for which Market item, and the ledger of the seller's answers. Every Market id is keyed by business.
  */
-import { and, asc, eq, gte, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import {
   feedbackAnswers,
@@ -197,16 +197,4 @@ export function otherAnswers(db: Db, a: FeedbackAnswerRow): { attributed: Set<nu
     else if (r.text === a.text) unknown++;
   }
   return { attributed, unknown };
-}
-
-/** How many posts and answers wait (for /status and the waiting list). */
-export function countWaitingFeedback(db: Db, businessId: number): { reviews: number; questions: number } {
-  const rows = db
-    .select({ kind: feedbackPosts.kind, n: sql<number>`count(*)` })
-    .from(feedbackPosts)
-    .where(and(eq(feedbackPosts.businessId, businessId), eq(feedbackPosts.state, 'posted'), isNotNull(feedbackPosts.tgMessageId)))
-    .groupBy(feedbackPosts.kind)
-    .all();
-  const n = (k: FeedbackKind) => rows.find((r) => r.kind === k)?.n ?? 0;
-  return { reviews: n('review'), questions: n('question') };
 }

@@ -35,6 +35,8 @@ export interface TelegramFeedbackDeps {
   /** Where posts go: TELEGRAM_CHAT_ID, followed through an upgrade to a supergroup. */
   tgChatId(): number;
   outbox: TelegramOutbox;
+  /** Whether the bot may post in the chat now (TelegramPresence); absent: always. */
+  ready?(): boolean;
   now?: () => number;
 }
 
@@ -46,6 +48,10 @@ export class TelegramFeedback implements FeedbackTarget {
 
   constructor(private readonly deps: TelegramFeedbackDeps) {
     this.now = deps.now ?? Date.now;
+  }
+
+  ready(): boolean {
+    return this.deps.ready?.() ?? true;
   }
 
   async post(row: FeedbackPostRow, opts: { mayRepeat: boolean; parent?: FeedbackPostRow }): Promise<PostedAt> {

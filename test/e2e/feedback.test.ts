@@ -202,6 +202,21 @@ describe('reviews', () => {
     expect(h!.market.feedback.shopComments(id)).toEqual(['Thanks for the stars!', 'And come again!']);
   });
 
+  it('when Market neither confirms a comment nor lets its comments be read, says so instead of sending it again', async () => {
+    let id = 0;
+    await feedbackHarness({ before: (x) => (id = x.market.feedback.addReview({ rating: 4, comment: 'Nice' }).feedbackId) });
+    const post = postWith(h!, `Review ${id}`);
+    h!.market.failNext('updateGoodsFeedbackComment', { kind: 'status', status: 500, afterProcess: true });
+    h!.market.failNext('getGoodsFeedbackComments', { kind: 'status', status: 503 }, 3);
+    const reply = replyTo(h!, post, 'Thank you for the review!');
+    const answer = await h!.replyTo(GROUP_ID, reply.message_id, 5000);
+    expect(answer.text).toContain('❓ I can’t tell whether Market took this answer');
+    expect(answer.text).toContain('Look in the Market cabinet before replying again');
+    expect(h!.requestsOf('updateGoodsFeedbackComment')).toHaveLength(1);
+    expect(h!.market.feedback.shopComments(id)).toEqual(['Thank you for the review!']);
+    expect(h!.tg.reactions(GROUP_ID, reply.message_id)).toEqual([]);
+  });
+
   it('an answer cut off by a restart is checked after it, not sent again', async () => {
     let id = 0;
     await feedbackHarness({ before: (x) => (id = x.market.feedback.addReview({ rating: 5 }).feedbackId) });
@@ -216,6 +231,40 @@ describe('reviews', () => {
     expect(await h!.reacted(GROUP_ID, reply.message_id, 5000)).toEqual(['👍']);
     expect(h!.requestsOf('updateGoodsFeedbackComment')).toHaveLength(1);
     expect(h!.market.feedback.shopComments(id)).toEqual(['Thank you!']);
+  });
+
+  it('comments a review already had are shown inside its post; a new one found by polling goes under it, once', async () => {
+    let id = 0;
+    await feedbackHarness({
+      before: (x) => {
+        id = x.market.feedback.addReview({ rating: 2, comment: 'Too small' }).feedbackId;
+        x.market.feedback.addReviewComment(id, { text: 'Also the strap broke.', name: 'Ivan' });
+      },
+    });
+    const post = postWith(h!, `Review ${id}`);
+    expect(post.text).toContain('Comments so far (1):\n— Ivan: Also the strap broke.');
+    await scanNow(h!);
+    expect(botTexts(h!, GROUP_ID).filter((t) => t.includes('Also the strap broke.'))).toHaveLength(1);
+
+    h!.market.feedback.addReviewComment(id, { text: 'Any news?', name: 'Ivan' });
+    await scanNow(h!);
+    await scanNow(h!);
+    const under = h!.tg.botMessages(GROUP_ID).filter((m) => (m.text ?? '').includes('Any news?'));
+    expect(under).toHaveLength(1);
+    expect(under[0]!.reply_to_message?.message_id).toBe(post.message_id);
+  });
+
+  it('while the bot may not post in the group, reviews wait; they are posted once it is back', async () => {
+    await feedbackHarness();
+    h!.tg.setBotRights(GROUP_ID, { status: 'kicked' });
+    await h!.until(() => h!.bridge!.inbound!.presence.ready() === false, 3000, 'the bridge to notice it was removed');
+    const id = h!.market.feedback.addReview({ rating: 5, comment: 'While away' }).feedbackId;
+    const toGroup = () => h!.tg.calls.filter((c) => c.method === 'sendMessage' && c.params.chat_id === GROUP_ID).length;
+    const before = toGroup();
+    await scanNow(h!);
+    expect(toGroup()).toBe(before);
+    h!.tg.setBotRights(GROUP_ID, { status: 'administrator', canManageTopics: true });
+    await h!.tg.waitForBotMessage((m) => (m.text ?? '').includes(`Review ${id}`), 5000);
   });
 
   it('a buyer’s new comment appears under the review (on a notification), and a reply to it answers that comment', async () => {
