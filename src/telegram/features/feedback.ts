@@ -7,11 +7,19 @@ import { Composer, type Context } from 'grammy';
 import { postOfMessage } from '../../db/feedback.js';
 import { checkAnswer } from '../../bridge/feedback.js';
 import { isInternalNote } from '../../bridge/text-rules.js';
+import type { MarketErrorKind } from '../../market/errors.js';
 import { t } from '../../texts.js';
 import { SKIP_PREFIX } from '../feedback-posts.js';
 import { explicitReplyTo, isCommand, topicOf } from '../messages.js';
 import type { Services } from '../services.js';
 import { sentAsChat } from './relay.js';
+
+/** What went wrong, in the seller's words (the relay's words, except where reviews and questions differ). */
+function whyWords(kind: MarketErrorKind): string {
+  if (kind === 'forbidden') return t('feedback.why.forbidden')[0];
+  if (kind === 'not_found') return t('feedback.why.not_found')[0];
+  return t(`why.${kind}`)[0];
+}
 
 export function feedback(s: Services): Composer<Context> {
   const c = new Composer<Context>();
@@ -77,7 +85,7 @@ export function feedback(s: Services): Composer<Context> {
       ? t('feedback.skip.done')
       : 'already' in r
         ? t('feedback.skip.already')
-        : t('feedback.skip.failed', { what: t(`why.${r.error.kind}`)[0] });
+        : t('feedback.skip.failed', { what: whyWords(r.error.kind) });
     if (r.ok) s.log.info({ feedbackId, by: ctx.from.id }, 'review skipped from Telegram');
     await ctx.answerCallbackQuery({ text });
   });
