@@ -401,6 +401,21 @@ describe('notifications and chats without topics', () => {
   });
 });
 
+describe('polling', () => {
+  it('polls every FEEDBACK_POLL_INTERVAL_SECONDS (here lowered), and 0 turns reviews and questions off', async () => {
+    await feedbackHarness({ bridge: { feedback: { intervalMs: 200 } } });
+    const id = h!.market.feedback.addReview({ rating: 5, comment: 'Polled in' }).feedbackId;
+    await h!.tg.waitForBotMessage((m) => (m.text ?? '').includes(`Review ${id}`), 5000);
+    await h!.close();
+
+    ({ h } = await syncHarness({ env: { FEEDBACK_POLL_INTERVAL_SECONDS: '0' }, before: (x) => void x.market.feedback.addReview() }));
+    await h.tg.waitForCall('getUpdates');
+    expect(h.bridge!.feedback).toBeUndefined();
+    expect(h.requestsOf('getGoodsFeedbacks')).toHaveLength(0);
+    expect(h.requestsOf('getGoodsQuestions')).toHaveLength(0);
+  });
+});
+
 function notify(x: Harness, body: unknown): Promise<Response> {
   return fetch(`http://127.0.0.1:${x.bridge!.ports.notify!}/notification`, {
     method: 'POST',
