@@ -266,6 +266,7 @@ export class FeedbackDesk {
   }
 
   private scanFailed(what: string, err: unknown): void {
+    if (this.closed) return;
     const e = asMarketError(err);
     this.deps.log.warn({ businessId: this.biz, what, kind: e.kind, status: e.status, code: e.code }, 'feedback scan failed; trying again at the next poll');
   }
@@ -293,6 +294,7 @@ export class FeedbackDesk {
     do {
       if (this.stop.signal.aborted) return;
       const page = await this.onWire(this.deps.market.listReviews(body, token));
+      if (this.closed) return; // stopping: the database may be closed; the next start scans again
       for (const f of page.feedbacks) await this.admitReview(f);
       seen += page.feedbacks.length;
       token = page.paging?.nextPageToken;
@@ -317,6 +319,7 @@ export class FeedbackDesk {
     do {
       if (this.stop.signal.aborted) return;
       const page = await this.onWire(this.deps.market.listQuestions(body, token));
+      if (this.closed) return;
       for (const q of page.questions) this.admitQuestion(q);
       token = page.paging?.nextPageToken;
       pages++;
@@ -388,6 +391,7 @@ export class FeedbackDesk {
     let pages = 0;
     do {
       const page = await this.onWire(this.deps.market.reviewComments({ feedbackId }, token, priority));
+      if (this.closed) throw new Error('feedback desk closed');
       out.push(...page.comments);
       token = page.paging?.nextPageToken;
       pages++;
@@ -427,6 +431,7 @@ export class FeedbackDesk {
       try {
         if (comments.length > 0) {
           const page = await this.onWire(this.deps.market.reviewComments({ commentIds: comments }, undefined, 'sync'));
+          if (this.closed) return;
           for (const cm of page.comments) {
             // A comment on a review the bridge has not posted: the review is fetched (and posted if it needs a reaction).
             if (!getPost(this.deps.db, { businessId: this.biz, kind: 'review', targetId: cm.feedbackId })) this.pending.review.add(cm.feedbackId);
@@ -435,16 +440,20 @@ export class FeedbackDesk {
         }
         if (reviews.length > 0) {
           const page = await this.onWire(this.deps.market.listReviews({ feedbackIds: reviews }, undefined));
+          if (this.closed) return;
           for (const f of page.feedbacks) await this.admitReview(f);
         }
         if (questions.length > 0) {
           const page = await this.onWire(this.deps.market.listQuestions({ questionIds: questions, needAnswer: true }, undefined));
+          if (this.closed) return;
           for (const q of page.questions) this.admitQuestion(q);
         }
       } catch (err) {
+        if (this.closed) return;
         const e = asMarketError(err);
         this.deps.log.warn({ businessId: this.biz, kind: e.kind, status: e.status }, 'notified review/question could not be read; polling brings it');
       }
+      if (this.closed) return;
       await this.showPendingNow();
     }
   }
