@@ -33,6 +33,7 @@ import {
   unechoedAnswers,
   updatePost,
   type FeedbackAnswerRow,
+  type FeedbackAnswerState,
   type FeedbackPostRow,
   type NewFeedbackAnswer,
   type PostKey,
@@ -157,6 +158,42 @@ export function checkAnswer(kind: 'review' | 'question', text: string): AnswerRe
 }
 
 type Outcome = 'delivered' | 'not_delivered' | 'unknown' | 'interrupted';
+
+/**
+ * An answer's life cycle in one table, like the relay's (relay-states.ts): every change an answer row can make, by
+ * event. `moveAnswerBy` applies one only if the row is still in one of its `from` states (a compare-and-set in
+ * SQLite), so two paths can never both settle one answer.
+ *
+ *   pending --attempt--> sending --accepted/found--> delivered
+ *      ^                   |--deferred (420, quota, no connection)--> pending
+ *      |                   |--unanswered (5xx, timeout, reset: may have arrived)--> sending (checked later)
+ *      |                   |--attempt (the check showed the last one did not arrive)--> sending
+ *      |                   |--refused (400) / failed (401/403/404, tries used up)--> refused / failed
+ *      |                   `--unknown (the check cannot tell)--> uncertain
+ */
+export const ANSWER_TRANSITIONS = {
+  attempt: { from: ['pending', 'sending'], to: 'sending' },
+  accepted: { from: ['sending'], to: 'delivered' },
+  found: { from: ['sending'], to: 'delivered' },
+  deferred: { from: ['sending'], to: 'pending' },
+  unanswered: { from: ['sending'], to: 'sending' },
+  refused: { from: ['sending'], to: 'refused' },
+  failed: { from: ['sending', 'pending'], to: 'failed' },
+  unknown: { from: ['sending'], to: 'uncertain' },
+} as const satisfies Record<string, { from: readonly FeedbackAnswerState[]; to: FeedbackAnswerState }>;
+
+export type AnswerEvent = keyof typeof ANSWER_TRANSITIONS;
+
+function moveAnswerBy(
+  db: Db,
+  id: number,
+  event: AnswerEvent,
+  patch: Partial<Omit<FeedbackAnswerRow, 'id' | 'createdAt' | 'state'>>,
+  now: number,
+): FeedbackAnswerRow | undefined {
+  const t = ANSWER_TRANSITIONS[event];
+  return moveAnswer(db, id, t.from, { ...patch, state: t.to }, now);
+}
 
 /** What an inline comment looks like inside its review's post. */
 export interface InlineComment {
@@ -591,10 +628,10 @@ export class FeedbackDesk {
         const outcome = await this.reconcile(row);
         if (outcome === 'interrupted') return;
         if (outcome === 'delivered') return;
-        if (outcome === 'unknown') return this.settle(row, 'uncertain', lastError);
+        if (outcome === 'unknown') return this.settle(row, 'unknown', lastError);
         if (row.attempts >= this.opts.maxAttempts) return this.settle(row, 'failed', lastError ?? new MarketError('timeout', 'maybe'));
       }
-      row = moveAnswer(this.deps.db, id, ['pending', 'sending'], { state: 'sending', attempts: row.attempts + 1, attemptStartedAt: this.now() }, this.now());
+      row = moveAnswerBy(this.deps.db, id, 'attempt', { attempts: row.attempts + 1, attemptStartedAt: this.now() }, this.now());
       if (!row) return;
       try {
         const entityId = await this.onWire(this.send(row));
@@ -606,7 +643,7 @@ export class FeedbackDesk {
         lastError = e;
         this.deps.log.warn({ answer: row.id, attempt: row.attempts, kind: e.kind, status: e.status, code: e.code, reach: e.reach }, 'answer attempt failed');
         if (e.kind === 'quota' || e.kind === 'rate_limited') {
-          moveAnswer(this.deps.db, id, ['sending'], { state: 'pending', attempts: row.attempts - 1, httpStatus: e.status ?? null, errorCode: e.code ?? null }, this.now());
+          moveAnswerBy(this.deps.db, id, 'deferred', { attempts: row.attempts - 1, httpStatus: e.status ?? null, errorCode: e.code ?? null }, this.now());
           await this.pause(Math.max(0, (e.retryAt ?? this.now() + this.opts.rateLimitFallbackMs) - this.now()));
           continue;
         }
@@ -614,12 +651,12 @@ export class FeedbackDesk {
         if (!e.transient) return this.settle(row, e.kind === 'rejected' ? 'refused' : 'failed', e);
         if (e.reach === 'no') {
           if (row.attempts >= this.opts.maxAttempts) return this.settle(row, 'failed', e);
-          moveAnswer(this.deps.db, id, ['sending'], { state: 'pending', httpStatus: e.status ?? null, errorCode: e.code ?? null }, this.now());
+          moveAnswerBy(this.deps.db, id, 'deferred', { httpStatus: e.status ?? null, errorCode: e.code ?? null }, this.now());
           await this.pause(this.opts.backoffMs(row.attempts));
           continue;
         }
         // reach === 'maybe': stays `sending`; the next round checks Market before anything is sent again.
-        moveAnswer(this.deps.db, id, ['sending'], { httpStatus: e.status ?? null, errorCode: e.code ?? null, errorMessage: e.detail ?? null }, this.now());
+        moveAnswerBy(this.deps.db, id, 'unanswered', { httpStatus: e.status ?? null, errorCode: e.code ?? null, errorMessage: e.detail ?? null }, this.now());
       }
     }
   }
@@ -690,11 +727,11 @@ export class FeedbackDesk {
   }
 
   private async delivered(a: FeedbackAnswerRow, entityId: number | null, how: 'accepted' | 'found'): Promise<void> {
-    const row = moveAnswer(
+    const row = moveAnswerBy(
       this.deps.db,
       a.id,
-      ['sending'],
-      { state: 'delivered', marketEntityId: entityId, httpStatus: null, errorCode: null, errorMessage: null },
+      how,
+      { marketEntityId: entityId, httpStatus: null, errorCode: null, errorMessage: null },
       this.now(),
     );
     if (!row) return;
@@ -707,16 +744,16 @@ export class FeedbackDesk {
     await this.echo(row);
   }
 
-  private async settle(a: FeedbackAnswerRow, state: 'refused' | 'failed' | 'uncertain', e: MarketError | undefined): Promise<void> {
-    const row = moveAnswer(
+  private async settle(a: FeedbackAnswerRow, event: 'refused' | 'failed' | 'unknown', e: MarketError | undefined): Promise<void> {
+    const row = moveAnswerBy(
       this.deps.db,
       a.id,
-      ['sending', 'pending'],
-      { state, httpStatus: e?.status ?? null, errorCode: e?.code ?? e?.kind ?? null, errorMessage: e?.detail ?? null },
+      event,
+      { httpStatus: e?.status ?? null, errorCode: e?.code ?? e?.kind ?? null, errorMessage: e?.detail ?? null },
       this.now(),
     );
     if (!row) return;
-    this.deps.log.warn({ answer: a.id, state, kind: e?.kind, status: e?.status }, 'answer not delivered');
+    this.deps.log.warn({ answer: a.id, state: row.state, kind: e?.kind, status: e?.status }, 'answer not delivered');
     await this.echo(row, e);
   }
 
