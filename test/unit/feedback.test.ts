@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkAnswer, FeedbackDesk, type FeedbackMarket, type FeedbackTarget } from '../../src/bridge/feedback.js';
+import { ANSWER_TRANSITIONS, checkAnswer, FeedbackDesk, type FeedbackMarket, type FeedbackTarget } from '../../src/bridge/feedback.js';
 import { openDb, type OpenDb } from '../../src/db/open.js';
 import { getKv } from '../../src/db/kv.js';
 import { createLogger } from '../../src/logger.js';
@@ -109,6 +109,17 @@ describe('checkAnswer', () => {
     expect(checkAnswer('question', 'a'.repeat(5000))).toBeUndefined();
     expect(checkAnswer('question', 'a'.repeat(5001))).toEqual({ reason: 'too_long', length: 5001, max: 5000 });
     expect(checkAnswer('question', ' \u200b\n')).toEqual({ reason: 'empty' });
+  });
+});
+
+describe('ANSWER_TRANSITIONS', () => {
+  it('never moves an answer out of a final state: a settled answer is never sent again', () => {
+    const finals = ['delivered', 'refused', 'failed', 'uncertain'];
+    for (const [event, t] of Object.entries(ANSWER_TRANSITIONS)) {
+      expect(t.from.filter((f) => finals.includes(f)), event).toEqual([]);
+    }
+    // Only an attempt puts a request on the wire, and only from pending or sending (after a check said "not there").
+    expect(Object.entries(ANSWER_TRANSITIONS).filter(([, t]) => t.to === 'sending').map(([e]) => e).sort()).toEqual(['attempt', 'unanswered']);
   });
 });
 
