@@ -41,6 +41,8 @@ import {
   type Discovery,
   type ShopAccount,
 } from './shops.js';
+import { createFeedback } from './feedback.js';
+import type { FeedbackDesk, FeedbackOptions } from './bridge/feedback.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
 import type { DispatchPolicy } from './telegram/dispatch.js';
 import { configureTexts, t, technical, withLanguage } from './texts.js';
@@ -84,6 +86,8 @@ export interface BridgeOptions {
   health?: { telegramDownAfterMs?: number };
   /** Translation provider tuning (tests lower the retry waits and pauses). */
   translate?: Partial<TranslatorOptions>;
+  /** Reviews and product questions: polling, checks and retries (tests lower them). */
+  feedback?: Partial<FeedbackOptions>;
 }
 
 export interface Bridge {
@@ -99,6 +103,8 @@ export interface Bridge {
   inbound: Inbound;
   /** Between push notifications and the sync; undefined without notifications or without the inbound sync. */
   notifyGate: NotifyGate | undefined;
+  /** Reviews and product questions of the shop; undefined without TELEGRAM_CHAT_ID or when turned off. */
+  feedback: FeedbackDesk | undefined;
   /** Ports the webhook and notification servers listen on, when they run. */
   ports: Intake['ports'];
   log: Logger;
@@ -265,6 +271,28 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     services.onGroupMoved = () => inbound.groupMoved();
     services.botMemberChanged = (tgChatId, member, title) => inbound.memberChanged(tgChatId, member, title);
     services.placesChanged = () => inbound.placeChanged();
+    // Reviews and product questions: one desk per shop, posting where that shop's chats appear.
+    const feedbackDesks = new Map<number, FeedbackDesk>();
+    for (const shop of shops.all()) {
+      const part = inbound.shops.get(shop.businessId)!;
+      const desk = createFeedback({
+        config,
+        db: db.db,
+        log,
+        api: bot.api,
+        market: shop.client,
+        businessId: shop.businessId,
+        outbox: inbound.outbox,
+        ready: () => part.ready(),
+        tgChatId: () => part.where() ?? 0,
+        options: opts.feedback,
+        marketTimeoutMs,
+      });
+      if (!desk) continue;
+      feedbackDesks.set(shop.businessId, desk);
+      part.onBack(() => desk.showPending());
+    }
+    services.feedback = (businessId) => feedbackDesks.get(businessId);
     // A notification names its business: each shop has its own gate before its own sync (a chat id is unique only
     // within its business); a notification of a business that is not a shop here is answered and ignored.
     const notifyGates = new Map<number, NotifyGate>();
@@ -312,6 +340,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         notifyGate,
         notifyGateFor: (businessId) => notifyGates.get(businessId),
         isShop: (businessId) => shops.get(businessId) !== undefined,
+        feedback: (businessId) => feedbackDesks.get(businessId),
         pollTimeoutSeconds: opts.pollTimeoutSeconds,
         db: db.db,
         dispatch: opts.dispatch,
@@ -326,6 +355,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     // The keys' scopes, read once by the start-up check (no second getAuthTokenInfo): order cards need an order scope.
     for (const account of accounts) if (account.scopes) inbound.shops.get(account.businessId)?.orders.setScopes(account.scopes);
     await inbound.start();
+    for (const desk of feedbackDesks.values()) desk.start();
     log.info(
       { bot: bot.botInfo.username, businessId: firstShop.businessId, shops: services.shops(), chatsGo: inbound.where() ?? null },
       'market-bridge started',
@@ -378,6 +408,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       shops,
       inbound,
       notifyGate,
+      feedback: feedbackDesks.get(firstShop.businessId),
       ports: intake.ports,
       log,
       fatal,
@@ -389,6 +420,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop(graceMs);
           for (const gate of notifyGates.values()) gate.close();
+          await Promise.all([...feedbackDesks.values()].map((desk) => desk.close(graceMs)));
           await inbound.stop(graceMs);
           await Promise.all(shops.all().map((shop) => shop.relay.close(graceMs)));
           stopSavingLimits();

@@ -122,6 +122,10 @@ const envSchema = z.object({
   YANDEX_TRANSLATE_URL: optional(httpUrl).default(DEFAULT_YANDEX_TRANSLATE_URL),
   DEEPL_API_KEY: optional(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "DeepL-Auth-Key")')),
   DEEPL_API_URL: optional(httpUrl),
+  // Reviews and product questions in Telegram: how often they are polled; 0 turns them off.
+  FEEDBACK_POLL_INTERVAL_SECONDS: optional(
+    z.string().trim().regex(/^[0-9]+$/, 'must be a whole number of seconds (0 turns reviews and questions off)').transform(Number),
+  ).default(300),
 });
 
 export interface Config {
@@ -164,6 +168,8 @@ export interface Config {
   timeZone: string;
   /** Machine translation between buyer and seller; undefined = off (TRANSLATE_PROVIDER unset). */
   translate: TranslateConfig | undefined;
+  /** Reviews and product questions: polled this often (ms); 0 = not brought into Telegram at all. */
+  feedbackPollMs: number;
 }
 
 export type TranslateConfig =
@@ -247,6 +253,7 @@ function parseConfigHere(env: Record<string, string | undefined>): ConfigResult 
       language: e.BOT_LANGUAGE,
       timeZone: e.BOT_TIMEZONE,
       translate,
+      feedbackPollMs: e.FEEDBACK_POLL_INTERVAL_SECONDS * 1000,
     },
   };
 }

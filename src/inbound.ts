@@ -48,6 +48,10 @@ export interface ShopInbound {
   where(): number | undefined;
   /** The order behind each of this shop's chat cards (its client and limits, background priority). */
   orders: OrderCards;
+  /** Whether the bot may post where this shop's chats appear now (false while it has no place). */
+  ready(): boolean;
+  /** Called when posting there may go on again (the bot is back, or the shop got a place): show what waited. */
+  onBack(fn: () => void): void;
   /** For push notifications: bring this chat of this shop up to date now. Never rejects. */
   syncChat(chatId: number, reason: string): Promise<void>;
 }
@@ -126,7 +130,7 @@ export function createInbound(deps: {
       for (const side of sides) side.topicsAllowedAgain();
     });
     presence.onBack(() => {
-      for (const p of parts.values()) if (p.place === tgChatId) p.sync.showPending();
+      for (const p of parts.values()) if (p.place === tgChatId) p.back();
     });
     const place: Place = { tgChatId, presence, sides, started: false };
     places.set(tgChatId, place);
@@ -213,6 +217,7 @@ class ShopPart implements ShopInbound {
   place: number | undefined;
   side: TelegramInbound | undefined;
   private syncStarted = false;
+  private readonly backListeners: (() => void)[] = [];
 
   constructor(
     private readonly deps: {
@@ -315,7 +320,21 @@ class ShopPart implements ShopInbound {
     if (!this.syncStarted) {
       this.syncStarted = true;
       this.sync.start();
-    } else this.sync.showPending();
+    } else this.back();
+  }
+
+  ready(): boolean {
+    return this.side?.ready() ?? false;
+  }
+
+  onBack(fn: () => void): void {
+    this.backListeners.push(fn);
+  }
+
+  /** Posting may go on: the sync and every listener show what waited. */
+  back(): void {
+    this.sync.showPending();
+    for (const fn of this.backListeners) fn();
   }
 
   /** Builds the Telegram side for where the shop's chats go now; true when that changed (and there is a place). */

@@ -9,7 +9,7 @@ import { startHttpServer, type Route, type RunningServer } from './http-server.j
 import type { NotifyGate } from './bridge/notify-gate.js';
 import type { Inbound } from './inbound.js';
 import type { Logger } from './logger.js';
-import { createNotificationHandler, notificationRoute } from './market/notifications.js';
+import { createNotificationHandler, notificationRoute, type FeedbackNotice } from './market/notifications.js';
 import { describe } from './telegram/echo.js';
 import { Dispatcher, type DispatchPolicy } from './telegram/dispatch.js';
 import { languageOfUpdate } from './telegram/language.js';
@@ -42,6 +42,8 @@ export async function startIntake(deps: {
   notifyGateFor?: (businessId: number) => NotifyGate | undefined;
   /** Whether a business is a shop of this process (its notifications are used; others answered and ignored). */
   isShop?: (businessId: number) => boolean;
+  /** Where review and question notifications go (bounded and coalesced there); undefined when they are off. */
+  feedback?: (businessId: number) => { notified(e: FeedbackNotice): void } | undefined;
   pollTimeoutSeconds?: number;
   /** Where updates are stored before they are confirmed to Telegram (the inbox table). */
   db: Db;
@@ -79,6 +81,7 @@ export async function startIntake(deps: {
           void (deps.notifyGateFor && businessId !== undefined ? deps.notifyGateFor(businessId) : deps.notifyGate)?.offer(e.chatId, e.kind),
         // An order's status or delivery changed: the cards of its chats are read again (unknown orders cost nothing).
         onOrderEvent: (e) => inbound?.orderChanged(e.orderId),
+        onFeedback: (e, businessId) => deps.feedback?.(businessId)?.notified(e),
       });
     } catch (err) {
       throw new IntakeError(err instanceof Error ? err.message : String(err));

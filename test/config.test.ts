@@ -19,6 +19,7 @@ describe('parseConfig', () => {
     expect(r.config.logLevel).toBe('info');
     expect([...r.config.telegram.adminIds]).toEqual([111, 222]);
     expect(r.config.market.businessId).toBe(777);
+    expect(r.config.feedbackPollMs).toBe(300_000);
   });
 
   it('needs only the three values a seller has in hand: MARKET_BUSINESS_ID is found at start when not given', () => {
@@ -56,6 +57,11 @@ describe('parseConfig', () => {
     ['TELEGRAM_API_ROOT', 'not a url', 'TELEGRAM_API_ROOT must be an http(s) URL'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent'],
     ['TELEGRAM_CHAT_ID', 'group', 'TELEGRAM_CHAT_ID must be a numeric Telegram chat id (e.g. -1001234567890)'],
+    [
+      'FEEDBACK_POLL_INTERVAL_SECONDS',
+      '5m',
+      'FEEDBACK_POLL_INTERVAL_SECONDS must be a whole number of seconds (0 turns reviews and questions off)',
+    ],
   ])('%s=%s is refused with a line naming it', (name, value, line) => {
     const r = parseConfig({ ...good, [name]: value });
     expect(r.ok).toBe(false);

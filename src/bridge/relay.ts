@@ -645,7 +645,7 @@ function ledgerRow(input: NewRelay) {
   };
 }
 
-function asMarketError(err: unknown): MarketError {
+export function asMarketError(err: unknown): MarketError {
   if (err instanceof MarketError) return err;
   if (err instanceof QuotaExhausted) return new MarketError(err.paused ? 'rate_limited' : 'quota', 'no', { retryAt: err.until });
   return new MarketError('network', 'maybe', { detail: 'unexpected error' });

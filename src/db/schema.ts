@@ -422,3 +422,91 @@ export const orderCards = sqliteTable(
 );
 
 export type OrderCardRow = typeof orderCards.$inferSelect;
+
+// ---- Reviews and product questions (issue 12) ----
+
+export const FEEDBACK_KINDS = ['review', 'question', 'comment'] as const;
+export type FeedbackKind = (typeof FEEDBACK_KINDS)[number];
+/**
+ * pending: to be posted; posting: handed to Telegram (still set after a crash: it may be there already); posted;
+ * skipped / answered: the review or question needs nothing more; inline: a comment that was already there when its
+ * review was first posted, shown inside that post.
+ */
+export const FEEDBACK_POST_STATES = ['pending', 'posting', 'posted', 'skipped', 'answered', 'inline'] as const;
+export type FeedbackPostState = (typeof FEEDBACK_POST_STATES)[number];
+
+/**
+ * What the bridge posted (or is about to post) in Telegram for a review, a product question, or a buyer's comment on a
+ * review: one row per Market item, written before the post, so a restart never posts it twice. A reply to the post
+ * (`tg_chat_id`, `tg_message_id`) answers the item.
+ */
+export const feedbackPosts = sqliteTable(
+  'feedback_posts',
+  {
+    businessId: integer('business_id').notNull(),
+    kind: text('kind', { enum: FEEDBACK_KINDS }).notNull(),
+    /** feedbackId, questionId, or the comment's id. */
+    targetId: integer('target_id').notNull(),
+    /** For a comment: the review it belongs to. */
+    parentId: integer('parent_id'),
+    /** What is shown, as read from Market (JSON of the DTO), so a post after a restart needs no second read. */
+    data: text('data', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    state: text('state', { enum: FEEDBACK_POST_STATES }).notNull(),
+    tgChatId: integer('tg_chat_id'),
+    tgMessageId: integer('tg_message_id'),
+    tgThreadId: integer('tg_thread_id'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.businessId, t.kind, t.targetId] }),
+    uniqueIndex('feedback_posts_tg').on(t.tgChatId, t.tgMessageId),
+    index('feedback_posts_state').on(t.state),
+  ],
+);
+
+export type FeedbackPostRow = typeof feedbackPosts.$inferSelect;
+
+export const FEEDBACK_ANSWER_STATES = ['pending', 'sending', 'delivered', 'refused', 'failed', 'uncertain'] as const;
+export type FeedbackAnswerState = (typeof FEEDBACK_ANSWER_STATES)[number];
+
+/**
+ * The ledger of the seller's answers to reviews and questions, like `relays` for chats: written before any request,
+ * unique per Telegram message, so a redelivered update or a restart never posts an answer twice.
+ */
+export const feedbackAnswers = sqliteTable(
+  'feedback_answers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    businessId: integer('business_id').notNull(),
+    /** review: a comment on feedback `targetId` (`parentCommentId`: a reply to that comment); question: an answer. */
+    kind: text('kind', { enum: ['review', 'question'] }).notNull(),
+    targetId: integer('target_id').notNull(),
+    parentCommentId: integer('parent_comment_id'),
+    tgChatId: integer('tg_chat_id').notNull(),
+    tgMessageId: integer('tg_message_id').notNull(),
+    tgThreadId: integer('tg_thread_id'),
+    tgUserId: integer('tg_user_id').notNull(),
+    text: text('text').notNull(),
+    state: text('state', { enum: FEEDBACK_ANSWER_STATES }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    /** Start of the latest attempt; a check of the comments waits until Market can no longer be working on it. */
+    attemptStartedAt: integer('attempt_started_at'),
+    /** The comment or answer id Market gave it (or the one found when checking). */
+    marketEntityId: integer('market_entity_id'),
+    httpStatus: integer('http_status'),
+    errorCode: text('error_code'),
+    errorMessage: text('error_message'),
+    /** When the seller was shown the outcome; null on a final row: shown at the next start. */
+    echoedAt: integer('echoed_at'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('feedback_answers_tg').on(t.tgChatId, t.tgMessageId),
+    index('feedback_answers_target').on(t.businessId, t.kind, t.targetId),
+    index('feedback_answers_state').on(t.state),
+  ],
+);
+
+export type FeedbackAnswerRow = typeof feedbackAnswers.$inferSelect;

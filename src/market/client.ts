@@ -31,6 +31,27 @@ import {
   type GetChatsQuery,
   type SendMessageBody,
 } from './types.js';
+import {
+  answerListSchema,
+  goodsFeedbackCommentListSchema,
+  goodsFeedbackCommentSchema,
+  goodsFeedbackListSchema,
+  questionListSchema,
+  updateQuestionEntitySchema,
+  type GetGoodsFeedbackCommentsBody,
+  type GetGoodsFeedbacksBody,
+  type GetGoodsQuestionAnswersBody,
+  type GetGoodsQuestionsBody,
+  type GoodsAnswerPage,
+  type GoodsFeedbackComment,
+  type GoodsFeedbackCommentPage,
+  type GoodsFeedbackPage,
+  type GoodsQuestionPage,
+  type PageQuery,
+  type SkipGoodsFeedbacksReactionBody,
+  type UpdateGoodsFeedbackCommentBody,
+  type UpdateGoodsQuestionTextEntityBody,
+} from './feedback-types.js';
 
 export interface MarketClientOptions {
   baseUrl: string;
@@ -185,6 +206,86 @@ export class MarketClient {
       businessOrdersResultSchema,
       false,
     );
+  }
+
+  // ---- Reviews (goods feedback) and product questions: reads at `sync` priority, the seller's writes at `relay`.
+
+  /** POST /v2/businesses/{businessId}/goods-feedback (one page). */
+  async getGoodsFeedbacks(body: GetGoodsFeedbacksBody, query: PageQuery, priority: Priority = 'sync'): Promise<GoodsFeedbackPage> {
+    return this.call(
+      'getGoodsFeedbacks',
+      priority,
+      { method: 'POST', url: `${this.base}/goods-feedback`, params: query, data: body },
+      goodsFeedbackListSchema,
+    );
+  }
+
+  /** POST /v2/businesses/{businessId}/goods-feedback/comments (one page). */
+  async getGoodsFeedbackComments(
+    body: GetGoodsFeedbackCommentsBody,
+    query: PageQuery,
+    priority: Priority = 'sync',
+  ): Promise<GoodsFeedbackCommentPage> {
+    return this.call(
+      'getGoodsFeedbackComments',
+      priority,
+      { method: 'POST', url: `${this.base}/goods-feedback/comments`, params: query, data: body },
+      goodsFeedbackCommentListSchema,
+    );
+  }
+
+  /** POST /v2/businesses/{businessId}/goods-feedback/comments/update: the shop's comment, as the buyer will see it. */
+  async updateGoodsFeedbackComment(body: UpdateGoodsFeedbackCommentBody): Promise<GoodsFeedbackComment> {
+    return this.call(
+      'updateGoodsFeedbackComment',
+      'relay',
+      { method: 'POST', url: `${this.base}/goods-feedback/comments/update`, data: body },
+      goodsFeedbackCommentSchema,
+    );
+  }
+
+  /** POST /v2/businesses/{businessId}/goods-feedback/skip-reaction */
+  async skipGoodsFeedbacksReaction(body: SkipGoodsFeedbacksReactionBody): Promise<void> {
+    await this.call('skipGoodsFeedbacksReaction', 'relay', {
+      method: 'POST',
+      url: `${this.base}/goods-feedback/skip-reaction`,
+      data: body,
+    });
+  }
+
+  /** POST /v1/businesses/{businessId}/goods-questions (one page). */
+  async getGoodsQuestions(body: GetGoodsQuestionsBody, query: PageQuery, priority: Priority = 'sync'): Promise<GoodsQuestionPage> {
+    return this.call(
+      'getGoodsQuestions',
+      priority,
+      { method: 'POST', url: `/v1/businesses/${this.opts.businessId}/goods-questions`, params: query, data: body },
+      questionListSchema,
+    );
+  }
+
+  /** POST /v1/businesses/{businessId}/goods-questions/answers (one page). */
+  async getGoodsQuestionAnswers(
+    body: GetGoodsQuestionAnswersBody,
+    query: PageQuery,
+    priority: Priority = 'sync',
+  ): Promise<GoodsAnswerPage> {
+    return this.call(
+      'getGoodsQuestionAnswers',
+      priority,
+      { method: 'POST', url: `/v1/businesses/${this.opts.businessId}/goods-questions/answers`, params: query, data: body },
+      answerListSchema,
+    );
+  }
+
+  /** POST /v1/businesses/{businessId}/goods-questions/update; returns the created entity's id (CREATE). */
+  async updateGoodsQuestionTextEntity(body: UpdateGoodsQuestionTextEntityBody): Promise<number> {
+    const r = await this.call(
+      'updateGoodsQuestionTextEntity',
+      'relay',
+      { method: 'POST', url: `/v1/businesses/${this.opts.businessId}/goods-questions/update`, data: body },
+      updateQuestionEntitySchema,
+    );
+    return r.entity.id;
   }
 
   private async call(op: OperationId, priority: Priority, req: AxiosRequestConfig): Promise<undefined>;

@@ -17,7 +17,15 @@ export type OperationId =
   | 'sendFileToChat'
   | 'getAuthTokenInfo'
   | 'getCampaigns'
-  | 'getBusinessOrders';
+  | 'getBusinessOrders'
+  // Reviews and product questions (issue 12): background reads, seller writes.
+  | 'getGoodsFeedbacks'
+  | 'getGoodsFeedbackComments'
+  | 'updateGoodsFeedbackComment'
+  | 'skipGoodsFeedbacksReaction'
+  | 'getGoodsQuestions'
+  | 'getGoodsQuestionAnswers'
+  | 'updateGoodsQuestionTextEntity';
 
 /** Hourly quotas from the spec's x-resource-limit-config (identical for every tariff). */
 export const HOURLY_QUOTAS: Readonly<Record<OperationId, number>> = {
@@ -32,6 +40,14 @@ export const HOURLY_QUOTAS: Readonly<Record<OperationId, number>> = {
   getCampaigns: 1000,
   /** Order reads for the chat card: 10,000/h on both tariffs (its parallel-limit-value 6 is above the 4 per business). */
   getBusinessOrders: 10000,
+  // Reviews and questions: the spec's two tariffs differ here; `none`, the lower one, is planned for (NOTES.md).
+  getGoodsFeedbacks: 5000,
+  getGoodsFeedbackComments: 5000,
+  updateGoodsFeedbackComment: 1000,
+  skipGoodsFeedbacksReaction: 500,
+  getGoodsQuestions: 1000,
+  getGoodsQuestionAnswers: 1000,
+  updateGoodsQuestionTextEntity: 500,
 };
 
 /** Market answers 420 past this many parallel requests per businessId. */

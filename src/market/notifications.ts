@@ -45,6 +45,8 @@ export interface NotificationHandlerOptions {
   isShop?: (businessId: number) => boolean;
   /** ORDER_STATUS_UPDATED and ORDER_UPDATED, after the answer has gone out (like onEvent). Unset: acknowledged and ignored. */
   onOrderEvent?(e: OrderEvent): void;
+  /** Reviews, their comments and product questions (with their business); called after the answer has gone out. */
+  onFeedback?(e: FeedbackNotice, businessId: number): void;
   /**
    * MARKET_NOTIFY_SECRET: when set, only POSTs to `/<secret>` and `/<secret>/notification` are notifications; any
    * other path gets 404 before the body is read. Unset: every path (see createNotificationHandler).
@@ -159,6 +161,29 @@ const orderUpdatedSchema = z.looseObject({
   updateType: z.string().min(1),
   updatedAt: dateTime,
 });
+// Reviews and product questions (issue 12): the item is fetched afterwards, so only the ids matter here.
+const feedbackCreatedSchema = z.looseObject({
+  notificationType: z.literal('GOODS_FEEDBACK_CREATED'),
+  feedbackId: id,
+  businessId: id,
+  createdAt: dateTime,
+  publishedAt: dateTime,
+});
+const feedbackCommentCreatedSchema = z.looseObject({
+  notificationType: z.literal('GOODS_FEEDBACK_COMMENT_CREATED'),
+  commentId: id,
+  businessId: id,
+  createdAt: dateTime,
+});
+const questionCreatedSchema = z.looseObject({
+  notificationType: z.literal('QUESTION_CREATED'),
+  questionId: id,
+  businessId: id,
+  createdAt: dateTime,
+});
+
+/** A review, a comment on one, or a product question to look at now (bridge/feedback.ts FeedbackEvent). */
+export type FeedbackNotice = { kind: 'review' | 'comment' | 'question'; id: number };
 
 /** Compile-time tie to the generated spec types: a valid input of each schema is a valid DTO. */
 type Conforms<T extends U, U> = T;
@@ -168,6 +193,9 @@ export type CheckedAgainstSpec = [
   Conforms<z.input<typeof chatMessageSentSchema>, S['ChatMessageSentNotificationDTO']>,
   Conforms<z.input<typeof arbitrageStartedSchema>, S['ChatArbitrageStartedNotificationDTO']>,
   Conforms<z.input<typeof arbitrageFinishedSchema>, S['ChatArbitrageFinishedNotificationDTO']>,
+  Conforms<z.input<typeof feedbackCreatedSchema>, S['GoodsFeedbackCreatedNotificationDTO']>,
+  Conforms<z.input<typeof feedbackCommentCreatedSchema>, S['GoodsFeedbackCommentCreatedNotificationDTO']>,
+  Conforms<z.input<typeof questionCreatedSchema>, S['QuestionCreatedNotificationDTO']>,
 ];
 
 /** What a valid notification means to the bridge. */
@@ -177,7 +205,9 @@ export type Notification =
   | { type: 'ignored'; notificationType: NotificationType }
   /** `key` identifies the event for de-duplication. */
   | { type: 'chat'; businessId: number; event: ChatEvent; key: string }
-  | { type: 'order'; event: OrderEvent; key: string };
+  | { type: 'order'; event: OrderEvent; key: string }
+  /** A review, a comment on one, or a product question; `key` as for chats. */
+  | { type: 'feedback'; businessId: number; event: FeedbackNotice; key: string };
 
 export type ParseResult = { ok: true; value: Notification } | { ok: false; message: string };
 
@@ -230,6 +260,21 @@ export function parseNotification(body: unknown): ParseResult {
       const event: OrderEvent = { kind: 'order_updated', orderId, campaignId, updateType };
       return { ok: true, value: { type: 'order', event, key: `${type}:${orderId}:${updateType}:${updatedAt}` } };
     }
+    case 'GOODS_FEEDBACK_CREATED': {
+      const r = feedbackCreatedSchema.safeParse(body);
+      if (!r.success) return invalid(r.error);
+      return feedbackNotice(r.data.businessId, { kind: 'review', id: r.data.feedbackId }, `${type}:${r.data.feedbackId}`);
+    }
+    case 'GOODS_FEEDBACK_COMMENT_CREATED': {
+      const r = feedbackCommentCreatedSchema.safeParse(body);
+      if (!r.success) return invalid(r.error);
+      return feedbackNotice(r.data.businessId, { kind: 'comment', id: r.data.commentId }, `${type}:${r.data.commentId}`);
+    }
+    case 'QUESTION_CREATED': {
+      const r = questionCreatedSchema.safeParse(body);
+      if (!r.success) return invalid(r.error);
+      return feedbackNotice(r.data.businessId, { kind: 'question', id: r.data.questionId }, `${type}:${r.data.questionId}`);
+    }
     default:
       // Not the bridge's business: their payloads are not checked, so a change there never turns into an error.
       return { ok: true, value: { type: 'ignored', notificationType: type } };
@@ -238,6 +283,10 @@ export function parseNotification(body: unknown): ParseResult {
 
 function chat(businessId: number, event: ChatEvent, key: string): ParseResult {
   return { ok: true, value: { type: 'chat', businessId, event, key } };
+}
+
+function feedbackNotice(businessId: number, event: FeedbackNotice, key: string): ParseResult {
+  return { ok: true, value: { type: 'feedback', businessId, event, key } };
 }
 
 function invalid(error: z.ZodError): ParseResult {
@@ -422,6 +471,25 @@ export function createNotificationHandler(opts: NotificationHandlerOptions): Req
             onOrder(n.event);
           } catch (err) {
             log.error({ err, event: n.event }, 'order notification consumer failed');
+          }
+        });
+      }
+      return;
+    }
+    if (n.type === 'feedback') {
+      if (opts.isShop ? !opts.isShop(n.businessId) : n.businessId !== opts.businessId) {
+        log.warn({ businessId: n.businessId, expected: opts.businessId }, 'notification for another business ignored: check the notification settings in the Market cabinet');
+        return;
+      }
+      if (recent.seen(n.key)) return void log.debug({ key: n.key }, 'duplicate notification ignored');
+      log.info({ event: n.event }, 'review/question notification');
+      const consume = opts.onFeedback;
+      if (consume) {
+        setImmediate(() => {
+          try {
+            consume(n.event, n.businessId);
+          } catch (err) {
+            log.error({ err, event: n.event }, 'notification consumer failed');
           }
         });
       }

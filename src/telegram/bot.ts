@@ -11,6 +11,7 @@ import { secretScrubber, type Logger } from '../logger.js';
 import { chatKey } from './dispatch.js';
 import { describe } from './echo.js';
 import { decisions } from './features/decisions.js';
+import { feedback } from './features/feedback.js';
 import { gate } from './features/gate.js';
 import { help } from './features/help.js';
 import { id } from './features/id.js';
@@ -115,5 +116,5 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(gate(s));
   bot.use(membership(s));
   bot.use(team(s), setup(s));
-  bot.use(help(s), language(s), link(s), status(s), decisions(s), translate(s), relay(s));
+  bot.use(help(s), language(s), link(s), status(s), decisions(s), translate(s), feedback(s), relay(s));
 }

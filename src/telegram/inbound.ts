@@ -43,13 +43,13 @@ const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 const PHOTO_NAME = /\.(jpe?g|png|webp)$/i;
 
 /** A topic someone deleted: sends fail with one of these. */
-const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
+export const TOPIC_GONE = /message thread not found|TOPIC_DELETED|TOPIC_ID_INVALID/i;
 const TOPIC_CLOSED = /TOPIC_CLOSED/i;
 const NOT_MODIFIED = /TOPIC_NOT_MODIFIED/i;
 /** The bot may not write here at all (removed, or restricted): see TelegramPresence. */
 const SEND_FORBIDDEN = /not enough rights to send|CHAT_WRITE_FORBIDDEN|CHAT_SEND_\w*_FORBIDDEN|need administrator rights/i;
 /** createForumTopic refused (a 400) for good: no admin rights, no topic rights, not a forum. */
-const TOPICS_REFUSED =
+export const TOPICS_REFUSED =
   /not enough rights|CHAT_ADMIN_REQUIRED|RIGHT_FORBIDDEN|not a forum|supergroups? (chats )?only|FORUM_DISABLED/i;
 
 export interface TelegramInboundDeps {

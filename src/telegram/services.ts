@@ -10,6 +10,7 @@ import type { MarketChats } from '../bridge/chats.js';
 import type { GroupChatId } from '../bridge/group.js';
 import type { ChatMember } from 'grammy/types';
 import type { ChatTranslation } from '../bridge/translation.js';
+import type { FeedbackDesk } from '../bridge/feedback.js';
 
 export interface ShopSummary { businessId: number; name: string }
 
@@ -48,6 +49,8 @@ export interface Services {
   translation?: ChatTranslation;
   /** A shop's translation of its buyers and its sellers' replies (through that shop's relay). */
   translationFor?(businessId: number): ChatTranslation | undefined;
+  /** Reviews and product questions of a shop (set once they run; absent when turned off). */
+  feedback?(businessId: number): FeedbackDesk | undefined;
 }
 
 export interface ShopSummary { businessId: number; name: string }

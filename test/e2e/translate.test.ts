@@ -186,7 +186,7 @@ describe.each(PROVIDERS)('translation with $name', (p) => {
     // The buyer's next message sees the seller's reply as the shop's own (not posted again as a cabinet message).
     x.market.addMessage(chat.chatId, { message: 'Спасибо, жду.' });
     await syncNow(x, chat.chatId);
-    expect(botTexts(x, GROUP_ID, threadId).filter((t) => t.includes('Market cabinet'))).toEqual([]);
+    expect(botTexts(x, GROUP_ID, threadId).filter((t) => t.includes('Shop, from the Market cabinet'))).toEqual([]);
   });
 
   it('“Send original” sends the seller’s own text; “Cancel” sends nothing, and a press after it does nothing', async () => {

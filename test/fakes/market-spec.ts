@@ -19,7 +19,15 @@ export type OperationId =
   | 'getAuthTokenInfo'
   | 'getCampaigns'
   | 'getCampaign'
-  | 'getBusinessOrders';
+  | 'getBusinessOrders'
+  // Reviews and product questions (test/fakes/market-feedback.ts).
+  | 'getGoodsFeedbacks'
+  | 'getGoodsFeedbackComments'
+  | 'updateGoodsFeedbackComment'
+  | 'skipGoodsFeedbacksReaction'
+  | 'getGoodsQuestions'
+  | 'getGoodsQuestionAnswers'
+  | 'updateGoodsQuestionTextEntity';
 
 export const SPEC_URL = new URL('../../spec/partner-api-communication.bundled.yaml', import.meta.url);
 

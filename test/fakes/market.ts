@@ -27,6 +27,7 @@ import {
   type Sender,
 } from './market-state.js';
 import { BadOrdersRequest, FakeOrders } from './market-orders.js';
+import { FakeFeedback, isFeedbackOp } from './market-feedback.js';
 
 /** Epoch milliseconds with sub-millisecond precision (the benchmark measures latencies from these). */
 const hrNow = (): number => performance.timeOrigin + performance.now();
@@ -145,6 +146,8 @@ export class FakeMarket {
   readonly orders: FakeOrders;
 
   private readonly spec = MarketSpec.load();
+  /** Reviews and product questions (market-feedback.ts). */
+  readonly feedback: FakeFeedback;
   private readonly state: MarketState;
   private readonly server: Server;
   private readonly now: () => number;
@@ -189,6 +192,9 @@ export class FakeMarket {
       this.campaignId,
       (body) => this.spec.responseErrors('getBusinessOrders', 200, body),
       (reasons) => this.violations.push({ operationId: 'getBusinessOrders', method: 'POST', path: 'answer', reasons }),
+    );
+    this.feedback = new FakeFeedback(this.now, this.businessId, this.spec, (op, reasons) =>
+      this.violations.push({ operationId: op, method: 'POST', path: op, reasons }),
     );
     this.server = createServer((req, res) => {
       this.handle(req, res).catch((err: unknown) => {
@@ -455,6 +461,7 @@ export class FakeMarket {
   private execute(id: OperationId, pathParams: Record<string, string>, v: ValidationResult): Reply {
     const q = v.params;
     const chatId = Number(q.chatId);
+    if (isFeedbackOp(id)) return this.feedback.execute(id, v);
     switch (id) {
       case 'getAuthTokenInfo':
         return ok({ apiKey: { name: 'test', authScopes: [...this.scopes] } });

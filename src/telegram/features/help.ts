@@ -39,7 +39,7 @@ export function help(s: Services): Composer<Context> {
   c.callbackQuery([MORE, BACK], async (ctx) => {
     const page =
       ctx.callbackQuery.data === MORE
-        ? { text: `${t('help.more')}\n\n${t('help.setup')}`, keyboard: new InlineKeyboard().text(t('help.button.back'), BACK) }
+        ? { text: `${t('help.more')}\n\n${t('help.feedback')}\n\n${t('help.setup')}`, keyboard: new InlineKeyboard().text(t('help.button.back'), BACK) }
         : first(ctx);
     await ctx.editMessageText(page.text, { reply_markup: page.keyboard }).catch(() => undefined);
     await ctx.answerCallbackQuery();
