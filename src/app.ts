@@ -14,6 +14,7 @@ import { MarketLimits, type LimitsOptions } from './market/limits.js';
 import { partnerMessagesFrom } from './bridge/history.js';
 import { NotifyGate, type NotifyGateOptions } from './bridge/notify-gate.js';
 import { RelayQueue, type RelayPolicy } from './bridge/relay.js';
+import { ShopTemplates } from './bridge/templates.js';
 import { MarketChats } from './bridge/chats.js';
 import { GroupChatId } from './bridge/group.js';
 import { followGroupUpgrade } from './telegram/features/migration.js';
@@ -62,6 +63,8 @@ export interface BridgeOptions {
   onNotice?: (line: string) => void;
   /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
   health?: { telegramDownAfterMs?: number };
+  /** Answer templates: the shop's name for {shop} and the zone of {date} (the lead wires shop.name and BOT_TIMEZONE). */
+  templates?: { shopName?: string; timeZone?: string };
 }
 
 export interface Bridge {
@@ -170,6 +173,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       group,
       isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
       secrets: secretValues(config),
+      templates: new ShopTemplates({ db: db.db, log, relay, businessId: config.market.businessId, ...opts.templates }),
     };
     mountFeatures(bot, services);
     bot.api.config.use(followGroupUpgrade(services, () => bot.api));

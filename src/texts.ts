@@ -381,6 +381,37 @@ const en = {
       )[p.problem] ?? 'cannot be opened.'
     } (${p.detail})`,
 
+  // ---- templates (issue 11) ----
+  'templates.usage': () =>
+    'Templates: reply to a message with /template add <name> to save its text; /template del <name> deletes one; /templates lists them. In a buyer’s topic (or as a reply to a buyer’s message), /t offers them as buttons. Variables: {buyer}, {order}, {shop}, {date}.',
+  'templates.saved': (p: { name: string }) => `Template “${p.name}” saved. In a buyer’s topic, /t offers it.`,
+  'templates.replaced': (p: { name: string }) => `Template “${p.name}” replaced with the new text.`,
+  'templates.replyNeeded': () => 'Reply to the message whose text should become the template, with /template add <name>.',
+  'templates.badName': () => 'A template name is 1 to 32 letters, digits, _ or - (it goes on a button). Nothing saved.',
+  'templates.empty': () => 'That message has no text to save. Nothing saved.',
+  'templates.tooLong': (p: { length: number; max: number }) =>
+    `That text is ${p.length} characters; a template can have at most ${p.max}. Nothing saved.`,
+  'templates.unknownVariable': (p: { names: string }) =>
+    `Unknown variable ${p.names}: templates know {buyer}, {order}, {shop} and {date}. Nothing saved.`,
+  'templates.deleted': (p: { name: string }) => `Template “${p.name}” deleted.`,
+  'templates.notFound': (p: { name: string }) => `There is no template “${p.name}”.`,
+  'templates.none': () => 'No templates yet. Reply to a message with /template add <name> to save its text as one.',
+  'templates.listHeader': (p: { count: number }) => `Templates (${p.count}):`,
+  'templates.listLine': (p: { name: string; text: string }) => `• ${p.name}: ${p.text}`,
+  'templates.listHint': () => 'In a buyer’s topic (or as a reply to a buyer’s message), /t offers them as buttons.',
+  'templates.pick': () => 'Which template for this buyer? You will see the text before it is sent.',
+  'templates.preview': (p: { name: string; text: string }) => `Template “${p.name}” for this buyer:\n\n${p.text}`,
+  'templates.blocked': (p: { names: string }) => `⛔ Cannot be sent: this chat has no value for ${p.names}.`,
+  'templates.blockedLength': (p: { max: number }) => `⛔ Cannot be sent: filled in, it is longer than ${p.max} characters.`,
+  'templates.button.send': () => 'Send',
+  'templates.button.cancel': () => 'Cancel',
+  'templates.sending': () => '→ Sending to the buyer…',
+  'templates.cancelled': () => '→ Cancelled, nothing sent.',
+  'templates.decided': () => 'This preview was already decided.',
+  'templates.gone': () => 'That template was deleted meanwhile.',
+  'templates.blockedShort': () => 'Cannot be sent: a variable has no value in this chat.',
+  'templates.notInChat': () => 'Use /t in a buyer’s topic, or as a reply to a buyer’s message.',
+
 } as const;
 
 export type TextKey = keyof typeof en;
