@@ -4,7 +4,7 @@
  * group; without it, today's reply chains stay.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADMIN, OUTSIDER, type Harness } from '../helpers/harness.js';
+import { ADMIN, OUTSIDER, cmd0, type Harness } from '../helpers/harness.js';
 import { t } from '../../src/texts.js';
 import { botTexts, settle, syncHarness, syncNow } from '../helpers/sync.js';
 
@@ -56,6 +56,28 @@ describe('a private chat with topics', () => {
     expect(await h.reacted(ADMIN.id, again.message_id)).toEqual(['👍']);
     expect(h.market.partnerTexts(ivan.chatId)).toEqual(['Tomorrow by noon.', 'Noted.']);
     expect(h.tg.calls.filter((c) => c.method === 'createForumTopic')).toHaveLength(2);
+  });
+
+  it('offers templates with /t in a private topic, sent from there with 👍', async () => {
+    ({ h } = await syncHarness({ target: 'private', telegram: { privateTopics: true }, bridge: { templates: { shopName: 'Best Shop' } } }));
+    const source = h.says(ADMIN.id, undefined, 'Thank you, {buyer}! {shop}');
+    const add = h.tg.userSends({ chatId: ADMIN.id, from: ADMIN, text: '/template add thanks', entities: [cmd0('/template')], replyTo: source.message_id });
+    expect((await h.replyTo(ADMIN.id, add.message_id)).text).toBe(t('templates.saved', { name: 'thanks' }));
+    const chat = h.market.addChat({ customerName: 'Ivan' });
+    h.market.addMessage(chat.chatId, { message: 'Hi' });
+    await syncNow(h, chat.chatId);
+    const thread = topicsOf(h)[0]!.message_thread_id;
+    const ask = h.tg.userSends({ chatId: ADMIN.id, threadId: thread, from: ADMIN, text: '/t', entities: [cmd0('/t')] });
+    const picker = await h.replyTo(ADMIN.id, ask.message_id);
+    expect(picker.message_thread_id).toBe(thread);
+    const pick = picker.reply_markup!.inline_keyboard.flat()[0]!;
+    h.tg.userPressesButton({ chatId: ADMIN.id, messageId: picker.message_id, from: ADMIN, data: 'callback_data' in pick ? pick.callback_data! : '' });
+    const shown = await h.tg.waitForBotMessage((m) => m.chat.id === ADMIN.id && m.reply_to_message?.message_id === picker.message_id);
+    expect(shown.message_thread_id).toBe(thread);
+    const send = shown.reply_markup!.inline_keyboard.flat()[0]!;
+    h.tg.userPressesButton({ chatId: ADMIN.id, messageId: shown.message_id, from: ADMIN, data: 'callback_data' in send ? send.callback_data! : '' });
+    expect(await h.reacted(ADMIN.id, shown.message_id)).toEqual(['👍']);
+    expect(h.market.partnerTexts(chat.chatId)).toEqual(['Thank you, Ivan! Best Shop']);
   });
 
   it('recreates a topic the seller deleted', async () => {
