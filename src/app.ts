@@ -15,6 +15,7 @@ import { MarketLimits, type LimitsOptions } from './market/limits.js';
 import { partnerMessagesFrom } from './bridge/history.js';
 import { NotifyGate, type NotifyGateOptions } from './bridge/notify-gate.js';
 import { RelayQueue, type RelayPolicy } from './bridge/relay.js';
+import { ShopTemplates } from './bridge/templates.js';
 import { MarketChats } from './bridge/chats.js';
 import { GroupChatId } from './bridge/group.js';
 import { followGroupUpgrade } from './telegram/features/migration.js';
@@ -88,6 +89,8 @@ export interface BridgeOptions {
   translate?: Partial<TranslatorOptions>;
   /** Reviews and product questions: polling, checks and retries (tests lower them). */
   feedback?: Partial<FeedbackOptions>;
+  /** Answer templates: the shop's name for {shop} and the zone of {date} (the lead wires shop.name and BOT_TIMEZONE). */
+  templates?: { shopName?: string; timeZone?: string };
 }
 
 export interface Bridge {
@@ -240,6 +243,16 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           .filter((s) => shops.size === 1 || tgChatId > 0 || placedHere(s.businessId, tgChatId))
           .map((s) => ({ businessId: s.businessId, name: s.name })),
     };
+    // Answer templates: per shop, sent through that shop's relay; {shop} is its name, {date} in BOT_TIMEZONE.
+    const shopTemplates = new Map(
+      shops
+        .all()
+        .map((shop) => [
+          shop.businessId,
+          new ShopTemplates({ db: db.db, log, relay: shop.relay, businessId: shop.businessId, shopName: shop.name, timeZone: config.timeZone, ...opts.templates }),
+        ]),
+    );
+    services.templatesFor = (businessId) => shopTemplates.get(businessId);
     /** Whether a shop's buyer chats appear in this Telegram chat (its /setup place, or TELEGRAM_CHAT_ID). */
     const placedHere = (businessId: number, tgChatId: number) => {
       const place = destinationFor(db.db, group, businessId);

@@ -510,3 +510,54 @@ export const feedbackAnswers = sqliteTable(
 );
 
 export type FeedbackAnswerRow = typeof feedbackAnswers.$inferSelect;
+
+
+/**
+ * The shop's answer templates (issue 11): kept per shop (business), so every topic and chat of that shop offers the
+ * same ones. Names are stored in lower case, one per shop. `text` may hold {buyer}, {order}, {shop}, {date}.
+ */
+export const templates = sqliteTable(
+  'templates',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    businessId: integer('business_id').notNull(),
+    name: text('name').notNull(),
+    text: text('text').notNull(),
+    createdBy: integer('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('templates_name').on(t.businessId, t.name)],
+);
+
+export type TemplateRow = typeof templates.$inferSelect;
+
+export const TEMPLATE_PREVIEW_STATES = ['previewed', 'sent', 'cancelled'] as const;
+export type TemplatePreviewState = (typeof TEMPLATE_PREVIEW_STATES)[number];
+
+/**
+ * A template filled for one Market chat and shown with Send / Cancel. `text` is exactly what Send relays (so a press
+ * after a restart, or on another day, sends what the team saw); `missing` lists the variables the chat has no value
+ * for (Send is refused while it is set). Send moves the row out of `previewed` once, in the same transaction as the
+ * relay ledger row keyed by the preview message, so a double press or a redelivered press sends at most once.
+ */
+export const templatePreviews = sqliteTable('template_previews', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  businessId: integer('business_id').notNull(),
+  templateName: text('template_name').notNull(),
+  tgChatId: integer('tg_chat_id').notNull(),
+  tgThreadId: integer('tg_thread_id'),
+  marketChatId: integer('market_chat_id').notNull(),
+  text: text('text').notNull(),
+  /** Comma-separated variable names without a value (null: none). */
+  missing: text('missing'),
+  state: text('state', { enum: TEMPLATE_PREVIEW_STATES }).notNull(),
+  /** The bot's preview message (the relay's key once sent); null until Telegram took it. */
+  previewMessageId: integer('preview_message_id'),
+  requestedBy: integer('requested_by').notNull(),
+  decidedBy: integer('decided_by'),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+export type TemplatePreviewRow = typeof templatePreviews.$inferSelect;

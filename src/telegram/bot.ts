@@ -26,6 +26,7 @@ import { membership } from './features/membership.js';
 import { relay } from './features/relay.js';
 import { status } from './features/status.js';
 import { translate } from './features/translate.js';
+import { templates } from './features/templates.js';
 import type { Services } from './services.js';
 
 /** Methods whose repetition changes nothing (reading, setting a state): safe to retry after a dropped connection. */
@@ -116,5 +117,5 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(gate(s));
   bot.use(membership(s));
   bot.use(team(s), setup(s));
-  bot.use(help(s), language(s), link(s), status(s), decisions(s), translate(s), feedback(s), relay(s));
+  bot.use(help(s), language(s), link(s), status(s), decisions(s), translate(s), feedback(s), templates(s), relay(s));
 }

@@ -92,6 +92,8 @@ function markRepeat(part: Part): Part {
 export class TelegramInbound implements InboundTarget {
   /** Whether the chat is a forum; undefined until Telegram said (then topics are tried, and refusals handled). */
   private forum: boolean | undefined;
+  /** TELEGRAM_CHAT_ID is a private chat with topics: closing and reopening exist only in supergroups there. */
+  private privateTopics = false;
   private readonly creating = new Map<number, Promise<number | null>>();
   private readonly now: () => number;
   private readonly refusedKey: string;
@@ -121,6 +123,8 @@ export class TelegramInbound implements InboundTarget {
     try {
       const chat = await api.getChat(tgChatId);
       this.forum = chat.type === 'supergroup' && chat.is_forum === true;
+      // Bot API 9.3: a private chat has topics when the bot's topic mode is on (getMe's has_topics_enabled).
+      if (chat.type === 'private') this.forum = this.privateTopics = (await api.getMe()).has_topics_enabled === true;
       const where = this.forum ? 'buyer chats go to forum topics' : 'buyer chats go to reply chains';
       log.info({ tgChatId, type: chat.type, forum: this.forum }, where);
     } catch (err) {
@@ -343,7 +347,7 @@ export class TelegramInbound implements InboundTarget {
 
   private async setClosed(chat: MarketChatRow, thread: number, closed: boolean): Promise<void> {
     const { api, tgChatId } = this.deps;
-    await this.topicCall(() => (closed ? api.closeForumTopic(tgChatId, thread) : api.reopenForumTopic(tgChatId, thread)));
+    if (!this.privateTopics) await this.topicCall(() => (closed ? api.closeForumTopic(tgChatId, thread) : api.reopenForumTopic(tgChatId, thread)));
     setPresentation(this.deps.db, this.deps.businessId, chat.marketChatId, { topicClosed: closed }, this.now());
   }
 

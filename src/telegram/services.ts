@@ -13,6 +13,7 @@ import type { ChatTranslation } from '../bridge/translation.js';
 import type { FeedbackDesk } from '../bridge/feedback.js';
 
 export interface ShopSummary { businessId: number; name: string }
+import type { ShopTemplates } from '../bridge/templates.js';
 
 export interface Services {
   config: Config;
@@ -51,6 +52,8 @@ export interface Services {
   translationFor?(businessId: number): ChatTranslation | undefined;
   /** Reviews and product questions of a shop (set once they run; absent when turned off). */
   feedback?(businessId: number): FeedbackDesk | undefined;
+  /** A shop's answer templates (/template, /templates, /t). */
+  templatesFor?(businessId: number): ShopTemplates | undefined;
 }
 
 export interface ShopSummary { businessId: number; name: string }

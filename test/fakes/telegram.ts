@@ -65,6 +65,13 @@ export interface FakeTelegramOptions {
   /** Telegram's group privacy mode (default on): without admin rights the bot only sees commands, mentions,
    *  replies to its messages and service messages in groups. */
   privacyMode?: boolean;
+  /**
+   * Bot API 9.3: the bot's forum topic mode in private chats (@BotFather), reported as getMe's `has_topics_enabled`.
+   * With it on, a private chat has topics: createForumTopic, editForumTopic and deleteForumTopic work there without
+   * admin rights, messages carry message_thread_id + is_topic_message; closeForumTopic/reopenForumTopic stay
+   * supergroup-only. Default off.
+   */
+  privateTopics?: boolean;
 }
 
 export interface AddGroupOptions {
@@ -416,6 +423,7 @@ export class FakeTelegram {
 
   private readonly server: http.Server;
   private privacyMode: boolean;
+  private readonly privateTopics: boolean;
   private readonly chats = new Map<number, ChatState>();
   private readonly users = new Map<number, User>();
   private readonly files = new Map<string, StoredFile>();
@@ -469,6 +477,7 @@ export class FakeTelegram {
     };
     this.users.set(this.bot.id, this.bot);
     this.privacyMode = opts.privacyMode ?? true;
+    this.privateTopics = opts.privateTopics ?? false;
     this.methods = this.buildMethods();
     for (const name of Object.keys(this.methods)) this.methodIndex.set(name.toLowerCase(), name);
   }
@@ -518,7 +527,7 @@ export class FakeTelegram {
       ...(u.last_name !== undefined ? { last_name: u.last_name } : {}),
       ...(u.username !== undefined ? { username: u.username } : {}),
     } as Chat;
-    const cs = this.newChatState(u.id, 'private', chat, false);
+    const cs = this.newChatState(u.id, 'private', chat, this.privateTopics);
     cs.members.set(u.id, { user: u, status: 'member' });
     cs.bot.status = 'member';
     this.chats.set(u.id, cs);
@@ -1873,6 +1882,7 @@ export class FakeTelegram {
   }
 
   private canManageTopic(cs: ChatState, topic: Topic): boolean {
+    if (cs.kind === 'private') return true; // the bot's own private chat (topics there need no admin rights)
     return cs.bot.status === 'administrator' && (cs.bot.canManageTopics || topic.createdByBot);
   }
 
@@ -1918,7 +1928,7 @@ export class FakeTelegram {
         supports_inline_queries: false,
         can_connect_to_business: false,
         has_main_web_app: false,
-        has_topics_enabled: false,
+        has_topics_enabled: this.privateTopics,
         allows_users_to_create_topics: false,
         can_manage_bots: false,
       }),
@@ -2334,7 +2344,7 @@ export class FakeTelegram {
         const cs = this.chatParam(p);
         this.assertCanWrite(cs);
         if (!cs.forum) throw bad('the chat is not a forum');
-        if (!(cs.bot.status === 'administrator' && cs.bot.canManageTopics)) throw bad('not enough rights to create a topic');
+        if (cs.kind !== 'private' && !(cs.bot.status === 'administrator' && cs.bot.canManageTopics)) throw bad('not enough rights to create a topic');
         const name = p.str('name') ?? '';
         if (name.trim() === '') throw bad('TOPIC_TITLE_EMPTY');
         if (name.length > 128) throw bad('TOPIC_NAME_INVALID');
@@ -2370,7 +2380,7 @@ export class FakeTelegram {
       deleteForumTopic: (p) => {
         const cs = this.chatParam(p);
         const topic = this.topicParam(cs, p);
-        if (!(cs.bot.status === 'administrator' && cs.bot.canDeleteMessages)) throw bad('not enough rights to delete a topic');
+        if (cs.kind !== 'private' && !(cs.bot.status === 'administrator' && cs.bot.canDeleteMessages)) throw bad('not enough rights to delete a topic');
         this.removeTopic(cs, topic);
         return true;
       },
@@ -2410,6 +2420,8 @@ export class FakeTelegram {
 
   private setClosed(p: Params, closed: boolean): boolean {
     const cs = this.chatParam(p);
+    // The Bot API documents closing and reopening for forum supergroups only, not private chats with topics.
+    if (cs.kind === 'private') throw bad('method is available for supergroup chats only');
     const topic = this.topicParam(cs, p);
     if (!this.canManageTopic(cs, topic)) throw bad(`not enough rights to ${closed ? 'close' : 'reopen'} a topic`);
     if (topic.closed === closed) throw bad('TOPIC_NOT_MODIFIED');

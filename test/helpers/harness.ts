@@ -13,7 +13,7 @@ import { parseConfig, secretValues, type Config } from '../../src/config.js';
 import { startBridge, type Bridge, type BridgeOptions } from '../../src/app.js';
 import { createLogger } from '../../src/logger.js';
 import { FakeMarket, type ChatInfo as FakeChatInfo, type FakeMarketOptions, type RecordedRequest } from '../fakes/market.js';
-import { FakeTelegram } from '../fakes/telegram.js';
+import { FakeTelegram, type FakeTelegramOptions } from '../fakes/telegram.js';
 import { fakesEnv } from './env.js';
 
 export const ADMIN: User = { id: 111, is_bot: false, first_name: 'Anna', username: 'anna_shop' };
@@ -23,6 +23,8 @@ export const OUTSIDER: User = { id: 999, is_bot: false, first_name: 'Mallory' };
 export interface HarnessOptions {
   env?: Record<string, string>;
   market?: FakeMarketOptions;
+  /** Options of the fake Telegram (e.g. `privateTopics`). */
+  telegram?: FakeTelegramOptions;
   bridge?: BridgeOptions;
   /** Start the bridge right away (default true). */
   start?: boolean;
@@ -40,7 +42,7 @@ export class Harness {
   ) {}
 
   static async create(opts: HarnessOptions = {}): Promise<Harness> {
-    const tg = await FakeTelegram.start();
+    const tg = await FakeTelegram.start(opts.telegram);
     const market = await FakeMarket.start(opts.market);
     const dir = mkdtempSync(join(tmpdir(), 'market-bridge-'));
     const parsed = parseConfig(

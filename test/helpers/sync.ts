@@ -20,6 +20,7 @@ export interface SyncHarnessOptions {
   intervalMs?: number;
   bridge?: BridgeOptions;
   market?: HarnessOptions['market'];
+  telegram?: HarnessOptions['telegram'];
   /** More environment (e.g. MARKET_NOTIFY_PORT for the notification tests). */
   env?: Record<string, string>;
   /** Prepare the fakes before the bridge starts (e.g. chats that exist before the first start). */
@@ -32,6 +33,7 @@ export async function syncHarness(o: SyncHarnessOptions = {}): Promise<{ h: Harn
   const h = await Harness.create({
     env: { TELEGRAM_CHAT_ID: String(tgChatId), ...o.env },
     market: o.market,
+    telegram: o.telegram,
     start: false,
     bridge: {
       ...o.bridge,
