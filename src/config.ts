@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { parseWorkHours, type WorkHours } from './bridge/work-hours.js';
 
 const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
@@ -99,6 +100,18 @@ const envSchema = z.object({
   HEALTH_PORT: optional(port),
   HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'must be a host name or IP address (e.g. 127.0.0.1)')),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
+  REMIND_AFTER_MINUTES: optional(
+    z.string().trim().regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a number of minutes (decimals allowed; 0 turns reminders off)').transform(Number),
+  ).default(30),
+  WORK_HOURS: optional(z.string().transform((v, ctx) => {
+    try {
+      return parseWorkHours(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  })),
+  AWAY_MESSAGE: optional(z.string().trim().max(4096, 'must be at most 4096 characters')),
 });
 
 export interface Config {
@@ -131,6 +144,15 @@ export interface Config {
   healthPort: number | undefined;
   /** Address the HTTP servers bind to; undefined = all interfaces. */
   httpHost: string | undefined;
+  /** The team's desk: reminders and working hours (issue 11). */
+  desk: {
+    /** REMIND_AFTER_MINUTES in ms; 0 = no reminders. */
+    remindAfterMs: number;
+    /** WORK_HOURS; undefined = always. */
+    workHours: WorkHours | undefined;
+    /** AWAY_MESSAGE: sent once per chat per off-hours stretch to a buyer who writes then. */
+    awayMessage: string | undefined;
+  };
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -189,6 +211,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       logFormat: e.LOG_FORMAT,
       healthPort: e.HEALTH_PORT,
       httpHost: e.HTTP_HOST,
+      desk: { remindAfterMs: Math.round(e.REMIND_AFTER_MINUTES * 60_000), workHours: e.WORK_HOURS, awayMessage: e.AWAY_MESSAGE },
     },
   };
 }
