@@ -381,6 +381,31 @@ const en = {
       )[p.problem] ?? 'cannot be opened.'
     } (${p.detail})`,
 
+  // ---- the team's desk (issue 11): waiting list, who takes a chat, reminders ----
+  'command.chats': () => 'Chats waiting for the shop, oldest first',
+  'desk.list.header': (p: { total: number; page: number; pages: number }) =>
+    `⏳ Waiting for the shop: ${p.total} chat${p.total === 1 ? '' : 's'}${p.pages > 1 ? ` · page ${p.page}/${p.pages}` : ''}`,
+  'desk.list.empty': () => '✅ No buyer is waiting for the shop.',
+  /** kind: ORDER, RETURN, DIRECT or another context; id: the order/return number; hasBuyer/hasTaker/dispute: 1 or 0. */
+  'desk.list.line': (p: { n: number; kind: string; id: string; buyer: string; hasBuyer: number; dispute: number; waited: string; taker: string; hasTaker: number }) =>
+    `${p.n}. ${p.dispute ? '⚖️ Dispute · ' : ''}${
+      p.kind === 'ORDER' ? `Order ${p.id}` : p.kind === 'RETURN' ? `Return ${p.id}` : p.kind === 'DIRECT' ? 'Question' : 'Chat'
+    }${p.hasBuyer ? ` · ${p.buyer}` : ''} — ${p.waited}${p.hasTaker ? ` · 🙋 ${p.taker}` : ''}`,
+  'desk.list.noTopic': (p: { chatId: number }) => `   no topic: reply to my latest message of chat ${p.chatId}`,
+  'desk.list.open': (p: { n: number }) => `${p.n} ↗`,
+  'desk.list.prev': () => '◀ Previous',
+  'desk.list.next': () => 'Next ▶',
+  /** A wait: days, hours and minutes (the larger two that are not 0). */
+  'desk.duration': (p: { days: number; hours: number; minutes: number }) =>
+    p.days > 0 ? `${p.days} d ${p.hours} h` : p.hours > 0 ? `${p.hours} h ${p.minutes} min` : `${p.minutes} min`,
+  'desk.card.take': () => '🙋 I’ll take it',
+  'desk.card.release': () => '↩️ Release',
+  'desk.card.taken': (p: { name: string }) => `🙋 ${p.name} has this chat.`,
+  'desk.took': () => 'This chat is yours now.',
+  'desk.released': () => 'Released: anyone on the team can take it.',
+  'desk.gone': () => 'This chat is no longer known to the bot.',
+  'desk.reminder': (p: { waited: string }) => `⏰ The buyer has been waiting ${p.waited} for a reply.`,
+
 } as const;
 
 export type TextKey = keyof typeof en;

@@ -11,6 +11,7 @@ import { secretScrubber, type Logger } from '../logger.js';
 import { chatKey } from './dispatch.js';
 import { describe } from './echo.js';
 import { decisions } from './features/decisions.js';
+import { desk } from './features/desk.js';
 import { gate } from './features/gate.js';
 import { help } from './features/help.js';
 import { link } from './features/link.js';
@@ -104,5 +105,6 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(migration(s)); // before the gate: a new supergroup id is unknown to it until the move is recorded
   bot.use(gate(s));
   bot.use(membership(s));
+  bot.use(desk(s)); // first: it notes who on the team writes, then passes every message on
   bot.use(help(s), link(s), status(s), decisions(s), relay(s));
 }

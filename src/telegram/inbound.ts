@@ -33,6 +33,8 @@ import { t } from '../texts.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
 import type { TelegramPresence } from './presence.js';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import { cardMarkup } from './features/desk.js';
 
 /** Telegram's limits on what a bot sends. */
 const TEXT_MAX = 4096;
@@ -65,7 +67,7 @@ export interface TelegramInboundDeps {
   now?: () => number;
 }
 
-type Part = { kind: 'text'; text: string } | { kind: 'file'; file: BuyerFile; caption: string };
+type Part = { kind: 'text'; text: string; markup?: InlineKeyboardMarkup } | { kind: 'file'; file: BuyerFile; caption: string };
 
 /** Characters kept free in each text part for the possible-repeat line. */
 const REPEAT_ROOM = 100;
@@ -310,7 +312,7 @@ export class TelegramInbound implements InboundTarget {
   }
 
   private async postCard(chat: MarketChatRow, thread: number): Promise<void> {
-    const id = await this.send(thread, { kind: 'text', text: t('inbound.card', { chat }) });
+    const id = await this.send(thread, { kind: 'text', text: t('inbound.card', { chat }), markup: cardMarkup(chat.marketChatId, false) });
     this.anchor(id, chat.marketChatId, 'chat_card');
     setPresentation(this.deps.db, chat.marketChatId, { cardMessageId: id }, this.now());
   }
@@ -362,7 +364,8 @@ export class TelegramInbound implements InboundTarget {
     if (part.kind === 'text') {
       const sent = await outbox.run(tgChatId, () => {
         onWire();
-        return api.sendMessage(tgChatId, part.text, { ...where, link_preview_options: { is_disabled: true } });
+        const markup = part.markup ? { reply_markup: part.markup } : {};
+        return api.sendMessage(tgChatId, part.text, { ...where, ...markup, link_preview_options: { is_disabled: true } });
       });
       return sent.message_id;
     }
