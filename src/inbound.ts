@@ -16,6 +16,7 @@ import { TelegramInbound } from './telegram/inbound.js';
 import { TelegramOutbox, type PacingOptions } from './telegram/outbox.js';
 import { TelegramPresence } from './telegram/presence.js';
 import { countPending } from './db/inbound.js';
+import { DEFAULT_REMINDER_OPTIONS, Reminders, type ReminderOptions } from './bridge/reminders.js';
 
 export interface InboundOptions {
   sync?: Partial<SyncOptions>;
@@ -26,6 +27,8 @@ export interface InboundOptions {
   topicRetryMs?: number;
   /** While the bot may not post in TELEGRAM_CHAT_ID, how often to ask Telegram whether it may again. */
   presenceProbeMs?: number;
+  /** Reminders of waiting buyers (tests shorten the check interval). */
+  reminders?: Partial<ReminderOptions>;
 }
 
 export interface Inbound {
@@ -106,6 +109,21 @@ export function createInbound(deps: {
     },
   });
   presence.onBack(() => sync.showPending());
+  // One per shop: the lead passes each shop's business id (and config.timeZone as timeZone) at merge.
+  const reminders = new Reminders({
+    db,
+    log,
+    businessId: config.market.businessId,
+    tgChatId: () => group?.current() ?? tgChatId,
+    team: config.telegram.adminIds,
+    target,
+    options: {
+      ...DEFAULT_REMINDER_OPTIONS,
+      remindAfterMs: config.desk.remindAfterMs,
+      workHours: config.desk.workHours,
+      ...options?.reminders,
+    },
+  });
   return {
     sync,
     outbox,
@@ -115,10 +133,12 @@ export function createInbound(deps: {
       await target.init();
       presence.start();
       sync.start();
+      reminders.start();
     },
     groupMoved: () => target.init(),
     stop: async (graceMs) => {
       presence.stop();
+      await reminders.stop();
       outbox.close();
       await sync.stop(graceMs);
     },

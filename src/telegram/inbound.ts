@@ -33,8 +33,10 @@ import { t } from '../texts.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
 import type { TelegramPresence } from './presence.js';
-import type { InlineKeyboardMarkup } from 'grammy/types';
-import { cardMarkup } from './features/desk.js';
+import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
+import { cardMarkup, waitedWords } from './features/desk.js';
+import type { Mention, ReminderTarget } from '../bridge/reminders.js';
+import { reminded } from '../db/reminders.js';
 
 /** Telegram's limits on what a bot sends. */
 const TEXT_MAX = 4096;
@@ -67,7 +69,7 @@ export interface TelegramInboundDeps {
   now?: () => number;
 }
 
-type Part = { kind: 'text'; text: string; markup?: InlineKeyboardMarkup } | { kind: 'file'; file: BuyerFile; caption: string };
+type Part = { kind: 'text'; text: string; markup?: InlineKeyboardMarkup; entities?: MessageEntity[] } | { kind: 'file'; file: BuyerFile; caption: string };
 
 /** Characters kept free in each text part for the possible-repeat line. */
 const REPEAT_ROOM = 100;
@@ -78,7 +80,7 @@ function markRepeat(part: Part): Part {
   return part.kind === 'text' ? { ...part, text: `${mark}\n${part.text}` } : { ...part, caption: `${mark}\n${part.caption}` };
 }
 
-export class TelegramInbound implements InboundTarget {
+export class TelegramInbound implements InboundTarget, ReminderTarget {
   /** Whether the chat is a forum; undefined until Telegram said (then topics are tried, and refusals handled). */
   private forum: boolean | undefined;
   private readonly creating = new Map<number, Promise<number | null>>();
@@ -208,6 +210,41 @@ export class TelegramInbound implements InboundTarget {
         await this.setClosed(current, thread, true);
       }
     });
+  }
+
+  // ---- reminders (bridge/reminders.ts) ----
+
+  /** A reminder in the chat's home, mentioning the taker or the team (text mentions: no @username needed). */
+  async remind(marketChatId: number, waitedMs: number, mention: Mention[]): Promise<void> {
+    const chat = getMarketChat(this.deps.db, marketChatId);
+    if (!chat) return;
+    await this.reporting(() =>
+      this.inHome(chat, async (thread) => {
+        let text = thread === null ? `${t('inbound.header', { chat: this.fresh(chat) })}\n` : '';
+        text += t('desk.reminder', { waited: waitedWords(waitedMs) });
+        const entities: MessageEntity[] = [];
+        mention.forEach((m, i) => {
+          text += i === 0 ? '\n' : ', ';
+          if (m.username) return void (text += `@${m.username}`);
+          entities.push({ type: 'text_mention', offset: text.length, length: m.name.length, user: { id: m.tgUserId, is_bot: false, first_name: m.name } });
+          text += m.name;
+        });
+        const id = await this.send(thread, { kind: 'text', text, ...(entities.length ? { entities } : {}) });
+        this.anchor(id, marketChatId, 'chat_card');
+      }),
+    );
+  }
+
+  /** The topic's title again (⏰ on while the chat was reminded of in its current wait). */
+  async refreshTitle(marketChatId: number): Promise<void> {
+    const { db, tgChatId } = this.deps;
+    const chat = getMarketChat(db, marketChatId);
+    const thread = chat ? chatThread(db, tgChatId, marketChatId) : undefined;
+    if (!chat || thread === undefined || !syncOwnsThread(db, tgChatId, thread)) return;
+    const title = this.titleOf(chat);
+    if (title === chat.topicTitle) return;
+    await this.topicCall(() => this.deps.api.editForumTopic(tgChatId, thread, { name: title }));
+    setPresentation(db, marketChatId, { topicTitle: title }, this.now());
   }
 
   // ---- the chat's home: a topic, or null for reply-chain mode ----
@@ -364,7 +401,7 @@ export class TelegramInbound implements InboundTarget {
     if (part.kind === 'text') {
       const sent = await outbox.run(tgChatId, () => {
         onWire();
-        const markup = part.markup ? { reply_markup: part.markup } : {};
+        const markup = { ...(part.markup ? { reply_markup: part.markup } : {}), ...(part.entities ? { entities: part.entities } : {}) };
         return api.sendMessage(tgChatId, part.text, { ...where, ...markup, link_preview_options: { is_disabled: true } });
       });
       return sent.message_id;
@@ -417,7 +454,8 @@ export class TelegramInbound implements InboundTarget {
       waiting: chat.status === 'WAITING_FOR_PARTNER',
       dispute: chat.dispute === 'open' || (chat.type === 'ARBITRAGE' && chat.status !== 'FINISHED'),
     });
-    return title.length <= TITLE_MAX ? title : `${splitText(title, TITLE_MAX - 1)[0]}…`;
+    const marked = reminded(this.deps.db, chat.marketChatId) ? `⏰ ${title}` : title;
+    return marked.length <= TITLE_MAX ? marked : `${splitText(marked, TITLE_MAX - 1)[0]}…`;
   }
 
   /** The chat's row as stored now (earlier steps of this call may have changed its presentation columns). */
