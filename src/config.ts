@@ -111,7 +111,6 @@ const envSchema = z.object({
       return z.NEVER;
     }
   })),
-  AWAY_MESSAGE: optional(z.string().trim().max(4096, 'must be at most 4096 characters')),
 });
 
 export interface Config {
@@ -150,8 +149,6 @@ export interface Config {
     remindAfterMs: number;
     /** WORK_HOURS; undefined = always. */
     workHours: WorkHours | undefined;
-    /** AWAY_MESSAGE: sent once per chat per off-hours stretch to a buyer who writes then. */
-    awayMessage: string | undefined;
   };
 }
 
@@ -211,7 +208,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       logFormat: e.LOG_FORMAT,
       healthPort: e.HEALTH_PORT,
       httpHost: e.HTTP_HOST,
-      desk: { remindAfterMs: Math.round(e.REMIND_AFTER_MINUTES * 60_000), workHours: e.WORK_HOURS, awayMessage: e.AWAY_MESSAGE },
+      desk: { remindAfterMs: Math.round(e.REMIND_AFTER_MINUTES * 60_000), workHours: e.WORK_HOURS },
     },
   };
 }

@@ -73,9 +73,9 @@ describe('parseConfig', () => {
 describe('parseConfig: the desk (issue 11)', () => {
   it('reminds after 30 minutes around the clock by default; decimals and 0 are taken', () => {
     const r = parseConfig(good);
-    expect(r.ok && r.config.desk).toEqual({ remindAfterMs: 1_800_000, workHours: undefined, awayMessage: undefined });
-    const r2 = parseConfig({ ...good, REMIND_AFTER_MINUTES: '0.5', WORK_HOURS: '09:00-21:00', AWAY_MESSAGE: ' Back at 9. ' });
-    expect(r2.ok && r2.config.desk).toEqual({ remindAfterMs: 30_000, workHours: { open: 540, close: 1260 }, awayMessage: 'Back at 9.' });
+    expect(r.ok && r.config.desk).toEqual({ remindAfterMs: 1_800_000, workHours: undefined });
+    const r2 = parseConfig({ ...good, REMIND_AFTER_MINUTES: '0.5', WORK_HOURS: '09:00-21:00'});
+    expect(r2.ok && r2.config.desk).toEqual({ remindAfterMs: 30_000, workHours: { open: 540, close: 1260 } });
     const off = parseConfig({ ...good, REMIND_AFTER_MINUTES: '0' });
     expect(off.ok && off.config.desk.remindAfterMs).toBe(0);
   });

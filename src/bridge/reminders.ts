@@ -96,6 +96,7 @@ export class Reminders {
 
   private async doCheck(): Promise<void> {
     const { db, businessId, options, target, log } = this.deps;
+    if (options.remindAfterMs <= 0) return;
     const now = this.now();
     const rows = reminderRows(db, businessId);
     const waits = listWaiting(db, { businessId, now, tgChatId: this.deps.tgChatId() }).filter((w) => w.unanswered);
