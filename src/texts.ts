@@ -123,6 +123,7 @@ const en = {
       '/link <chat id> – link this topic (or give you a message to reply to) to a Market chat. The chat id is the number in the chat’s address in the Market cabinet.',
       '/unlink – stop sending this topic’s messages to Market.',
       '/status – the linked chat and the latest deliveries with their result.',
+      '/chats – the buyers waiting for an answer, oldest first, with a button to each topic.',
       '/help – this text.',
       ...(p.isAdmin
         ? []

@@ -243,12 +243,12 @@ describe('commands', () => {
     const help = await command(h, chatId, threadId, '/help');
     expect(help.text).toContain('Messages that start with // are team-internal notes: they are never sent to the buyer.');
     expect(help.text).toContain('/link <chat id>');
-    for (const c of ['/unlink', '/status', '/help']) expect(help.text).toContain(c);
+    for (const c of ['/unlink', '/status', '/chats', '/help']) expect(help.text).toContain(c);
 
     const call = h.tg.calls.find((c) => c.method === 'setMyCommands');
     expect(call?.ok).toBe(true);
     const commands = (call!.params.commands as { command: string }[]).map((c) => c.command);
-    expect(commands.sort()).toEqual(['help', 'link', 'status', 'unlink']);
+    expect(commands.sort()).toEqual(['chats', 'help', 'link', 'status', 'unlink']);
     // Registered before the bot took its first update.
     const first = h.tg.calls.findIndex((c) => c.method === 'getUpdates');
     expect(h.tg.calls.indexOf(call!)).toBeLessThan(first);
