@@ -4,6 +4,7 @@
  */
 import { os } from './os.js';
 import { benchRelay } from './relay.js';
+import { benchDesk } from './desk.js';
 import { printRows, type Row } from './table.js';
 
 async function main(): Promise<void> {
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }
   rows.push(...(await (await import('./shops.js')).benchShops({ build: false })));
+  rows.push(...(await benchDesk()));
   printRows(rows);
   const failed = rows.filter((r) => !r.ok);
   if (failed.length > 0) {

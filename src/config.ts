@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isLang, isTimeZone, LANGUAGES, type Lang } from './languages.js';
 import { t, withLanguage } from './texts.js';
+import { parseWorkHours, type WorkHours } from './bridge/work-hours.js';
 
 const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
@@ -126,6 +127,17 @@ const envSchema = z.object({
   FEEDBACK_POLL_INTERVAL_SECONDS: optional(
     z.string().trim().regex(/^[0-9]+$/, 'must be a whole number of seconds (0 turns reviews and questions off)').transform(Number),
   ).default(300),
+  REMIND_AFTER_MINUTES: optional(
+    z.string().trim().regex(/^[0-9]+(\.[0-9]+)?$/, 'must be a number of minutes (decimals allowed; 0 turns reminders off)').transform(Number),
+  ).default(30),
+  WORK_HOURS: optional(z.string().transform((v, ctx) => {
+    try {
+      return parseWorkHours(v);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+      return z.NEVER;
+    }
+  })),
 });
 
 export interface Config {
@@ -170,6 +182,13 @@ export interface Config {
   translate: TranslateConfig | undefined;
   /** Reviews and product questions: polled this often (ms); 0 = not brought into Telegram at all. */
   feedbackPollMs: number;
+  /** The team's desk: reminders and working hours (issue 11). */
+  desk: {
+    /** REMIND_AFTER_MINUTES in ms; 0 = no reminders. */
+    remindAfterMs: number;
+    /** WORK_HOURS; undefined = always. */
+    workHours: WorkHours | undefined;
+  };
 }
 
 export type TranslateConfig =
@@ -254,6 +273,7 @@ function parseConfigHere(env: Record<string, string | undefined>): ConfigResult 
       timeZone: e.BOT_TIMEZONE,
       translate,
       feedbackPollMs: e.FEEDBACK_POLL_INTERVAL_SECONDS * 1000,
+      desk: { remindAfterMs: Math.round(e.REMIND_AFTER_MINUTES * 60_000), workHours: e.WORK_HOURS },
     },
   };
 }

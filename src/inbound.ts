@@ -24,6 +24,7 @@ import type { ChatTranslation } from './bridge/translation.js';
 import { buyerTranslationLine } from './telegram/features/translate.js';
 import { OrderCards, type OrderCardsOptions } from './bridge/orders.js';
 import { TelegramOrderCards } from './telegram/order-cards.js';
+import { DEFAULT_REMINDER_OPTIONS, Reminders, type ReminderOptions } from './bridge/reminders.js';
 
 export interface InboundOptions {
   sync?: Partial<SyncOptions>;
@@ -36,6 +37,8 @@ export interface InboundOptions {
   presenceProbeMs?: number;
   /** The order in the chat card: refresh interval, timer tick, batching delay, and a clock (tests). */
   orders?: Partial<OrderCardsOptions> & { now?: () => number };
+  /** Reminders of waiting buyers (tests shorten the check interval). */
+  reminders?: Partial<ReminderOptions>;
 }
 
 /** One shop's part of the inbound sync: its own engine, posting through the Telegram side of its current place. */
@@ -185,6 +188,7 @@ export function createInbound(deps: {
     start: async () => {
       for (const p of parts.values()) await startPart(p);
       for (const p of parts.values()) p.orders.start();
+      for (const p of parts.values()) p.reminders.start();
     },
     placeChanged: async () => {
       if (stopped) return;
@@ -200,6 +204,7 @@ export function createInbound(deps: {
       stopped = true;
       for (const place of places.values()) place.presence.stop();
       await Promise.all([...parts.values()].map((p) => p.orders.stop(graceMs)));
+      await Promise.all([...parts.values()].map((p) => p.reminders.stop()));
       outbox.close();
       await Promise.all([...parts.values()].map((p) => p.sync.stop(graceMs)));
     },
@@ -211,6 +216,8 @@ class ShopPart implements ShopInbound {
   readonly businessId: number;
   readonly sync: InboundSync;
   readonly orders: OrderCards;
+  /** Reminders of this shop's waiting buyers, posted where its chats appear now. */
+  readonly reminders: Reminders;
   /** The order lines on this shop's cards, posted and edited wherever its chats appear now. */
   private readonly orderCards: TelegramOrderCards;
   /** The place (Telegram chat id, as placed or configured) the side was built for. */
@@ -271,6 +278,25 @@ class ShopPart implements ShopInbound {
       now: options?.orders?.now,
     });
     this.orderCards.core = this.orders;
+    this.reminders = new Reminders({
+      db,
+      log,
+      businessId,
+      tgChatId: () => part.where() ?? 0,
+      team: config.telegram.adminIds,
+      // Posted through the Telegram side of the shop's place now (none while it has no place).
+      target: {
+        remind: async (marketChatId, waitedMs, mention) => part.side?.remind(marketChatId, waitedMs, mention),
+        refreshTitle: async (marketChatId) => part.side?.refreshTitle(marketChatId),
+      },
+      options: {
+        ...DEFAULT_REMINDER_OPTIONS,
+        remindAfterMs: config.desk.remindAfterMs,
+        workHours: config.desk.workHours,
+        timeZone: config.timeZone,
+        ...options?.reminders,
+      },
+    });
     // The Telegram side needs the order cards (and the translation below): built once they exist.
     this.replace();
     if (this.place === undefined) {

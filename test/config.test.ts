@@ -97,3 +97,24 @@ describe('parseConfig', () => {
     expect(r.ok && r.config.market.apiUrl).toBe('http://127.0.0.1:8080');
   });
 });
+
+describe('parseConfig: the desk (issue 11)', () => {
+  it('reminds after 30 minutes around the clock by default; decimals and 0 are taken', () => {
+    const r = parseConfig(good);
+    expect(r.ok && r.config.desk).toEqual({ remindAfterMs: 1_800_000, workHours: undefined });
+    const r2 = parseConfig({ ...good, REMIND_AFTER_MINUTES: '0.5', WORK_HOURS: '09:00-21:00'});
+    expect(r2.ok && r2.config.desk).toEqual({ remindAfterMs: 30_000, workHours: { open: 540, close: 1260 } });
+    const off = parseConfig({ ...good, REMIND_AFTER_MINUTES: '0' });
+    expect(off.ok && off.config.desk.remindAfterMs).toBe(0);
+  });
+
+  it.each([
+    ['REMIND_AFTER_MINUTES', '-5', 'REMIND_AFTER_MINUTES must be a number of minutes (decimals allowed; 0 turns reminders off)'],
+    ['WORK_HOURS', '9-21', 'WORK_HOURS must be a daily span like 09:00-21:00 (24-hour clock, in BOT_TIMEZONE)'],
+    ['WORK_HOURS', '10:00-10:00', 'WORK_HOURS opens and closes at the same time: leave it unset to work around the clock'],
+  ])('%s=%s is refused with one line naming it', (name, value, line) => {
+    const r = parseConfig({ ...good, [name]: value });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([line]);
+  });
+});

@@ -561,3 +561,48 @@ export const templatePreviews = sqliteTable('template_previews', {
 });
 
 export type TemplatePreviewRow = typeof templatePreviews.$inferSelect;
+
+
+/** Who on the team took a Market chat ("I'll take it" on its card); the row is deleted on "Release". */
+export const chatTakes = sqliteTable(
+  'chat_takes',
+  {
+    businessId: integer('business_id').notNull(),
+    marketChatId: integer('market_chat_id').notNull(),
+    tgUserId: integer('tg_user_id').notNull(),
+    /** How the teammate is shown (first name, or @username), as Telegram said when they pressed. */
+    tgUserName: text('tg_user_name').notNull(),
+    takenAt: integer('taken_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.marketChatId] })],
+);
+
+/** Team members seen writing in a Telegram chat: reminders mention them when nobody took the chat. */
+export const teamWriters = sqliteTable(
+  'team_writers',
+  {
+    tgChatId: integer('tg_chat_id').notNull(),
+    tgUserId: integer('tg_user_id').notNull(),
+    name: text('name').notNull(),
+    username: text('username'),
+    lastWroteAt: integer('last_wrote_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tgChatId, t.tgUserId] })],
+);
+
+/**
+ * The reminders of a chat's current wait: `waitSince` names the wait (the buyer message that began it), so a new wait
+ * starts over. Kept while ⏰ shows in the topic's title, deleted once the title is clean after the shop replied.
+ */
+export const chatReminders = sqliteTable(
+  'chat_reminders',
+  {
+    businessId: integer('business_id').notNull(),
+    marketChatId: integer('market_chat_id').notNull(),
+    waitSince: integer('wait_since').notNull(),
+    count: integer('count').notNull().default(0),
+    lastAt: integer('last_at'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.marketChatId] })],
+);

@@ -12,6 +12,7 @@ import { chatKey } from './dispatch.js';
 import { describe } from './echo.js';
 import { decisions } from './features/decisions.js';
 import { feedback } from './features/feedback.js';
+import { desk } from './features/desk.js';
 import { gate } from './features/gate.js';
 import { help } from './features/help.js';
 import { id } from './features/id.js';
@@ -116,6 +117,7 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(id(s)); // before the gate: anyone may ask for their ids
   bot.use(gate(s));
   bot.use(membership(s));
+  bot.use(desk(s)); // first: it notes who on the team writes, then passes every message on
   bot.use(team(s), setup(s));
   bot.use(help(s), language(s), link(s), status(s), decisions(s), translate(s), feedback(s), templates(s), relay(s));
 }

@@ -35,6 +35,10 @@ import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
 import type { TelegramPresence } from './presence.js';
 import type { CardOrderPart } from './order-cards.js';
+import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
+import { cardMarkup, waitedWords } from './features/desk.js';
+import type { Mention, ReminderTarget } from '../bridge/reminders.js';
+import { reminded } from '../db/reminders.js';
 
 /** Telegram's limits on what a bot sends. */
 const TEXT_MAX = 4096;
@@ -78,7 +82,7 @@ export interface TelegramInboundDeps {
   cardOrder?: CardOrderPart;
 }
 
-type Part = { kind: 'text'; text: string } | { kind: 'file'; file: BuyerFile; caption: string };
+type Part = { kind: 'text'; text: string; markup?: InlineKeyboardMarkup; entities?: MessageEntity[] } | { kind: 'file'; file: BuyerFile; caption: string };
 
 /** Characters kept free in each text part for the possible-repeat line. */
 const REPEAT_ROOM = 100;
@@ -89,7 +93,7 @@ function markRepeat(part: Part): Part {
   return part.kind === 'text' ? { ...part, text: `${mark}\n${part.text}` } : { ...part, caption: `${mark}\n${part.caption}` };
 }
 
-export class TelegramInbound implements InboundTarget {
+export class TelegramInbound implements InboundTarget, ReminderTarget {
   /** Whether the chat is a forum; undefined until Telegram said (then topics are tried, and refusals handled). */
   private forum: boolean | undefined;
   /** TELEGRAM_CHAT_ID is a private chat with topics: closing and reopening exist only in supergroups there. */
@@ -234,6 +238,41 @@ export class TelegramInbound implements InboundTarget {
     });
   }
 
+  // ---- reminders (bridge/reminders.ts) ----
+
+  /** A reminder in the chat's home, mentioning the taker or the team (text mentions: no @username needed). */
+  async remind(marketChatId: number, waitedMs: number, mention: Mention[]): Promise<void> {
+    const chat = getMarketChat(this.deps.db, this.deps.businessId, marketChatId);
+    if (!chat) return;
+    await this.reporting(() =>
+      this.inHome(chat, async (thread) => {
+        let text = thread === null ? `${t('inbound.header', { chat: this.fresh(chat) })}\n` : '';
+        text += t('desk.reminder', { waited: waitedWords(waitedMs) });
+        const entities: MessageEntity[] = [];
+        mention.forEach((m, i) => {
+          text += i === 0 ? '\n' : ', ';
+          if (m.username) return void (text += `@${m.username}`);
+          entities.push({ type: 'text_mention', offset: text.length, length: m.name.length, user: { id: m.tgUserId, is_bot: false, first_name: m.name } });
+          text += m.name;
+        });
+        const id = await this.send(thread, { kind: 'text', text, ...(entities.length ? { entities } : {}) });
+        this.anchor(id, marketChatId, 'chat_card');
+      }),
+    );
+  }
+
+  /** The topic's title again (⏰ on while the chat was reminded of in its current wait). */
+  async refreshTitle(marketChatId: number): Promise<void> {
+    const { db, tgChatId, businessId } = this.deps;
+    const chat = getMarketChat(db, businessId, marketChatId);
+    const thread = chat ? chatThread(db, tgChatId, { businessId, marketChatId }) : undefined;
+    if (!chat || thread === undefined || !syncOwnsThread(db, tgChatId, thread)) return;
+    const title = this.titleOf(chat);
+    if (title === chat.topicTitle) return;
+    await this.topicCall(() => this.deps.api.editForumTopic(tgChatId, thread, { name: title }));
+    setPresentation(db, businessId, marketChatId, { topicTitle: title }, this.now());
+  }
+
   // ---- the chat's home: a topic, or null for reply-chain mode ----
 
   /**
@@ -339,7 +378,11 @@ export class TelegramInbound implements InboundTarget {
     const order = this.deps.cardOrder?.card(chat);
     const card = order?.text ?? t('inbound.card', { chat });
     const label = this.deps.shopLabel;
-    const id = await this.send(thread, { kind: 'text', text: label ? `${t('shops.cardShop', { shop: label })}\n${card}` : card });
+    const id = await this.send(thread, {
+      kind: 'text',
+      text: label ? `${t('shops.cardShop', { shop: label })}\n${card}` : card,
+      markup: cardMarkup(chat.marketChatId, false),
+    });
     this.anchor(id, chat.marketChatId, 'chat_card');
     setPresentation(this.deps.db, this.deps.businessId, chat.marketChatId, { cardMessageId: id }, this.now());
     order?.posted();
@@ -394,7 +437,8 @@ export class TelegramInbound implements InboundTarget {
     if (part.kind === 'text') {
       const sent = await outbox.run(tgChatId, () => {
         onWire();
-        return api.sendMessage(tgChatId, part.text, { ...where, link_preview_options: { is_disabled: true } });
+        const markup = { ...(part.markup ? { reply_markup: part.markup } : {}), ...(part.entities ? { entities: part.entities } : {}) };
+        return api.sendMessage(tgChatId, part.text, { ...where, ...markup, link_preview_options: { is_disabled: true } });
       });
       return sent.message_id;
     }
@@ -457,8 +501,9 @@ export class TelegramInbound implements InboundTarget {
       dispute: chat.dispute === 'open' || (chat.type === 'ARBITRAGE' && chat.status !== 'FINISHED'),
     });
     const label = this.deps.shopLabel;
-    const title = label ? t('shops.topicTitle', { shop: label, title: plain }) : plain;
-    return title.length <= TITLE_MAX ? title : `${splitText(title, TITLE_MAX - 1)[0]}…`;
+    const titled = label ? t('shops.topicTitle', { shop: label, title: plain }) : plain;
+    const marked = reminded(this.deps.db, this.deps.businessId, chat.marketChatId) ? `⏰ ${titled}` : titled;
+    return marked.length <= TITLE_MAX ? marked : `${splitText(marked, TITLE_MAX - 1)[0]}…`;
   }
 
   /** The chat's row as stored now (earlier steps of this call may have changed its presentation columns). */

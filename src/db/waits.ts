@@ -1,0 +1,217 @@
+/**
+ * Which Market chats wait for the shop, from what the bridge stores (no Market calls): the history messages the
+ * sync recorded (buyer, cabinet and the bridge's own replies) and the relays Market took that the sync has not
+ * seen in the history yet. Also who took a chat, and who on the team writes in the group (for reminders).
+ *
+ * A chat waits when it is not finished and has a buyer message after the shop's last reply, or it is an open
+ * dispute, or Market says it waits for the shop (WAITING_FOR_PARTNER) and no reply of the shop is known (the stored
+ * status is as of the last sync, so a reply sent since would otherwise keep it listed). The wait began at the first buyer message
+ * after the last reply (else when Market last changed the chat).
+ *
+ * Per shop: every table read here is keyed by business (a chat id is unique only within its business).
+ */
+import type Database from 'better-sqlite3';
+import type { Db } from './open.js';
+import { cached } from './prepared.js';
+
+/** The better-sqlite3 handle under drizzle: the waiting list is one SQL statement, clearer written as SQL. */
+const raw = (db: Db): Database.Database => (db as Db & { $client: Database.Database }).$client;
+
+export interface WaitingChat {
+  marketChatId: number;
+  type: string;
+  status: string;
+  contextType: string;
+  orderId: number | null;
+  returnId: number | null;
+  customerName: string | null;
+  /** When the wait began (Unix ms; Market's clock for a buyer message). */
+  since: number;
+  /** now - since. */
+  waitedMs: number;
+  /** A buyer message without a shop reply after it (false: only Market's status or a dispute says it waits). */
+  unanswered: boolean;
+  takenBy: { tgUserId: number; name: string } | null;
+  /** The chat's topic in the Telegram chat asked about, if it has one. */
+  tgThreadId: number | null;
+  /** Without a topic: the chat's latest message of the bot's there (reply-chain mode), to link to. */
+  lastAnchorId: number | null;
+}
+
+export interface WaitingQuery {
+  businessId: number;
+  now: number;
+  /** The Telegram chat whose topics/messages are linked (TELEGRAM_CHAT_ID); none: no links. */
+  tgChatId?: number;
+  /** Paging; default all. */
+  offset?: number;
+  limit?: number;
+  /** Only this chat (reminders ask about one chat). */
+  marketChatId?: number;
+}
+
+interface Row {
+  market_chat_id: number;
+  type: string;
+  status: string;
+  context_type: string;
+  order_id: number | null;
+  return_id: number | null;
+  customer_name: string | null;
+  wait_since: number | null;
+  market_updated_at: number | null;
+  created_at: number;
+  taker_id: number | null;
+  taker_name: string | null;
+  tg_thread_id: number | null;
+  last_anchor_id: number | null;
+  total: number;
+}
+
+/**
+ * One pass over the open chats. Replies are found by Market message id (ids order a chat's messages; timestamps may
+ * be whole seconds), and a relay not yet seen in the history counts for the buyer messages recorded before Market
+ * took it (both times the bridge's own clock).
+ */
+const WAITING_SQL = `
+WITH open_chats AS (
+  SELECT c.*,
+    (SELECT max(p.market_message_id) FROM inbound_messages p
+      WHERE p.market_chat_id = c.market_chat_id AND p.sender = 'PARTNER'
+      AND p.business_id = @businessId
+    ) AS last_reply_id,
+    (SELECT max(r.delivered_at) FROM relays r
+      WHERE r.market_chat_id = c.market_chat_id AND r.state = 'delivered' AND r.market_message_id IS NULL
+      AND r.business_id = @businessId
+    ) AS unseen_reply_at
+  FROM market_chats c
+  WHERE c.status <> 'FINISHED'
+  AND c.business_id = @businessId
+  AND (@onlyChat IS NULL OR c.market_chat_id = @onlyChat)
+), waits AS (
+  SELECT o.*,
+    (SELECT min(m.created_at) FROM inbound_messages m
+      WHERE m.market_chat_id = o.market_chat_id AND m.sender = 'CUSTOMER'
+        AND m.market_message_id > coalesce(o.last_reply_id, 0)
+        AND m.recorded_at > coalesce(o.unseen_reply_at, 0)
+        AND m.business_id = @businessId
+    ) AS wait_since
+  FROM open_chats o
+)
+SELECT w.market_chat_id, w.type, w.status, w.context_type, w.order_id, w.return_id, w.customer_name, w.wait_since,
+  w.market_updated_at, w.created_at,
+  k.tg_user_id AS taker_id, k.tg_user_name AS taker_name,
+  th.tg_thread_id,
+  CASE WHEN th.tg_thread_id IS NULL THEN
+    (SELECT max(a.tg_message_id) FROM anchors a WHERE a.business_id = @businessId AND a.market_chat_id = w.market_chat_id AND a.tg_chat_id = @tgChatId)
+  END AS last_anchor_id,
+  count(*) OVER () AS total
+FROM waits w
+LEFT JOIN chat_takes k ON k.business_id = @businessId AND k.market_chat_id = w.market_chat_id
+LEFT JOIN threads th ON th.tg_chat_id = @tgChatId AND th.market_chat_id = w.market_chat_id
+  AND th.business_id = @businessId
+WHERE w.wait_since IS NOT NULL OR w.type = 'ARBITRAGE'
+  -- Market's status lags the bridge's own replies: it counts alone only while no reply is known.
+  OR (w.status = 'WAITING_FOR_PARTNER' AND w.last_reply_id IS NULL AND w.unseen_reply_at IS NULL)
+ORDER BY coalesce(w.wait_since, w.market_updated_at, w.created_at), w.market_chat_id
+LIMIT @limit OFFSET @offset
+`;
+
+/** The chats that wait for the shop, oldest wait first. */
+export function listWaiting(db: Db, opts: WaitingQuery): WaitingChat[] {
+  return waitingPage(db, opts).chats;
+}
+
+/** A page of the waiting list and how many chats wait in all. */
+export function waitingPage(db: Db, opts: WaitingQuery): { chats: WaitingChat[]; total: number } {
+  const stmt = cached(db, 'waits.list', () => raw(db).prepare(WAITING_SQL));
+  const rows = stmt.all({
+    businessId: opts.businessId,
+    tgChatId: opts.tgChatId ?? null,
+    onlyChat: opts.marketChatId ?? null,
+    limit: opts.limit ?? -1,
+    offset: opts.offset ?? 0,
+  }) as Row[];
+  // A page past the end has no rows to carry the total: counted again from the start.
+  const total = rows[0]?.total ?? ((opts.offset ?? 0) > 0 ? waitingPage(db, { ...opts, offset: 0, limit: 1 }).total : 0);
+  const chats = rows.map((r): WaitingChat => {
+    const since = r.wait_since ?? r.market_updated_at ?? r.created_at;
+    return {
+      marketChatId: r.market_chat_id,
+      type: r.type,
+      status: r.status,
+      contextType: r.context_type,
+      orderId: r.order_id,
+      returnId: r.return_id,
+      customerName: r.customer_name,
+      since,
+      waitedMs: Math.max(0, opts.now - since),
+      unanswered: r.wait_since !== null,
+      takenBy: r.taker_id !== null ? { tgUserId: r.taker_id, name: r.taker_name ?? String(r.taker_id) } : null,
+      tgThreadId: r.tg_thread_id,
+      lastAnchorId: r.last_anchor_id,
+    };
+  });
+  return { chats, total };
+}
+
+// ---- who took a chat ----
+
+export interface ChatTake {
+  tgUserId: number;
+  name: string;
+  takenAt: number;
+}
+
+export function takenBy(db: Db, businessId: number, marketChatId: number): ChatTake | undefined {
+  const row = raw(db)
+    .prepare('SELECT tg_user_id, tg_user_name, taken_at FROM chat_takes WHERE business_id = ? AND market_chat_id = ?')
+    .get(businessId, marketChatId) as { tg_user_id: number; tg_user_name: string; taken_at: number } | undefined;
+  return row && { tgUserId: row.tg_user_id, name: row.tg_user_name, takenAt: row.taken_at };
+}
+
+/** Records the teammate; another teammate's take is replaced (the button says who has it, anyone may take over). */
+export function takeChat(db: Db, businessId: number, marketChatId: number, who: { tgUserId: number; name: string }, now: number): void {
+  raw(db)
+    .prepare(
+      `INSERT INTO chat_takes (business_id, market_chat_id, tg_user_id, tg_user_name, taken_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (business_id, market_chat_id) DO UPDATE SET tg_user_id = excluded.tg_user_id,
+         tg_user_name = excluded.tg_user_name, taken_at = excluded.taken_at`,
+    )
+    .run(businessId, marketChatId, who.tgUserId, who.name, now);
+}
+
+export function releaseChat(db: Db, businessId: number, marketChatId: number): void {
+  raw(db).prepare('DELETE FROM chat_takes WHERE business_id = ? AND market_chat_id = ?').run(businessId, marketChatId);
+}
+
+// ---- who on the team writes in the group ----
+
+export function recordTeamWriter(
+  db: Db,
+  w: { tgChatId: number; tgUserId: number; name: string; username: string | undefined },
+  now: number,
+): void {
+  cached(db, 'waits.writer', () =>
+    raw(db).prepare(
+      `INSERT INTO team_writers (tg_chat_id, tg_user_id, name, username, last_wrote_at) VALUES (@tgChatId, @tgUserId, @name, @username, @now)
+       ON CONFLICT (tg_chat_id, tg_user_id) DO UPDATE SET name = excluded.name, username = excluded.username,
+         last_wrote_at = excluded.last_wrote_at`,
+    ),
+  ).run({ ...w, username: w.username ?? null, now });
+}
+
+export interface TeamWriter {
+  tgUserId: number;
+  name: string;
+  username: string | null;
+}
+
+/** The team members who wrote in `tgChatId`, most recent first. */
+export function teamWriters(db: Db, tgChatId: number, limit: number): TeamWriter[] {
+  return (
+    raw(db)
+      .prepare('SELECT tg_user_id, name, username FROM team_writers WHERE tg_chat_id = ? ORDER BY last_wrote_at DESC LIMIT ?')
+      .all(tgChatId, limit) as Array<{ tg_user_id: number; name: string; username: string | null }>
+  ).map((r) => ({ tgUserId: r.tg_user_id, name: r.name, username: r.username }));
+}

@@ -1,0 +1,179 @@
+/**
+ * The team's desk: /chats (/waiting) lists the chats that wait for the shop, in pages that edit one message; the
+ * chat card's "I'll take it" / "Release" record who has a chat. Team members who write in the group are noted, so
+ * a reminder can mention them when nobody took the chat. Everything here reads stored data: no Market calls.
+ */
+import { Composer, type Context } from 'grammy';
+import type { InlineKeyboardButton, InlineKeyboardMarkup, User } from 'grammy/types';
+import { getMarketChat } from '../../db/inbound.js';
+import { anchorChat } from '../../db/links.js';
+import { recordTeamWriter, releaseChat, takeChat, waitingPage, type WaitingChat } from '../../db/waits.js';
+import { t } from '../../texts.js';
+import type { Services } from '../services.js';
+
+export const PAGE_SIZE = 10;
+const PAGE_PREFIX = 'chats:';
+const TAKE_PREFIX = 'take:';
+const RELEASE_PREFIX = 'release:';
+
+/** The card's button: take the chat, or (taken) give it back. */
+export function cardMarkup(marketChatId: number, taken: boolean): InlineKeyboardMarkup {
+  return {
+    inline_keyboard: [
+      [
+        taken
+          ? { text: t('desk.card.release'), callback_data: `${RELEASE_PREFIX}${marketChatId}` }
+          : { text: t('desk.card.take'), callback_data: `${TAKE_PREFIX}${marketChatId}` },
+      ],
+    ],
+  };
+}
+
+/** How a teammate is shown: first name (and last), else @username. */
+export function personName(u: Pick<User, 'first_name' | 'last_name' | 'username' | 'id'>): string {
+  const name = [u.first_name, u.last_name].filter(Boolean).join(' ').trim();
+  return name || (u.username ? `@${u.username}` : String(u.id));
+}
+
+/** "2 h 15 min". */
+export function waitedWords(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  return t('desk.duration', { days: Math.floor(minutes / 1440), hours: Math.floor((minutes % 1440) / 60), minutes: minutes % 60 });
+}
+
+/** A t.me link to a message or topic of a supergroup (`-100…` ids only; other chats have no such links). */
+export function messageLink(tgChatId: number | undefined, messageId: number): string | undefined {
+  if (tgChatId === undefined) return undefined;
+  const id = String(tgChatId);
+  return id.startsWith('-100') ? `https://t.me/c/${id.slice(4)}/${messageId}` : undefined;
+}
+
+/** The text and buttons of one page of the waiting list. */
+export function waitingListPage(
+  s: Pick<Services, 'db' | 'shopsIn'>,
+  tgChatId: number,
+  offset: number,
+  now: number,
+): { text: string; markup: InlineKeyboardMarkup } {
+  const businessIds = s.shopsIn(tgChatId).map((shop) => shop.businessId);
+  let page = waitingOfShops(s.db, businessIds, { now, tgChatId, offset, limit: PAGE_SIZE });
+  // A page that emptied since it was shown: the last page there is now.
+  if (page.chats.length === 0 && offset > 0 && page.total > 0) {
+    offset = Math.floor((page.total - 1) / PAGE_SIZE) * PAGE_SIZE;
+    page = waitingOfShops(s.db, businessIds, { now, tgChatId, offset, limit: PAGE_SIZE });
+  }
+  if (page.total === 0) return { text: t('desk.list.empty'), markup: { inline_keyboard: [] } };
+  const pages = Math.ceil(page.total / PAGE_SIZE);
+  const lines = [t('desk.list.header', { total: page.total, page: offset / PAGE_SIZE + 1, pages }), ''];
+  const open: InlineKeyboardButton[] = [];
+  page.chats.forEach((c, i) => {
+    const n = offset + i + 1;
+    lines.push(lineOf(c, n));
+    const target = c.tgThreadId ?? c.lastAnchorId;
+    const url = target !== null ? messageLink(tgChatId, target) : undefined;
+    if (url) open.push({ text: t('desk.list.open', { n }), url });
+    else lines.push(t('desk.list.noTopic', { chatId: c.marketChatId }));
+  });
+  const rows: InlineKeyboardButton[][] = [];
+  for (let i = 0; i < open.length; i += 5) rows.push(open.slice(i, i + 5));
+  const nav: InlineKeyboardButton[] = [];
+  if (offset > 0) nav.push({ text: t('desk.list.prev'), callback_data: `${PAGE_PREFIX}${Math.max(0, offset - PAGE_SIZE)}` });
+  if (offset + PAGE_SIZE < page.total) nav.push({ text: t('desk.list.next'), callback_data: `${PAGE_PREFIX}${offset + PAGE_SIZE}` });
+  if (nav.length > 0) rows.push(nav);
+  return { text: lines.join('\n'), markup: { inline_keyboard: rows } };
+}
+
+/**
+ * One page of the chats waiting in the shops this Telegram chat shows, oldest wait first: one query for one shop;
+ * for several, each shop's first offset+limit merged (the page cannot hold a chat further down any of them).
+ */
+function waitingOfShops(
+  db: Services['db'],
+  businessIds: readonly number[],
+  q: { now: number; tgChatId: number; offset: number; limit: number },
+): { chats: WaitingChat[]; total: number } {
+  if (businessIds.length === 1) return waitingPage(db, { ...q, businessId: businessIds[0]! });
+  const pages = businessIds.map((businessId) => waitingPage(db, { ...q, businessId, offset: 0, limit: q.offset + q.limit }));
+  const all = pages.flatMap((p) => p.chats).sort((a, b) => a.since - b.since || a.marketChatId - b.marketChatId);
+  return { chats: all.slice(q.offset, q.offset + q.limit), total: pages.reduce((n, p) => n + p.total, 0) };
+}
+
+function lineOf(c: WaitingChat, n: number): string {
+  const id = c.contextType === 'RETURN' ? (c.returnId ?? c.orderId) : c.orderId;
+  return t('desk.list.line', {
+    n,
+    kind: c.contextType,
+    id: id !== null ? String(id) : '',
+    buyer: c.customerName ?? '',
+    hasBuyer: c.customerName ? 1 : 0,
+    dispute: c.type === 'ARBITRAGE' ? 1 : 0,
+    waited: waitedWords(c.waitedMs),
+    taker: c.takenBy?.name ?? '',
+    hasTaker: c.takenBy ? 1 : 0,
+  });
+}
+
+/** The card's text without its "who has it" line, so taking again replaces that line. */
+function cardBody(text: string): string {
+  const lines = text.split('\n');
+  const takenMark = t('desk.card.taken', { name: '\u0000' }).split('\u0000')[0]!;
+  while (lines.length > 0 && (lines[lines.length - 1]!.startsWith(takenMark) || lines[lines.length - 1] === '')) lines.pop();
+  return lines.join('\n');
+}
+
+export function desk(s: Services): Composer<Context> {
+  const c = new Composer<Context>();
+
+  // Who on the team writes in the group (any message, then on to the other features).
+  c.on('message', async (ctx, next) => {
+    const from = ctx.from;
+    if (from && !from.is_bot && s.isTeam(from.id) && ctx.chat.type !== 'private') {
+      recordTeamWriter(s.db, { tgChatId: ctx.chat.id, tgUserId: from.id, name: personName(from), username: from.username }, Date.now());
+    }
+    await next();
+  });
+
+  c.command(['chats', 'waiting'], async (ctx) => {
+    if (!s.isTeam(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
+    const page = waitingListPage(s, ctx.chat.id, 0, Date.now());
+    await ctx.reply(page.text, { reply_markup: page.markup, link_preview_options: { is_disabled: true } });
+  });
+
+  c.callbackQuery(new RegExp(`^${PAGE_PREFIX}(\\d+)$`), async (ctx) => {
+    if (!s.isTeam(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
+    const offset = Math.floor(Number(ctx.match[1]) / PAGE_SIZE) * PAGE_SIZE;
+    const page = waitingListPage(s, ctx.chat!.id, offset, Date.now());
+    // "Not modified" (pressed twice) is nothing to report.
+    await ctx
+      .editMessageText(page.text, { reply_markup: page.markup, link_preview_options: { is_disabled: true } })
+      .catch((err: unknown) => s.log.debug({ err: String(err) }, 'waiting list not edited'));
+    await ctx.answerCallbackQuery();
+  });
+
+  c.callbackQuery(new RegExp(`^(${TAKE_PREFIX}|${RELEASE_PREFIX})(\\d+)$`), async (ctx) => {
+    if (!s.isTeam(ctx.from.id)) return void (await ctx.answerCallbackQuery({ text: t('auth.refused'), show_alert: true }));
+    const take = ctx.match[1] === TAKE_PREFIX;
+    const marketChatId = Number(ctx.match[2]);
+    // The card is anchored to its chat, and so to its shop (a chat id is unique only within its business).
+    const card0 = ctx.callbackQuery.message;
+    const ref = card0 ? anchorChat(s.db, card0.chat.id, card0.message_id) : undefined;
+    const businessId = ref?.marketChatId === marketChatId ? ref.businessId : undefined;
+    if (businessId === undefined || getMarketChat(s.db, businessId, marketChatId) === undefined) {
+      return void (await ctx.answerCallbackQuery({ text: t('desk.gone') }));
+    }
+    const name = personName(ctx.from);
+    if (take) takeChat(s.db, businessId, marketChatId, { tgUserId: ctx.from.id, name }, Date.now());
+    else releaseChat(s.db, businessId, marketChatId);
+    s.log.info({ marketChatId, by: ctx.from.id, take }, take ? 'a teammate took a chat' : 'a teammate released a chat');
+    const card = ctx.callbackQuery.message;
+    if (card && 'text' in card && card.text !== undefined) {
+      const body = cardBody(card.text);
+      const text = take ? `${body}\n\n${t('desk.card.taken', { name })}` : body;
+      await ctx
+        .editMessageText(text, { reply_markup: cardMarkup(marketChatId, take), link_preview_options: { is_disabled: true } })
+        .catch((err: unknown) => s.log.warn({ err: String(err), marketChatId }, 'could not edit the chat card'));
+    }
+    await ctx.answerCallbackQuery({ text: take ? t('desk.took') : t('desk.released') });
+  });
+  return c;
+}
