@@ -31,6 +31,8 @@ import { t, technical } from './texts.js';
 import { DeadlineError, withDeadline } from './util/deadline.js';
 import { BridgeMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
+import { AnswerReport } from './bridge/answer-report.js';
+import { DailyDigest } from './telegram/digest.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
@@ -62,6 +64,8 @@ export interface BridgeOptions {
   onNotice?: (line: string) => void;
   /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
   health?: { telegramDownAfterMs?: number };
+  /** Daily digest tuning (tests): how often the time is looked at. */
+  digest?: { tickMs?: number };
 }
 
 export interface Bridge {
@@ -170,6 +174,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       group,
       isAdmin: (id) => id !== undefined && config.telegram.adminIds.has(id),
       secrets: secretValues(config),
+      answers: new AnswerReport({ db: db.db, businessId: config.market.businessId }),
     };
     mountFeatures(bot, services);
     bot.api.config.use(followGroupUpgrade(services, () => bot.api));
@@ -223,6 +228,11 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       throw err;
     }
     await inbound?.start();
+    const digest =
+      config.digestAt && services.answers
+        ? new DailyDigest({ api: bot.api, db: db.db, log, report: services.answers, businessId: config.market.businessId, at: config.digestAt, chatId: () => group.current(), ...opts.digest })
+        : undefined;
+    digest?.start();
     log.info({ bot: bot.botInfo.username, businessId: config.market.businessId }, 'market-bridge started');
 
     // Market could not be asked at start: the bridge runs (replies wait in the queue) and keeps asking.
@@ -270,6 +280,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           stopRechecking.stop();
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop(graceMs);
+          await digest?.stop();
           notifyGate?.close();
           await inbound?.stop(graceMs);
           await relay.close(graceMs);

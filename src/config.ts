@@ -99,6 +99,13 @@ const envSchema = z.object({
   HEALTH_PORT: optional(port),
   HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'must be a host name or IP address (e.g. 127.0.0.1)')),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
+  DIGEST_AT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day as HH:MM (e.g. 09:30), or empty for no daily digest')
+      .transform((v) => ({ hour: Number(v.split(':')[0]), minute: Number(v.split(':')[1]) })),
+  ),
 });
 
 export interface Config {
@@ -131,6 +138,8 @@ export interface Config {
   healthPort: number | undefined;
   /** Address the HTTP servers bind to; undefined = all interfaces. */
   httpHost: string | undefined;
+  /** DIGEST_AT: when the daily digest is posted (in the bot's time zone); off when undefined. */
+  digestAt: { hour: number; minute: number } | undefined;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; errors: string[] };
@@ -189,6 +198,7 @@ export function parseConfig(env: Record<string, string | undefined>): ConfigResu
       logFormat: e.LOG_FORMAT,
       healthPort: e.HEALTH_PORT,
       httpHost: e.HTTP_HOST,
+      digestAt: e.DIGEST_AT,
     },
   };
 }

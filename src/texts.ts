@@ -381,6 +381,35 @@ const en = {
       )[p.problem] ?? 'cannot be opened.'
     } (${p.detail})`,
 
+  // ---- /stats and the daily digest (issue 11) ----
+  'command.stats': () => 'How fast the shop answers: /stats, /stats 7 or /stats 30 days',
+  'stats.usage': () => 'Use /stats (7 days), /stats 7 or /stats 30: the number of days, 1 to 90.',
+  'stats.summary': (p: { days: number; conversations: number; answered: number }) =>
+    `Last ${p.days} days: ${p.conversations} buyer conversations, ${p.answered} answered.`,
+  'stats.times': (p: { median: string; p90: string }) => `First reply: median ${p.median}, 90% within ${p.p90}.`,
+  'stats.noAnswers': () => 'First reply: no conversation was answered in this period.',
+  'stats.chart.title': (p: { days: number }) => `Buyer conversations and time to the first reply, last ${p.days} days`,
+  'stats.chart.conversations': () => 'Conversations',
+  'stats.chart.median': () => 'Median, min',
+  'stats.chart.p90': () => '90%, min',
+  'stats.duration.seconds': (p: { s: number }) => `${p.s} s`,
+  'stats.duration.minutes': (p: { m: number }) => `${p.m} min`,
+  'stats.duration.hours': (p: { h: number; m: number }) => `${p.h} h ${p.m} min`,
+  'stats.duration.days': (p: { d: number; h: number }) => `${p.d} d ${p.h} h`,
+  'digest.title': (p: { day: string }) => `Summary for ${p.day}`,
+  'digest.summary': (p: { conversations: number; answered: number }) =>
+    `${p.conversations} buyer conversations, ${p.answered} answered.`,
+  'digest.waiting': (p: { count: number }) => `Still waiting for a reply: ${p.count}`,
+  'digest.waitLine': (p: { about: string; waited: string }) => `• ${p.about} — ${p.waited}`,
+  'digest.more': (p: { count: number }) => `… and ${p.count} more`,
+  'digest.noneWaiting': () => 'No buyer is waiting for a reply.',
+  'digest.openDispute': () => 'open dispute',
+  'digest.about.order': (p: { orderId: number; buyer: string }) => `Order ${p.orderId} · ${p.buyer}`,
+  'digest.about.return': (p: { returnId: number; buyer: string }) => `Return ${p.returnId} · ${p.buyer}`,
+  'digest.about.question': (p: { buyer: string }) => `Question · ${p.buyer}`,
+  'digest.about.chat': (p: { chatId: number; buyer: string }) => `Chat ${p.chatId} · ${p.buyer}`,
+  'digest.about.dispute': (p: { about: string }) => `Dispute · ${p.about}`,
+  'digest.buyer': () => 'buyer',
 } as const;
 
 export type TextKey = keyof typeof en;

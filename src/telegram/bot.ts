@@ -18,6 +18,7 @@ import { migration } from './features/migration.js';
 import { membership } from './features/membership.js';
 import { relay } from './features/relay.js';
 import { status } from './features/status.js';
+import { stats } from './features/stats.js';
 import type { Services } from './services.js';
 
 /** Methods whose repetition changes nothing (reading, setting a state): safe to retry after a dropped connection. */
@@ -104,5 +105,5 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(migration(s)); // before the gate: a new supergroup id is unknown to it until the move is recorded
   bot.use(gate(s));
   bot.use(membership(s));
-  bot.use(help(s), link(s), status(s), decisions(s), relay(s));
+  bot.use(help(s), link(s), status(s), stats(s), decisions(s), relay(s));
 }

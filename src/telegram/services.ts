@@ -9,6 +9,7 @@ import type { RelayQueue } from '../bridge/relay.js';
 import type { MarketChats } from '../bridge/chats.js';
 import type { GroupChatId } from '../bridge/group.js';
 import type { TelegramPresence } from './presence.js';
+import type { AnswerReport } from '../bridge/answer-report.js';
 
 export interface Services {
   config: Config;
@@ -26,4 +27,6 @@ export interface Services {
   secrets: readonly string[];
   /** Whether the bot may post in TELEGRAM_CHAT_ID (set once the inbound sync exists; absent without it). */
   presence?: Pick<TelegramPresence, 'memberChanged'>;
+  /** Answer statistics of the shop, for /stats. */
+  answers?: AnswerReport;
 }

@@ -3,7 +3,7 @@ import { t } from '../../texts.js';
 import type { Services } from '../services.js';
 
 /** The commands Telegram shows in its menu (setMyCommands). */
-export const COMMANDS = (['help', 'link', 'unlink', 'status'] as const).map((command) => ({
+export const COMMANDS = (['help', 'link', 'unlink', 'status', 'stats'] as const).map((command) => ({
   command,
   description: t(`command.${command}`),
 }));

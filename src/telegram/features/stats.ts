@@ -1,0 +1,25 @@
+/** /stats [days]: a chart and two lines on how fast the shop answered buyers (team only). */
+import { Composer, InputFile, type Context } from 'grammy';
+import { renderAnswerChart } from '../../charts/answer-chart.js';
+import { t } from '../../texts.js';
+import { chartLabels, statsCaption } from '../answer-words.js';
+import type { Services } from '../services.js';
+
+export const DEFAULT_STATS_DAYS = 7;
+export const MAX_STATS_DAYS = 90;
+
+export function stats(s: Services): Composer<Context> {
+  const c = new Composer<Context>();
+  c.command('stats', async (ctx) => {
+    if (!s.isAdmin(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
+    const report = s.answers;
+    if (!report) return;
+    const arg = ctx.match.trim();
+    const days = arg === '' ? DEFAULT_STATS_DAYS : /^[0-9]{1,3}$/.test(arg) ? Number(arg) : NaN;
+    if (!(days >= 1 && days <= MAX_STATS_DAYS)) return void (await ctx.reply(t('stats.usage')));
+    const figures = report.lastDays(days);
+    const png = await renderAnswerChart(figures, chartLabels(days));
+    await ctx.replyWithPhoto(new InputFile(png, 'stats.png'), { caption: statsCaption(figures, days) });
+  });
+  return c;
+}
