@@ -65,7 +65,7 @@ export interface BridgeOptions {
   /** Health tuning (tests): how long Telegram may fail before /healthz answers 503 (default one minute). */
   health?: { telegramDownAfterMs?: number };
   /** Daily digest tuning (tests): how often the time is looked at. */
-  digest?: { tickMs?: number };
+  digest?: { tickMs?: number; now?: () => number };
 }
 
 export interface Bridge {

@@ -11,15 +11,17 @@ export const MAX_STATS_DAYS = 90;
 export function stats(s: Services): Composer<Context> {
   const c = new Composer<Context>();
   c.command('stats', async (ctx) => {
-    if (!s.isAdmin(ctx.from?.id)) return void (await ctx.reply(t('auth.refused')));
+    // An answer to the command itself, so in a busy group it is clear whose /stats it is.
+    const answer = { reply_parameters: { message_id: ctx.msg!.message_id, allow_sending_without_reply: true } };
+    if (!s.isAdmin(ctx.from?.id)) return void (await ctx.reply(t('auth.refused'), answer));
     const report = s.answers;
     if (!report) return;
     const arg = ctx.match.trim();
     const days = arg === '' ? DEFAULT_STATS_DAYS : /^[0-9]{1,3}$/.test(arg) ? Number(arg) : NaN;
-    if (!(days >= 1 && days <= MAX_STATS_DAYS)) return void (await ctx.reply(t('stats.usage')));
+    if (!(days >= 1 && days <= MAX_STATS_DAYS)) return void (await ctx.reply(t('stats.usage'), answer));
     const figures = report.lastDays(days);
     const png = await renderAnswerChart(figures, chartLabels(days));
-    await ctx.replyWithPhoto(new InputFile(png, 'stats.png'), { caption: statsCaption(figures, days) });
+    await ctx.replyWithPhoto(new InputFile(png, 'stats.png'), { caption: statsCaption(figures, days), ...answer });
   });
   return c;
 }
