@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }
+  rows.push(...(await (await import('./stats.js')).benchStats()));
   printRows(rows);
   const failed = rows.filter((r) => !r.ok);
   if (failed.length > 0) {

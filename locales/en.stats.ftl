@@ -9,6 +9,7 @@ stats-chart-title = Buyer conversations and time to the first reply, last { $day
 stats-chart-conversations = Conversations
 stats-chart-median = Median, min
 stats-chart-p90 = 90%, min
+stats-chart-minutes = min
 stats-duration-seconds = { $s } s
 stats-duration-minutes = { $m } min
 stats-duration-hours = { $h } h { $m } min

@@ -9,6 +9,7 @@ stats-chart-title = Обращения покупателей и время до
 stats-chart-conversations = Обращения
 stats-chart-median = Медиана, мин
 stats-chart-p90 = 90%, мин
+stats-chart-minutes = мин
 stats-duration-seconds = { $s } с
 stats-duration-minutes = { $m } мин
 stats-duration-hours = { $h } ч { $m } мин

@@ -9,6 +9,7 @@ stats-chart-title = 买家会话与首次回复时间（最近 { $days } 天）
 stats-chart-conversations = 会话
 stats-chart-median = 中位数（分钟）
 stats-chart-p90 = 90%（分钟）
+stats-chart-minutes = 分钟
 stats-duration-seconds = { $s } 秒
 stats-duration-minutes = { $m } 分钟
 stats-duration-hours = { $h } 小时 { $m } 分钟

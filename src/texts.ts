@@ -392,6 +392,7 @@ const en = {
   'stats.chart.conversations': () => 'Conversations',
   'stats.chart.median': () => 'Median, min',
   'stats.chart.p90': () => '90%, min',
+  'stats.chart.minutes': () => 'min',
   'stats.duration.seconds': (p: { s: number }) => `${p.s} s`,
   'stats.duration.minutes': (p: { m: number }) => `${p.m} min`,
   'stats.duration.hours': (p: { h: number; m: number }) => `${p.h} h ${p.m} min`,

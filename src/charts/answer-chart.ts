@@ -3,10 +3,14 @@
  * in minutes (lines). echarts renders it to an SVG string on the server (no DOM, no browser) and resvg rasterises
  * it to PNG (prebuilt binaries shipped as npm packages, no native build). resvg is given its own font, never the
  * system's: Noto Sans S Chinese from @embedpdf/fonts-sc covers Latin, Cyrillic and Simplified Chinese, so the
- * labels read the same on any server. Both libraries are loaded on the first chart, not at start.
+ * labels read the same on any server. That font is 8 MB of CFF outlines, which resvg re-reads for every piece of
+ * text (about a second for a chart), so each chart gets a subset of it holding only the characters it shows
+ * (subset-font, HarfBuzz's hb-subset in wasm; a few KB), kept for the next chart with the same characters. The
+ * libraries are loaded on the first chart, not at start.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AnswerStats } from '../bridge/answer-stats.js';
 
@@ -19,6 +23,8 @@ export interface ChartLabels {
   conversations: string;
   median: string;
   p90: string;
+  /** The time axis' unit. */
+  minutes: string;
 }
 
 let fontFile: string | undefined;
@@ -31,21 +37,26 @@ export function chartFontFile(): string {
   return (fontFile = path);
 }
 
-type Libs = { echarts: typeof import('echarts/core'); Resvg: typeof import('@resvg/resvg-js').Resvg };
+type Libs = {
+  echarts: typeof import('echarts/core');
+  Resvg: typeof import('@resvg/resvg-js').Resvg;
+  subsetFont: typeof import('subset-font');
+};
 let libs: Promise<Libs> | undefined;
 
 function loadLibs(): Promise<Libs> {
   return (libs ??= (async () => {
     const echarts = await import('echarts/core');
-    const [{ BarChart, LineChart }, { GridComponent, LegendComponent, TitleComponent }, { SVGRenderer }, { Resvg }] =
+    const [{ BarChart, LineChart }, { GridComponent, LegendComponent, TitleComponent }, { SVGRenderer }, { Resvg }, subset] =
       await Promise.all([
         import('echarts/charts'),
         import('echarts/components'),
         import('echarts/renderers'),
         import('@resvg/resvg-js'),
+        import('subset-font'),
       ]);
     echarts.use([BarChart, LineChart, GridComponent, LegendComponent, TitleComponent, SVGRenderer]);
-    return { echarts, Resvg };
+    return { echarts, Resvg, subsetFont: subset.default };
   })());
 }
 
@@ -68,7 +79,7 @@ export async function answerChartSvg(stats: AnswerStats, labels: ChartLabels): P
       xAxis: { type: 'category', data: stats.days.map((d) => shortDay(d.day)), axisLabel: { fontFamily: FONT_FAMILY } },
       yAxis: [
         { type: 'value', minInterval: 1, name: labels.conversations, axisLabel: { fontFamily: FONT_FAMILY } },
-        { type: 'value', name: 'min', splitLine: { show: false }, axisLabel: { fontFamily: FONT_FAMILY } },
+        { type: 'value', name: labels.minutes, splitLine: { show: false }, axisLabel: { fontFamily: FONT_FAMILY } },
       ],
       series: [
         { name: labels.conversations, type: 'bar', data: stats.days.map((d) => d.conversations), itemStyle: { color: '#5b8ff9' } },
@@ -82,11 +93,43 @@ export async function answerChartSvg(stats: AnswerStats, labels: ChartLabels): P
   }
 }
 
+/** Printable ASCII is always kept, so digits and punctuation never depend on what a chart happens to show. */
+const ASCII = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).join('');
+/** Subsets kept (one per language, roughly), as files: resvg-js takes fonts by path only. */
+const MAX_SUBSETS = 6;
+const subsets = new Map<string, Promise<string>>();
+let subsetDir: string | undefined;
+
+/** A font file holding the characters of `svg`'s text, from the bundled font. */
+async function fontFor(svg: string, libs: Libs): Promise<string> {
+  const text = [...svg.matchAll(/>([^<]+)</g)].map((m) => m[1]).join('');
+  const key = [...new Set(ASCII + text)].sort().join('');
+  let file = subsets.get(key);
+  if (!file) {
+    if (subsets.size >= MAX_SUBSETS) {
+      const [oldKey, oldFile] = subsets.entries().next().value!;
+      subsets.delete(oldKey);
+      void oldFile.then((f) => rmSync(f, { force: true }), () => undefined);
+    }
+    file = (async () => {
+      const bytes = await libs.subsetFont(readFileSync(chartFontFile()), key, { targetFormat: 'sfnt' });
+      subsetDir ??= mkdtempSync(join(tmpdir(), 'market-bridge-font-'));
+      const path = join(subsetDir, `chart-${subsets.size}-${Date.now()}.otf`);
+      writeFileSync(path, bytes, { mode: 0o600 });
+      return path;
+    })();
+    subsets.set(key, file);
+    file.catch(() => subsets.delete(key));
+  }
+  return file;
+}
+
 /** The chart as PNG bytes. */
 export async function renderAnswerChart(stats: AnswerStats, labels: ChartLabels): Promise<Buffer> {
   const svg = await answerChartSvg(stats, labels);
-  const { Resvg } = await loadLibs();
-  const font = chartFontFile();
+  const libs = await loadLibs();
+  const font = await fontFor(svg, libs);
+  const { Resvg } = libs;
   const resvg = new Resvg(svg, {
     background: '#ffffff',
     font: { loadSystemFonts: false, fontFiles: [font], defaultFontFamily: FONT_FAMILY, sansSerifFamily: FONT_FAMILY, serifFamily: FONT_FAMILY },

@@ -35,6 +35,7 @@ export function chartLabels(days: number): ChartLabels {
     conversations: t('stats.chart.conversations'),
     median: t('stats.chart.median'),
     p90: t('stats.chart.p90'),
+    minutes: t('stats.chart.minutes'),
   };
 }
 
