@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   }
   rows.push(...(await (await import('./shops.js')).benchShops({ build: false })));
   rows.push(...(await benchDesk()));
+  rows.push(...(await (await import('./stats.js')).benchStats()));
   printRows(rows);
   const failed = rows.filter((r) => !r.ok);
   if (failed.length > 0) {

@@ -86,6 +86,9 @@ help-more = 关于回复的更多说明
     • /status 显示关联的聊天和最近的发送结果。
     • /language ru、en 或 zh 设置本聊天中机器人的语言。
     • /translate zh（或其他语言）显示买家消息的翻译，并先预览译成买家语言的回复；/translate off 关闭。
+    • /chats – 正在等待回复的买家，等待最久的在前；聊天卡片上的“我来处理”表示由谁回复。
+    • 在买家话题中发送 /t – 您的回复模板（自动填入买家、订单、店铺和日期）；回复某条消息并发送 /template add <名称> 保存。
+    • /stats、/stats 30 – 店铺的回复速度（图表）。
 help-button-more = 更多…
 help-button-back = « 返回
 command-help = 机器人的功能以及如何回复买家

@@ -52,6 +52,9 @@ import { BridgeMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
 import { ChatTranslation } from './bridge/translation.js';
 import { createTranslator, type TranslatorOptions } from './translate/index.js';
+import { AnswerReport } from './bridge/answer-report.js';
+import { DailyDigest } from './telegram/digest.js';
+import { workingMsBetween } from './bridge/work-hours.js';
 
 /** Where the quota windows are kept across restarts (kv table), and how often they are saved. */
 const LIMITS_KEY = 'market.limits';
@@ -91,6 +94,8 @@ export interface BridgeOptions {
   feedback?: Partial<FeedbackOptions>;
   /** Answer templates: the shop's name for {shop} and the zone of {date} (the lead wires shop.name and BOT_TIMEZONE). */
   templates?: { shopName?: string; timeZone?: string };
+  /** Daily digest tuning (tests): how often the time is looked at. */
+  digest?: { tickMs?: number; now?: () => number };
 }
 
 export interface Bridge {
@@ -243,6 +248,21 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           .filter((s) => shops.size === 1 || tgChatId > 0 || placedHere(s.businessId, tgChatId))
           .map((s) => ({ businessId: s.businessId, name: s.name })),
     };
+    // Answer statistics (/stats, the digest): per shop, first replies counted in working hours when WORK_HOURS is set.
+    const answers = new Map(
+      shops.all().map((shop) => [
+        shop.businessId,
+        new AnswerReport({
+          db: db.db,
+          businessId: shop.businessId,
+          timeZone: config.timeZone,
+          ...(config.desk.workHours
+            ? { duration: (from: number, to: number) => workingMsBetween(from, to, config.desk.workHours, config.timeZone) }
+            : {}),
+        }),
+      ]),
+    );
+    services.answersFor = (businessId) => answers.get(businessId);
     // Answer templates: per shop, sent through that shop's relay; {shop} is its name, {date} in BOT_TIMEZONE.
     const shopTemplates = new Map(
       shops
@@ -382,6 +402,23 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     opts.onStarted?.(shopLine);
     // Then one line per shop: where its buyer chats go, or the next step when nothing is set up yet.
     for (const shop of shops.all()) notice(startupWhere(shop, inbound.shops.get(shop.businessId)?.where(), group), 'info');
+    // The daily digest: one per shop, in the place its chats appear (its General topic, or the private chat).
+    const digests = config.digestAt
+      ? shops.all().map(
+          (shop) =>
+            new DailyDigest({
+              api: bot.api,
+              db: db.db,
+              log,
+              report: answers.get(shop.businessId)!,
+              businessId: shop.businessId,
+              at: config.digestAt!,
+              chatId: () => inbound.shops.get(shop.businessId)?.where(),
+              ...opts.digest,
+            }),
+        )
+      : [];
+    for (const digest of digests) digest.start();
 
     // Market could not be asked at start: the bridge runs (replies wait in the queue) and keeps asking.
     let reportFailure: (err: StartupError) => void = () => undefined;
@@ -432,6 +469,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           stopRechecking.stop();
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop(graceMs);
+          await Promise.all(digests.map((digest) => digest.stop()));
           for (const gate of notifyGates.values()) gate.close();
           await Promise.all([...feedbackDesks.values()].map((desk) => desk.close(graceMs)));
           await inbound.stop(graceMs);

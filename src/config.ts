@@ -138,6 +138,13 @@ const envSchema = z.object({
       return z.NEVER;
     }
   })),
+  DIGEST_AT: optional(
+    z
+      .string()
+      .trim()
+      .regex(/^([01]?[0-9]|2[0-3]):[0-5][0-9]$/, 'must be a time of day as HH:MM (e.g. 09:30), or empty for no daily digest')
+      .transform((v) => ({ hour: Number(v.split(':')[0]), minute: Number(v.split(':')[1]) })),
+  ),
 });
 
 export interface Config {
@@ -189,6 +196,8 @@ export interface Config {
     /** WORK_HOURS; undefined = always. */
     workHours: WorkHours | undefined;
   };
+  /** DIGEST_AT: when the daily digest is posted (in the bot's time zone); off when undefined. */
+  digestAt: { hour: number; minute: number } | undefined;
 }
 
 export type TranslateConfig =
@@ -274,6 +283,7 @@ function parseConfigHere(env: Record<string, string | undefined>): ConfigResult 
       translate,
       feedbackPollMs: e.FEEDBACK_POLL_INTERVAL_SECONDS * 1000,
       desk: { remindAfterMs: Math.round(e.REMIND_AFTER_MINUTES * 60_000), workHours: e.WORK_HOURS },
+      digestAt: e.DIGEST_AT,
     },
   };
 }

@@ -62,10 +62,19 @@ describe('parseConfig', () => {
       '5m',
       'FEEDBACK_POLL_INTERVAL_SECONDS must be a whole number of seconds (0 turns reviews and questions off)',
     ],
+    ['DIGEST_AT', '9.30', 'DIGEST_AT must be a time of day as HH:MM (e.g. 09:30), or empty for no daily digest'],
+    ['DIGEST_AT', '24:00', 'DIGEST_AT must be a time of day as HH:MM (e.g. 09:30), or empty for no daily digest'],
   ])('%s=%s is refused with a line naming it', (name, value, line) => {
     const r = parseConfig({ ...good, [name]: value });
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors).toEqual([line]);
+  });
+
+  it('DIGEST_AT is off by default and read as hour and minute', () => {
+    const off = parseConfig(good);
+    expect(off.ok && off.config.digestAt).toBeUndefined();
+    const on = parseConfig({ ...good, DIGEST_AT: '9:05' });
+    expect(on.ok && on.config.digestAt).toEqual({ hour: 9, minute: 5 });
   });
 
   it('never repeats a secret value in its error lines', () => {

@@ -28,6 +28,7 @@ import { relay } from './features/relay.js';
 import { status } from './features/status.js';
 import { translate } from './features/translate.js';
 import { templates } from './features/templates.js';
+import { stats } from './features/stats.js';
 import type { Services } from './services.js';
 
 /** Methods whose repetition changes nothing (reading, setting a state): safe to retry after a dropped connection. */
@@ -119,5 +120,5 @@ export function mountFeatures(bot: Bot<Context>, s: Services): void {
   bot.use(membership(s));
   bot.use(desk(s)); // first: it notes who on the team writes, then passes every message on
   bot.use(team(s), setup(s));
-  bot.use(help(s), language(s), link(s), status(s), decisions(s), translate(s), feedback(s), templates(s), relay(s));
+  bot.use(help(s), language(s), link(s), status(s), stats(s), decisions(s), translate(s), feedback(s), templates(s), relay(s));
 }

@@ -14,6 +14,7 @@ import type { FeedbackDesk } from '../bridge/feedback.js';
 
 export interface ShopSummary { businessId: number; name: string }
 import type { ShopTemplates } from '../bridge/templates.js';
+import type { AnswerReport } from '../bridge/answer-report.js';
 
 export interface Services {
   config: Config;
@@ -54,6 +55,8 @@ export interface Services {
   feedback?(businessId: number): FeedbackDesk | undefined;
   /** A shop's answer templates (/template, /templates, /t). */
   templatesFor?(businessId: number): ShopTemplates | undefined;
+  /** A shop's answer statistics (/stats, the daily digest). */
+  answersFor?(businessId: number): AnswerReport | undefined;
 }
 
 export interface ShopSummary { businessId: number; name: string }

@@ -260,7 +260,7 @@ describe('the bot speaks the chat’s language', () => {
         .map((c) => [(c.params.language_code as string | undefined) ?? '', c.params.commands as { command: string; description: string }[]]),
     );
     expect([...menus.keys()].sort()).toEqual(['', 'en', 'ru', 'zh']);
-    for (const menu of menus.values()) expect(menu.map((c) => c.command)).toEqual(['help', 'link', 'unlink', 'status', 'chats', 'language', 'translate', 'id', 'team', 'setup']);
+    for (const menu of menus.values()) expect(menu.map((c) => c.command)).toEqual(['help', 'link', 'unlink', 'status', 'chats', 'stats', 'language', 'translate', 'id', 'team', 'setup']);
     expect(menus.get('en')![0]!.description).toBe('What this bot does and how to answer buyers');
     expect(menus.get('ru')![0]!.description).toBe('Что умеет бот и как отвечать покупателям');
     expect(menus.get('zh')![0]!.description).toBe('机器人的功能以及如何回复买家');

@@ -254,7 +254,7 @@ describe('commands', () => {
     const call = h.tg.calls.find((c) => c.method === 'setMyCommands');
     expect(call?.ok).toBe(true);
     const commands = (call!.params.commands as { command: string }[]).map((c) => c.command);
-    expect(commands.sort()).toEqual(['chats', 'help', 'id', 'language', 'link', 'setup', 'status', 'team', 'translate', 'unlink']);
+    expect(commands.sort()).toEqual(['chats', 'help', 'id', 'language', 'link', 'setup', 'stats', 'status', 'team', 'translate', 'unlink']);
     // Registered before the bot took its first update.
     const first = h.tg.calls.findIndex((c) => c.method === 'getUpdates');
     expect(h.tg.calls.indexOf(call!)).toBeLessThan(first);

@@ -903,6 +903,11 @@ export class FakeTelegram {
   }
 
   /** Emoji currently set by the bot on that message. */
+  /** The bytes of a stored file (a picture the bot sent, say), by any of its file ids. */
+  fileBytes(fileId: string): Buffer | undefined {
+    return this.files.get(fileId)?.bytes;
+  }
+
   reactions(chatId: number, messageId: number): string[] {
     return [...(this.chats.get(chatId)?.botReactions.get(messageId) ?? [])];
   }

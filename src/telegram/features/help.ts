@@ -6,7 +6,7 @@ import { t } from '../../texts.js';
 import type { Services } from '../services.js';
 
 /** The commands Telegram shows in its menu (setMyCommands, once per language). */
-export const MENU = ['help', 'link', 'unlink', 'status', 'chats', 'language', 'translate', 'id', 'team', 'setup'] as const;
+export const MENU = ['help', 'link', 'unlink', 'status', 'chats', 'stats', 'language', 'translate', 'id', 'team', 'setup'] as const;
 
 /** The menu in the current language. */
 export function commandsMenu(): BotCommand[] {

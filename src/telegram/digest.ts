@@ -1,0 +1,98 @@
+/**
+ * DIGEST_AT: once a day, at that time in the bot's zone, yesterday's answer figures and the chats still waiting go
+ * to the team chat's General topic (or the private chat). The day of the last digest is kept in the kv table, so a
+ * restart neither repeats it nor, when the bot was down at DIGEST_AT, skips it (it is posted once the bot is back
+ * the same day).
+ */
+import type { Api } from 'grammy';
+import { GrammyError } from 'grammy';
+import type { AnswerReport } from '../bridge/answer-report.js';
+import { dayKey } from '../bridge/answer-stats.js';
+import { getKv, setKv } from '../db/kv.js';
+import type { Db } from '../db/open.js';
+import type { Logger } from '../logger.js';
+import { digestText } from './answer-words.js';
+import { describe } from './echo.js';
+
+/** How many waiting chats the digest names; the rest are counted. */
+const DIGEST_WAITING_SHOWN = 10;
+/** A refusal (a 4xx) is tried again on the next ticks, at most this many times a day. */
+const MAX_TRIES = 3;
+
+export interface DigestOptions {
+  api: Api;
+  db: Db;
+  log: Logger;
+  report: AnswerReport;
+  businessId: number;
+  at: { hour: number; minute: number };
+  /** The team chat now (followed through a group's upgrade); no digest while there is none. */
+  chatId: () => number | undefined;
+  /** How often the time is looked at (tests lower it). */
+  tickMs?: number;
+  now?: () => number;
+}
+
+const timeFormats = new Map<string, Intl.DateTimeFormat>();
+/** Minutes since midnight in a zone. */
+function minuteOfDay(ms: number, timeZone: string): number {
+  let f = timeFormats.get(timeZone);
+  if (!f) timeFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  const [h, m] = f.format(ms).split(':').map(Number);
+  return h! * 60 + m!;
+}
+
+export class DailyDigest {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private tries = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly o: DigestOptions) {}
+
+  private get key(): string {
+    return `digest.lastDay.${this.o.businessId}`;
+  }
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.running = this.check().finally(() => {
+        this.running = undefined;
+        if (!this.stopped) this.timer = setTimeout(tick, this.o.tickMs ?? 30_000);
+      });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Posts today's digest if DIGEST_AT has passed and it was not posted yet. */
+  async check(): Promise<void> {
+    const now = (this.o.now ?? Date.now)();
+    const zone = this.o.report.timeZone;
+    const today = dayKey(now, zone);
+    if (minuteOfDay(now, zone) < this.o.at.hour * 60 + this.o.at.minute) return;
+    if (getKv(this.o.db, this.key) === today) return;
+    const chatId = this.o.chatId();
+    if (chatId === undefined) return;
+    const tries = (this.tries.get(today) ?? 0) + 1;
+    this.tries.set(today, tries);
+    const { day, stats } = this.o.report.yesterday(now);
+    const text = digestText({ day, stats, waiting: this.o.report.waiting(DIGEST_WAITING_SHOWN, now), now });
+    try {
+      await this.o.api.sendMessage(chatId, text);
+      setKv(this.o.db, this.key, today, now);
+    } catch (err) {
+      // A refusal (not in the chat, 429 beyond auto-retry) left nothing posted: tried again a few times. Anything
+      // else may have reached the chat (Telegram has no idempotency key): counted as posted rather than repeated.
+      const refused = err instanceof GrammyError && err.error_code < 500;
+      if (!refused || tries >= MAX_TRIES) setKv(this.o.db, this.key, today, now);
+      this.o.log.warn({ err: describe(err), tgChatId: chatId, tries }, 'the daily digest could not be posted');
+    }
+  }
+}
