@@ -253,4 +253,44 @@ describe('several shops in one bot', () => {
     expect((err as StartupError).lines).toEqual([expect.stringMatching(/^MARKET_API_KEY \(key 2 of the list\) was refused by Market \(401/)]);
     expect((err as StartupError).message).not.toContain('not-a-key');
   });
+  it('set up from Telegram: /setup places one shop in a second group; each shop’s buyers appear in their own group, and replies reach their own business, also after a restart', async () => {
+    const x = await world();
+    const second = x.tg.addGroup({ title: 'Beta team', forum: true });
+    const ask = x.tg.userSends({ chatId: second.id, from: ADMIN, text: '/setup', entities: [cmd0('/setup')] });
+    const question = await x.tg.waitForBotMessage((m) => m.chat.id === second.id && m.reply_markup !== undefined);
+    void ask;
+    const pressed = x.tg.userPressesButton({ chatId: second.id, messageId: question.message_id, from: ADMIN, data: `setup:${B.businessId}` });
+    await x.tg.waitForCall('answerCallbackQuery', (c) => c.params.callback_query_id === pressed);
+    expect(x.bridge!.db.sqlite.prepare('SELECT business_id AS b, tg_chat_id AS c FROM shop_places').all()).toEqual([
+      { b: B.businessId, c: second.id },
+    ]);
+
+    for (const [s, who] of [[A, 'Anna'], [B, 'Boris']] as const) {
+      const m = x.market.of(s.businessId);
+      m.addChat({ chatId: 42, customerName: who, context: { type: 'ORDER', orderId: s.businessId * 10 } });
+      m.addMessage(42, { message: `hello ${s.businessName}` });
+      await syncShop(x, s.businessId, 42);
+    }
+    const live = (chatId: number) => x.tg.topics(chatId).filter((t) => t.createdByBot && !t.deleted);
+    // One shop per group now: no shop name in the titles, each group shows only its own shop's buyer.
+    expect(live(GROUP_ID).map((t) => t.name)).toEqual([expect.stringMatching(/Anna/)]);
+    expect(live(second.id).map((t) => t.name)).toEqual([expect.stringMatching(/Boris/)]);
+    expect(live(GROUP_ID)[0]!.name).not.toMatch(/^Alpha · /);
+    const inTopic = (chatId: number, id: number) => x.tg.botMessages(chatId, id).map((m) => m.text ?? '').join('\n');
+    expect(inTopic(GROUP_ID, live(GROUP_ID)[0]!.message_thread_id)).toContain('hello Alpha');
+    expect(inTopic(second.id, live(second.id)[0]!.message_thread_id)).toContain('hello Beta');
+
+    const toB = x.tg.userSends({ chatId: second.id, threadId: live(second.id)[0]!.message_thread_id, from: ADMIN, text: 'reply to Boris' });
+    await x.tg.waitForCall('setMessageReaction', (c) => c.params.message_id === toB.message_id && c.ok);
+    expect(sentTexts(x, B.businessId)).toEqual(['42:reply to Boris']);
+    expect(sentTexts(x, A.businessId)).toEqual([]);
+
+    // After a restart the place holds: Beta's next buyer message arrives in the second group again.
+    await x.bridge!.stop();
+    await startWith(x);
+    x.market.of(B.businessId).addMessage(42, { message: 'thanks' });
+    await syncShop(x, B.businessId, 42);
+    expect(inTopic(second.id, live(second.id)[0]!.message_thread_id)).toContain('thanks');
+    expect(live(GROUP_ID)).toHaveLength(1);
+  });
 });
