@@ -4,7 +4,7 @@
  * a buyer writing within working hours gets none. The hours are set around the real clock (BOT_TIMEZONE=UTC).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { tick, type Harness } from '../helpers/harness.js';
+import { ADMIN, cmd0, tick, type Harness } from '../helpers/harness.js';
 import { GROUP_ID, liveTopics, syncHarness, syncNow } from '../helpers/sync.js';
 import { t } from '../../src/texts.js';
 
@@ -31,6 +31,11 @@ async function harness(night: boolean) {
   return x;
 }
 
+async function waitingList(x: Harness): Promise<string> {
+  const cmd = x.tg.userSends({ chatId: GROUP_ID, from: ADMIN, text: '/chats', entities: [cmd0('/chats')] });
+  return (await x.answerAfter(GROUP_ID, cmd.message_id)).text ?? '';
+}
+
 const notes = (x: Harness, thread: number) => x.tg.botMessages(GROUP_ID, thread).filter((m) => m.text === t('away.note', { text: AWAY }));
 
 describe('the away message outside working hours', () => {
@@ -49,6 +54,10 @@ describe('the away message outside working hours', () => {
     expect(x.sends()).toHaveLength(1);
     expect(x.relayRow(GROUP_ID, note.message_id)!.state).toBe('delivered');
     expect(x.rows('SELECT market_chat_id FROM away_replies')).toEqual([{ market_chat_id: chat.chatId }]);
+    // The auto-reply is no answer of the team's: the chat still waits for them (before and after the sync saw it).
+    expect((await waitingList(x)).split('\n')[0]).toBe('⏳ Waiting for the shop: 1 chat');
+    await syncNow(x, chat.chatId);
+    expect((await waitingList(x)).split('\n')[0]).toBe('⏳ Waiting for the shop: 1 chat');
 
     // The buyer writes again the same night: no second away message.
     x.market.addMessage(chat.chatId, { message: 'Hello??' });
