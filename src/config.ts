@@ -138,6 +138,9 @@ const envSchema = z.object({
       return z.NEVER;
     }
   })),
+  AWAY_MESSAGE: optional(
+    z.string().trim().min(1, 'must not be empty (leave it unset for no auto-reply)').max(3500, 'must be at most 3500 characters'),
+  ),
   DIGEST_AT: optional(
     z
       .string()
@@ -195,6 +198,8 @@ export interface Config {
     remindAfterMs: number;
     /** WORK_HOURS; undefined = always. */
     workHours: WorkHours | undefined;
+    /** AWAY_MESSAGE: auto-reply to a buyer writing outside WORK_HOURS (once per chat per non-working stretch). */
+    awayMessage?: string | undefined;
   };
   /** DIGEST_AT: when the daily digest is posted (in the bot's time zone); off when undefined. */
   digestAt: { hour: number; minute: number } | undefined;
@@ -241,6 +246,7 @@ function parseConfigHere(env: Record<string, string | undefined>): ConfigResult 
   const e = parsed.data;
   const errors: string[] = [];
   let webhook: Config['telegram']['webhook'];
+  if (e.AWAY_MESSAGE !== undefined && e.WORK_HOURS === undefined) errors.push('AWAY_MESSAGE needs WORK_HOURS (the auto-reply goes to buyers writing outside working hours)');
   if (e.BOT_MODE === 'webhook') {
     if (!e.WEBHOOK_URL) errors.push(t('config.requiredWhenWebhook', { name: 'WEBHOOK_URL' }));
     if (!e.WEBHOOK_SECRET) errors.push(t('config.requiredWhenWebhook', { name: 'WEBHOOK_SECRET' }));
@@ -282,7 +288,7 @@ function parseConfigHere(env: Record<string, string | undefined>): ConfigResult 
       timeZone: e.BOT_TIMEZONE,
       translate,
       feedbackPollMs: e.FEEDBACK_POLL_INTERVAL_SECONDS * 1000,
-      desk: { remindAfterMs: Math.round(e.REMIND_AFTER_MINUTES * 60_000), workHours: e.WORK_HOURS },
+      desk: { remindAfterMs: Math.round(e.REMIND_AFTER_MINUTES * 60_000), workHours: e.WORK_HOURS, awayMessage: e.AWAY_MESSAGE },
       digestAt: e.DIGEST_AT,
     },
   };

@@ -24,6 +24,7 @@ import type { ChatTranslation } from './bridge/translation.js';
 import { buyerTranslationLine } from './telegram/features/translate.js';
 import { OrderCards, type OrderCardsOptions } from './bridge/orders.js';
 import { TelegramOrderCards } from './telegram/order-cards.js';
+import { AwayReplies, type AwayOptions } from './bridge/away.js';
 import { DEFAULT_REMINDER_OPTIONS, Reminders, type ReminderOptions } from './bridge/reminders.js';
 
 export interface InboundOptions {
@@ -39,6 +40,8 @@ export interface InboundOptions {
   orders?: Partial<OrderCardsOptions> & { now?: () => number };
   /** Reminders of waiting buyers (tests shorten the check interval). */
   reminders?: Partial<ReminderOptions>;
+  /** AWAY_MESSAGE auto-replies (tests shorten the check interval, set a clock). */
+  away?: Partial<AwayOptions> & { now?: () => number };
 }
 
 /** One shop's part of the inbound sync: its own engine, posting through the Telegram side of its current place. */
@@ -189,6 +192,7 @@ export function createInbound(deps: {
       for (const p of parts.values()) await startPart(p);
       for (const p of parts.values()) p.orders.start();
       for (const p of parts.values()) p.reminders.start();
+      for (const p of parts.values()) p.away.start();
     },
     placeChanged: async () => {
       if (stopped) return;
@@ -205,6 +209,7 @@ export function createInbound(deps: {
       for (const place of places.values()) place.presence.stop();
       await Promise.all([...parts.values()].map((p) => p.orders.stop(graceMs)));
       await Promise.all([...parts.values()].map((p) => p.reminders.stop()));
+      await Promise.all([...parts.values()].map((p) => p.away.stop()));
       outbox.close();
       await Promise.all([...parts.values()].map((p) => p.sync.stop(graceMs)));
     },
@@ -218,6 +223,8 @@ class ShopPart implements ShopInbound {
   readonly orders: OrderCards;
   /** Reminders of this shop's waiting buyers, posted where its chats appear now. */
   readonly reminders: Reminders;
+  /** AWAY_MESSAGE to this shop's buyers writing outside working hours, through the shop's relay. */
+  readonly away: AwayReplies;
   /** The order lines on this shop's cards, posted and edited wherever its chats appear now. */
   private readonly orderCards: TelegramOrderCards;
   /** The place (Telegram chat id, as placed or configured) the side was built for. */
@@ -296,6 +303,22 @@ class ShopPart implements ShopInbound {
         timeZone: config.timeZone,
         ...options?.reminders,
       },
+    });
+    this.away = new AwayReplies({
+      db,
+      log,
+      businessId,
+      tgChatId: () => part.where() ?? 0,
+      relay: () => deps.shops.get(businessId)?.relay,
+      target: { postAwayNote: async (marketChatId, text) => part.side?.postAwayNote(marketChatId, text) },
+      options: {
+        text: config.desk.awayMessage,
+        workHours: config.desk.workHours,
+        timeZone: config.timeZone,
+        checkMs: DEFAULT_REMINDER_OPTIONS.checkMs,
+        ...options?.away,
+      },
+      now: options?.away?.now,
     });
     // The Telegram side needs the order cards (and the translation below): built once they exist.
     this.replace();

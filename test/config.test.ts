@@ -126,4 +126,13 @@ describe('parseConfig: the desk (issue 11)', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors).toEqual([line]);
   });
+
+  it('takes AWAY_MESSAGE with WORK_HOURS, and refuses it without them or too long, in one line', () => {
+    const r = parseConfig({ ...good, WORK_HOURS: '09:00-21:00', AWAY_MESSAGE: ' We answer from 9:00. ' });
+    expect(r.ok && r.config.desk.awayMessage).toBe('We answer from 9:00.');
+    const alone = parseConfig({ ...good, AWAY_MESSAGE: 'We answer from 9:00.' });
+    expect(!alone.ok && alone.errors).toEqual(['AWAY_MESSAGE needs WORK_HOURS (the auto-reply goes to buyers writing outside working hours)']);
+    const long = parseConfig({ ...good, WORK_HOURS: '09:00-21:00', AWAY_MESSAGE: 'x'.repeat(3501) });
+    expect(!long.ok && long.errors).toEqual(['AWAY_MESSAGE must be at most 3500 characters']);
+  });
 });

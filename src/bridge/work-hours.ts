@@ -1,7 +1,7 @@
 /**
  * WORK_HOURS: the shop's daily working time in the bot's time zone ("09:00-21:00"; "22:00-06:00" runs past
- * midnight). Reminders only fire, and /stats only counts, inside it; (AWAY_MESSAGE, not built yet, would use
- * nextOpening to name an evening). Undefined hours mean "always". Zone offsets come from Intl, so summer time is followed.
+ * midnight). Reminders only fire, and /stats only counts, inside it; AWAY_MESSAGE uses
+ * nextOpening to name an evening (src/bridge/away.ts). Undefined hours mean "always". Zone offsets come from Intl, so summer time is followed.
  */
 
 /** Minutes after local midnight: the day's opening and closing. `close` <= `open` means the span ends the next day. */

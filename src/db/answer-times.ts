@@ -23,10 +23,15 @@ export function answerEvents(db: Db, p: { businessId: number; sinceMs: number })
              market_message_id as ord
         from inbound_messages
        where sender in ('CUSTOMER', 'PARTNER') and created_at >= ${p.sinceMs} and business_id = ${p.businessId}
+         -- The AWAY_MESSAGE auto-reply is no answer of the team's.
+         and not exists (select 1 from relays ar join away_replies aw on aw.tg_chat_id = ar.tg_chat_id and aw.tg_message_id = ar.tg_message_id
+                          where ar.business_id = inbound_messages.business_id and ar.market_chat_id = inbound_messages.market_chat_id
+                            and ar.market_message_id = inbound_messages.market_message_id)
       union all
       select market_chat_id, delivered_at, 'shop', null
         from relays
        where state = 'delivered' and delivered_at >= ${p.sinceMs} and market_message_id is null and business_id = ${p.businessId}
+         and not exists (select 1 from away_replies aw where aw.tg_chat_id = relays.tg_chat_id and aw.tg_message_id = relays.tg_message_id)
     )
     order by market_chat_id, at, ord is null, ord`);
 }

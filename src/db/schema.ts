@@ -606,3 +606,20 @@ export const chatReminders = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.businessId, t.marketChatId] })],
 );
+
+/**
+ * AWAY_MESSAGE auto-replies (issue 11): which chat got it in which non-working stretch (keyed by the stretch's
+ * next opening, Unix ms), written in the same transaction as the relay row, so a restart never sends it twice.
+ */
+export const awayReplies = sqliteTable(
+  'away_replies',
+  {
+    businessId: integer('business_id').notNull(),
+    marketChatId: integer('market_chat_id').notNull(),
+    stretch: integer('stretch').notNull(),
+    tgChatId: integer('tg_chat_id').notNull(),
+    tgMessageId: integer('tg_message_id').notNull(),
+    sentAt: integer('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.businessId, t.marketChatId, t.stretch] })],
+);

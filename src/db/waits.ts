@@ -79,10 +79,14 @@ WITH open_chats AS (
     (SELECT max(p.market_message_id) FROM inbound_messages p
       WHERE p.market_chat_id = c.market_chat_id AND p.sender = 'PARTNER'
       AND p.business_id = @businessId
+      -- The AWAY_MESSAGE auto-reply is no answer: the chat still waits for the team.
+      AND NOT EXISTS (SELECT 1 FROM relays ar JOIN away_replies aw ON aw.tg_chat_id = ar.tg_chat_id AND aw.tg_message_id = ar.tg_message_id
+        WHERE ar.business_id = @businessId AND ar.market_chat_id = p.market_chat_id AND ar.market_message_id = p.market_message_id)
     ) AS last_reply_id,
     (SELECT max(r.delivered_at) FROM relays r
       WHERE r.market_chat_id = c.market_chat_id AND r.state = 'delivered' AND r.market_message_id IS NULL
       AND r.business_id = @businessId
+      AND NOT EXISTS (SELECT 1 FROM away_replies aw WHERE aw.tg_chat_id = r.tg_chat_id AND aw.tg_message_id = r.tg_message_id)
     ) AS unseen_reply_at
   FROM market_chats c
   WHERE c.status <> 'FINISHED'

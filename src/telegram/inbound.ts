@@ -261,6 +261,22 @@ export class TelegramInbound implements InboundTarget, ReminderTarget {
     );
   }
 
+  /** AWAY_MESSAGE: the bot's note in the chat's home that it auto-replied; its id keys the relay (the 👍 lands on it). */
+  async postAwayNote(marketChatId: number, text: string): Promise<{ tgChatId: number; tgMessageId: number; tgThreadId: number | null } | undefined> {
+    const chat = getMarketChat(this.deps.db, this.deps.businessId, marketChatId);
+    if (!chat) return undefined;
+    let out: { tgChatId: number; tgMessageId: number; tgThreadId: number | null } | undefined;
+    await this.reporting(() =>
+      this.inHome(chat, async (thread) => {
+        let note = thread === null ? `${t('inbound.header', { chat: this.fresh(chat) })}\n` : '';
+        note += t('away.note', { text });
+        const id = await this.send(thread, { kind: 'text', text: note });
+        out = { tgChatId: this.deps.tgChatId, tgMessageId: id, tgThreadId: thread };
+      }),
+    );
+    return out;
+  }
+
   /** The topic's title again (⏰ on while the chat was reminded of in its current wait). */
   async refreshTitle(marketChatId: number): Promise<void> {
     const { db, tgChatId, businessId } = this.deps;

@@ -1,0 +1,2 @@
+away-note = 🌙 Auto-reply sent outside working hours:
+    { $text }
