@@ -5,6 +5,7 @@
  * is posted in the chat's topic ("sent by the bot"), and its message id keys the relay ledger (so the echo lands on
  * it); the away_replies row and the relay row are one transaction, so a restart never sends it twice.
  */
+import { PeriodicCheck } from '../util/periodic.js';
 import { awaySent, recordAway } from '../db/away.js';
 import { addAnchor } from '../db/links.js';
 import type { Db } from '../db/open.js';
@@ -37,9 +38,7 @@ export interface AwayOptions {
 }
 
 export class AwayReplies {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PeriodicCheck;
   private readonly now: () => number;
 
   constructor(
@@ -55,6 +54,11 @@ export class AwayReplies {
     },
   ) {
     this.now = deps.now ?? Date.now;
+    this.loop = new PeriodicCheck({
+      everyMs: deps.options.checkMs,
+      run: () => this.doCheck(),
+      onError: (err) => deps.log.warn({ err: String(err) }, 'away check failed'),
+    });
   }
 
   get enabled(): boolean {
@@ -63,26 +67,16 @@ export class AwayReplies {
 
   start(): void {
     if (!this.enabled) return;
-    const tick = () => {
-      if (this.stopped) return;
-      void this.check().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.deps.options.checkMs);
-      });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
+  /** One look now (or the one under way); one at a time. */
   check(): Promise<void> {
-    this.running ??= this.doCheck()
-      .catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'away check failed'))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.loop.check();
   }
 
   private async doCheck(): Promise<void> {
@@ -96,7 +90,7 @@ export class AwayReplies {
     if (!relay) return;
     const waits = listWaiting(db, { businessId, now, tgChatId: this.deps.tgChatId() }).filter((w) => w.unanswered);
     for (const w of waits) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       // Only a wait that began in this stretch (an older one was seen by the team in working hours, or had its night).
       if (awayStretch(w.since, options.workHours, options.timeZone) !== stretch) continue;
       if (awaySent(db, businessId, w.marketChatId, stretch)) continue;

@@ -5,6 +5,7 @@
  * stored times (the waiting list, chat_reminders), so a restart neither forgets nor repeats a reminder; a periodic
  * check drives it.
  */
+import { PeriodicCheck } from '../util/periodic.js';
 import type { Db } from '../db/open.js';
 import { deleteReminder, reminderRows, saveReminder } from '../db/reminders.js';
 import { listWaiting, teamWriters } from '../db/waits.js';
@@ -47,9 +48,7 @@ export const DEFAULT_REMINDER_OPTIONS: Omit<ReminderOptions, 'remindAfterMs' | '
 };
 
 export class Reminders {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = false;
+  private readonly loop: PeriodicCheck;
   private readonly now: () => number;
 
   constructor(
@@ -67,31 +66,25 @@ export class Reminders {
     },
   ) {
     this.now = deps.now ?? Date.now;
+    this.loop = new PeriodicCheck({
+      everyMs: deps.options.checkMs,
+      run: () => this.doCheck(),
+      onError: (err) => deps.log.warn({ err: String(err) }, 'reminder check failed'),
+    });
   }
 
   start(): void {
     if (this.deps.options.remindAfterMs <= 0) return;
-    const tick = () => {
-      if (this.stopped) return;
-      void this.check().finally(() => {
-        if (!this.stopped) this.timer = setTimeout(tick, this.deps.options.checkMs);
-      });
-    };
-    this.timer = setTimeout(tick, 0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  /** One look at every wait; one at a time. */
+  /** One look now (or the one under way); one at a time. */
   check(): Promise<void> {
-    this.running ??= this.doCheck()
-      .catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'reminder check failed'))
-      .finally(() => (this.running = undefined));
-    return this.running;
+    return this.loop.check();
   }
 
   private async doCheck(): Promise<void> {
@@ -103,7 +96,7 @@ export class Reminders {
     const working = isWorkingAt(now, options.workHours, options.timeZone);
     const waiting = new Set<number>();
     for (const w of waits) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       waiting.add(w.marketChatId);
       let row = rows.get(w.marketChatId);
       if (row && row.waitSince !== w.since) {
@@ -128,7 +121,7 @@ export class Reminders {
     }
     // Waits that ended (a reply, the chat finished): the ⏰ goes with them.
     for (const row of rows.values()) {
-      if (this.stopped) return;
+      if (this.loop.stopped) return;
       if (waiting.has(row.marketChatId)) continue;
       deleteReminder(db, businessId, row.marketChatId);
       if (row.count > 0) await this.safely(row.marketChatId, () => target.refreshTitle(row.marketChatId));
