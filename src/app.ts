@@ -22,7 +22,7 @@ import { followGroupUpgrade } from './telegram/features/migration.js';
 import { wasPausedIn } from './telegram/presence.js';
 import { isKnownMarketChat } from './db/known-chats.js';
 import { isMember } from './db/team.js';
-import { destinationFor } from './bridge/destination.js';
+import { appearsIn } from './bridge/destination.js';
 import type { Db } from './db/open.js';
 import { createBot, mountFeatures } from './telegram/bot.js';
 import { describe, TelegramEcho } from './telegram/echo.js';
@@ -245,7 +245,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       shopsIn: (tgChatId) =>
         shops
           .all()
-          .filter((s) => shops.size === 1 || tgChatId > 0 || placedHere(s.businessId, tgChatId))
+          .filter((s) => shops.size === 1 || tgChatId > 0 || appearsIn(db.db, group, s.businessId, tgChatId))
           .map((s) => ({ businessId: s.businessId, name: s.name })),
     };
     // Answer statistics (/stats, the digest): per shop, first replies counted in working hours when WORK_HOURS is set.
@@ -273,11 +273,6 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
         ]),
     );
     services.templatesFor = (businessId) => shopTemplates.get(businessId);
-    /** Whether a shop's buyer chats appear in this Telegram chat (its /setup place, or TELEGRAM_CHAT_ID). */
-    const placedHere = (businessId: number, tgChatId: number) => {
-      const place = destinationFor(db.db, group, businessId);
-      return place !== undefined && (place === tgChatId || group.resolve(place) === tgChatId);
-    };
     const translator = createTranslator(config.translate, opts.translate);
     if (translator) {
       // One per shop: a seller's translated reply goes through the relay of the shop its thread belongs to.

@@ -19,7 +19,7 @@ import { partnerMessagesFrom } from './bridge/history.js';
 import { MarketChats } from './bridge/chats.js';
 import { RelayQueue, type RelayEcho, type RelayFiles, type RelayPolicy } from './bridge/relay.js';
 import type { GroupChatId } from './bridge/group.js';
-import { destinationFor } from './bridge/destination.js';
+import { appearsIn } from './bridge/destination.js';
 import type { ShopInbound } from './inbound.js';
 import { t } from './texts.js';
 import { withDeadline } from './util/deadline.js';
@@ -71,12 +71,7 @@ export class Shops {
 
 /** Whether a Telegram chat hosts more than one shop: topic titles and cards then carry the shop's name. */
 export function hostsSeveral(shops: Shops, db: Db, group: GroupChatId, tgChatId: number): boolean {
-  return (
-    shops.all().filter((s) => {
-      const place = destinationFor(db, group, s.businessId);
-      return place !== undefined && group.resolve(place) === tgChatId;
-    }).length > 1
-  );
+  return shops.all().filter((s) => appearsIn(db, group, s.businessId, tgChatId)).length > 1;
 }
 
 export type Discovery =

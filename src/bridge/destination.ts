@@ -11,3 +11,9 @@ import type { GroupChatId } from './group.js';
 export function destinationFor(db: Db, group: GroupChatId, businessId: number): number | undefined {
   return placeOf(db, businessId) ?? group.current();
 }
+
+/** Whether the shop's chats appear in this Telegram chat (as placed, or under the id an upgrade gave it). */
+export function appearsIn(db: Db, group: GroupChatId, businessId: number, tgChatId: number): boolean {
+  const place = destinationFor(db, group, businessId);
+  return place !== undefined && (place === tgChatId || group.resolve(place) === tgChatId);
+}

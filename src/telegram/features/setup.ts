@@ -6,7 +6,7 @@
  */
 import { Composer, type Context } from 'grammy';
 import type { InlineKeyboardButton } from 'grammy/types';
-import { destinationFor } from '../../bridge/destination.js';
+import { appearsIn } from '../../bridge/destination.js';
 import { clearPlace, placeOf, setPlace } from '../../db/places.js';
 import { t } from '../../texts.js';
 import { describe } from '../echo.js';
@@ -20,10 +20,7 @@ export function setup(s: Services): Composer<Context> {
   const c = new Composer<Context>();
 
   /** Whether the shop's chats appear in this Telegram chat now (placed here, or TELEGRAM_CHAT_ID is here). */
-  const isHere = (businessId: number, tgChatId: number): boolean => {
-    const dest = destinationFor(s.db, s.group, businessId);
-    return dest !== undefined && (dest === tgChatId || s.group.resolve(dest) === tgChatId);
-  };
+  const isHere = (businessId: number, tgChatId: number): boolean => appearsIn(s.db, s.group, businessId, tgChatId);
 
   const keyboard = (tgChatId: number): InlineKeyboardButton[][] => [
     ...s.shops().map((shop) => [
