@@ -213,7 +213,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           relayPolicy: { reconcileAfterMs: marketTimeoutMs + 10_000, ...opts.relayPolicy },
           echo,
           files,
-          onAnswer: (op, status) => metrics.marketAnswer(op, status),
+          onAnswer: (op, status) => metrics.marketAnswer(op, status, account.businessId),
         }),
       ),
     );
@@ -339,7 +339,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       }
     }
     const notifyGate = notifyGates.get(firstShop.businessId);
-    metrics.attach({ db: db.db, limits, relayQueuedChats: () => relay.queuedChats });
+    metrics.attach({ db: db.db, shops: shops.all(), relayQueuedChats: () => shops.all().reduce((n, s) => n + s.relay.queuedChats, 0) });
     const health =
       config.healthPort === undefined
         ? undefined

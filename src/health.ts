@@ -18,9 +18,18 @@ export interface HealthReport {
   problems: string[];
   uptimeSeconds: number;
   telegram: { reachable: boolean; lastOkSecondsAgo: number | null };
-  market: { reachable: boolean; keyRefused: boolean; lastOkSecondsAgo: number | null };
+  /** All shops together (reachable: every one; keyRefused: any one), then each shop. */
+  market: { reachable: boolean; keyRefused: boolean; lastOkSecondsAgo: number | null; shops: ShopHealth[] };
   database: { writable: boolean };
   queues: QueueDepths | null;
+}
+
+export interface ShopHealth {
+  businessId: number;
+  name: string;
+  reachable: boolean;
+  keyRefused: boolean;
+  lastOkSecondsAgo: number | null;
 }
 
 export function checkHealth(metrics: BridgeMetrics, db: () => Db | undefined, now = Date.now()): HealthReport {
@@ -28,8 +37,16 @@ export function checkHealth(metrics: BridgeMetrics, db: () => Db | undefined, no
   const tg = metrics.telegram;
   const telegramDown = tg.failingSince !== undefined && now - tg.failingSince > metrics.telegramDownAfterMs;
   if (telegramDown) problems.push('telegram unreachable for over a minute');
-  const keyRefused = metrics.market.keyRefusedAt !== undefined;
-  if (keyRefused) problems.push('market api key refused');
+  const ago = (t: number | undefined) => (t === undefined ? null : Math.max(0, Math.round((now - t) / 1000)));
+  const several = metrics.shops().length > 1;
+  const shops: ShopHealth[] = metrics.shops().map(({ businessId, name }) => {
+    const reach = metrics.marketOf(businessId);
+    const keyRefused = reach.keyRefusedAt !== undefined;
+    // With several shops the problem names the business, so the operator knows which key to replace.
+    if (keyRefused) problems.push(several ? `market api key refused (business ${businessId})` : 'market api key refused');
+    return { businessId, name, reachable: reach.failingSince === undefined, keyRefused, lastOkSecondsAgo: ago(reach.lastOkAt) };
+  });
+  const keyRefused = shops.some((s) => s.keyRefused);
   let writable = false;
   try {
     const d = db();
@@ -41,16 +58,17 @@ export function checkHealth(metrics: BridgeMetrics, db: () => Db | undefined, no
     writable = false;
   }
   if (!writable) problems.push('database not writable');
-  const ago = (t: number | undefined) => (t === undefined ? null : Math.max(0, Math.round((now - t) / 1000)));
+  const latestOk = Math.max(...shops.map((s) => (s.lastOkSecondsAgo === null ? -Infinity : -s.lastOkSecondsAgo)));
   return {
     status: problems.length === 0 ? 'ok' : 'unavailable',
     problems,
     uptimeSeconds: Math.round((now - metrics.startedAt) / 1000),
     telegram: { reachable: tg.failingSince === undefined, lastOkSecondsAgo: ago(tg.lastOkAt) },
     market: {
-      reachable: metrics.market.failingSince === undefined,
+      reachable: shops.every((s) => s.reachable),
       keyRefused,
-      lastOkSecondsAgo: ago(metrics.market.lastOkAt),
+      lastOkSecondsAgo: Number.isFinite(latestOk) ? -latestOk : null,
+      shops,
     },
     database: { writable },
     queues: metrics.queues() ?? null,

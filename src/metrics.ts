@@ -30,10 +30,20 @@ export interface Reach {
   failingSince: number | undefined;
 }
 
+/** A shop as the metrics see it: its business, its name and its limits (quotas, requests in flight). */
+export interface MetricShop {
+  businessId: number;
+  name: string;
+  limits: MarketLimits;
+}
+
+/** Market's reachability for one shop (each key is refused or accepted on its own). */
+export type MarketReach = Reach & { keyRefusedAt: number | undefined };
+
 /** What the metrics read at scrape time; set once the parts exist (see attach). */
 export interface MetricSources {
   db: Db;
-  limits: MarketLimits;
+  shops: readonly MetricShop[];
   relayQueuedChats(): number;
   /** Telegram chats with buyer messages waiting in the outbox (undefined without the inbound sync). */
   outboxChats?(): number | undefined;
@@ -55,11 +65,10 @@ export class BridgeMetrics {
   readonly registry = new Registry();
   readonly startedAt: number;
   readonly telegram: Reach = { lastOkAt: undefined, failingSince: undefined };
-  readonly market: Reach & { keyRefusedAt: number | undefined } = {
-    lastOkAt: undefined,
-    failingSince: undefined,
-    keyRefusedAt: undefined,
-  };
+  /** Per business: one shop's refused key or outage is not hidden by another shop's answers. */
+  readonly market = new Map<number, MarketReach>();
+  /** What the calls that find the keys' businesses at start saw; each shop found starts from it (see attach). */
+  private readonly atStart: MarketReach = { lastOkAt: undefined, failingSince: undefined, keyRefusedAt: undefined };
   private sources: MetricSources | undefined;
   private readonly now: () => number;
   /** Relays whose outcome was counted: a shown-again outcome (after a Telegram failure or a restart) counts once. */
@@ -68,8 +77,8 @@ export class BridgeMetrics {
   private readonly replies: Counter<'outcome'>;
   private readonly waits: Counter<'reason'>;
   private readonly relayLatency: Histogram;
-  private readonly marketRequests: Counter<'method' | 'status'>;
-  private readonly market420: Counter<'method'>;
+  private readonly marketRequests: Counter<'method' | 'status' | 'business'>;
+  private readonly market420: Counter<'method' | 'business'>;
   private readonly telegramRequests: Counter<'method' | 'outcome'>;
   private readonly telegram429: Counter<'method'>;
 
@@ -103,14 +112,14 @@ export class BridgeMetrics {
     });
     this.marketRequests = new Counter({
       name: 'market_bridge_market_requests_total',
-      help: 'Requests to the Market Partner API by method and HTTP status (network = no answer)',
-      labelNames: ['method', 'status'],
+      help: 'Requests to the Market Partner API by method, HTTP status (network = no answer) and business (unknown: finding a key’s business at start)',
+      labelNames: ['method', 'status', 'business'],
       registers,
     });
     this.market420 = new Counter({
       name: 'market_bridge_market_420_total',
-      help: 'Market answers 420 (rate limited) by method',
-      labelNames: ['method'],
+      help: 'Market answers 420 (rate limited) by method and business',
+      labelNames: ['method', 'business'],
       registers,
     });
     this.telegramRequests = new Counter({
@@ -139,13 +148,14 @@ export class BridgeMetrics {
     });
     new Gauge({
       name: 'market_bridge_market_quota_remaining',
-      help: "Calls left in the method's hourly Market quota, as far as the bridge knows",
-      labelNames: ['method'],
+      help: "Calls left in the method's hourly Market quota of each business, as far as the bridge knows",
+      labelNames: ['method', 'business'],
       registers,
       collect() {
-        const limits = self.sources?.limits;
-        if (!limits) return;
-        for (const op of Object.keys(HOURLY_QUOTAS) as OperationId[]) this.set({ method: op }, limits.remaining(op));
+        for (const shop of self.sources?.shops ?? []) {
+          const business = String(shop.businessId);
+          for (const op of Object.keys(HOURLY_QUOTAS) as OperationId[]) this.set({ method: op, business }, shop.limits.remaining(op));
+        }
       },
     });
     new Gauge({
@@ -186,6 +196,7 @@ export class BridgeMetrics {
   /** Gives the scrape-time readers their sources (called once the database, limits and relay exist). */
   attach(sources: MetricSources): void {
     this.sources = sources;
+    for (const shop of sources.shops) if (!this.market.has(shop.businessId)) this.market.set(shop.businessId, { ...this.atStart });
   }
 
   /** Prometheus text exposition. */
@@ -212,7 +223,7 @@ export class BridgeMetrics {
             ? null
             : Math.max(0, Math.round((this.now() - unsent.oldest) / 1000)),
         buyerMessagesWaiting: waiting?.n ?? 0,
-        marketRequestsInFlight: s.limits.inFlightNow,
+        marketRequestsInFlight: s.shops.reduce((n, shop) => n + shop.limits.inFlightNow, 0),
       };
     } catch {
       return undefined;
@@ -267,19 +278,39 @@ export class BridgeMetrics {
     };
   }
 
-  /** For the Market client: one call per answer (or `network` when none came). */
-  marketAnswer(method: string, status: number | 'network'): void {
+  /**
+   * For the Market client: one call per answer (or `network` when none came). `businessId` undefined: a key's
+   * business is not known yet (the calls at start that find it): every shop found then starts from what they saw.
+   */
+  marketAnswer(method: string, status: number | 'network', businessId?: number): void {
     const now = this.now();
-    this.marketRequests.inc({ method, status: String(status) });
-    if (status === 420) this.market420.inc({ method });
+    const business = businessId === undefined ? 'unknown' : String(businessId);
+    this.marketRequests.inc({ method, status: String(status), business });
+    if (status === 420) this.market420.inc({ method, business });
+    const reach = businessId === undefined ? this.atStart : this.marketOf(businessId);
     if (status === 'network' || (typeof status === 'number' && status >= 500)) {
-      this.market.failingSince ??= now;
+      reach.failingSince ??= now;
       return;
     }
-    this.market.lastOkAt = now;
-    this.market.failingSince = undefined;
-    if (status === 401 || status === 403) this.market.keyRefusedAt = now;
-    else if (status >= 200 && status < 300) this.market.keyRefusedAt = undefined;
+    reach.lastOkAt = now;
+    reach.failingSince = undefined;
+    if (status === 401 || status === 403) reach.keyRefusedAt = now;
+    else if (status >= 200 && status < 300) reach.keyRefusedAt = undefined;
+  }
+
+  /** One shop's reach (created on first use, so every shop shows once attached). */
+  marketOf(businessId: number): MarketReach {
+    let reach = this.market.get(businessId);
+    if (!reach) {
+      reach = { lastOkAt: undefined, failingSince: undefined, keyRefusedAt: undefined };
+      this.market.set(businessId, reach);
+    }
+    return reach;
+  }
+
+  /** The shops known to the metrics, in the order they were found (empty before attach). */
+  shops(): readonly MetricShop[] {
+    return this.sources?.shops ?? [];
   }
 
   /**

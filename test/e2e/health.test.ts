@@ -104,9 +104,11 @@ describe('/healthz and /metrics', () => {
 
     const { market, chatId, threadId } = await h.linkedTopic();
     const before = await scrape(port);
-    const sendOk = 'market_bridge_market_requests_total{method="sendMessageToChat",status="200"}';
-    const send420 = 'market_bridge_market_requests_total{method="sendMessageToChat",status="420"}';
-    const quota = 'market_bridge_market_quota_remaining{method="sendMessageToChat"}';
+    // Market's figures carry the business (several shops may share one process).
+    const biz = `business="${h.market.businessId}"`;
+    const sendOk = `market_bridge_market_requests_total{method="sendMessageToChat",status="200",${biz}}`;
+    const send420 = `market_bridge_market_requests_total{method="sendMessageToChat",status="420",${biz}}`;
+    const quota = `market_bridge_market_quota_remaining{method="sendMessageToChat",${biz}}`;
     const delivered = 'market_bridge_replies_total{outcome="delivered"}';
     const failed = 'market_bridge_replies_total{outcome="failed"}';
     const latencyCount = 'market_bridge_relay_latency_seconds_count';
@@ -159,8 +161,8 @@ describe('/healthz and /metrics', () => {
     expect(v(after, sendOk) - v(before, sendOk)).toBe(answered(200));
     expect(answered(200)).toBe(3);
     expect(v(after, send420) - v(before, send420)).toBe(1);
-    expect(v(after, 'market_bridge_market_420_total{method="sendMessageToChat"}')).toBe(1);
-    expect(v(after, 'market_bridge_market_requests_total{method="sendMessageToChat",status="400"}')).toBe(1);
+    expect(v(after, `market_bridge_market_420_total{method="sendMessageToChat",${biz}}`)).toBe(1);
+    expect(v(after, `market_bridge_market_requests_total{method="sendMessageToChat",status="400",${biz}}`)).toBe(1);
     // Every answered call but the 420 counts against the hour's quota.
     expect(v(before, quota) - v(after, quota)).toBe(sent.filter((r) => r.status !== 420).length);
     expect(v(after, 'market_bridge_telegram_429_total{method="setMessageReaction"}')).toBe(1);

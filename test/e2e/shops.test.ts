@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseConfig, secretValues } from '../../src/config.js';
 import { startBridge, StartupError, type Bridge, type BridgeOptions } from '../../src/app.js';
@@ -182,6 +183,53 @@ describe('several shops in one bot', () => {
     expect(sentTexts(x, A.businessId)).toEqual([]);
   });
 
+  it('/healthz and /metrics per shop: A’s revoked key stays a problem while B works; requests and quotas carry the business', async () => {
+    const x = await world({ env: { HEALTH_PORT: '0', HTTP_HOST: '127.0.0.1' } });
+    const port = x.bridge!.ports.health!;
+    const a = x.market.of(A.businessId);
+    const b = x.market.of(B.businessId);
+    for (const m of [a, b]) m.addChat({ chatId: 7, customerName: 'Buyer', context: { type: 'ORDER', orderId: 70 } });
+    for (const m of [a, b]) m.addMessage(7, { message: 'first' });
+    await syncShop(x, A.businessId, 7);
+    await syncShop(x, B.businessId, 7);
+    const alpha = topicOf(x, /^Alpha · /)!;
+    const beta = topicOf(x, /^Beta · /)!;
+    const ok = await httpGet(port, '/healthz');
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).market.shops).toEqual([
+      expect.objectContaining({ businessId: 501, name: 'Alpha', reachable: true, keyRefused: false }),
+      expect.objectContaining({ businessId: 502, name: 'Beta', reachable: true, keyRefused: false }),
+    ]);
+
+    // A's key is revoked in A's cabinet; B's replies keep going through. A stays a problem: B's 200s do not clear it.
+    a.failNext('sendMessageToChat', { kind: 'status', status: 401, code: 'UNAUTHORIZED', message: 'bad key' });
+    const toA = x.tg.userSends({ chatId: GROUP_ID, threadId: alpha.message_thread_id, from: ADMIN, text: 'to A, refused' });
+    await x.tg.waitForBotMessage((m) => m.reply_to_message?.message_id === toA.message_id);
+    const toB = x.tg.userSends({ chatId: GROUP_ID, threadId: beta.message_thread_id, from: ADMIN, text: 'to B, fine' });
+    await x.tg.waitForCall('setMessageReaction', (c) => c.params.message_id === toB.message_id && c.ok);
+    const down = await httpGet(port, '/healthz');
+    expect(down.status).toBe(503);
+    const report = JSON.parse(down.body);
+    expect(report.problems).toEqual(['market api key refused (business 501)']);
+    expect(report.market).toMatchObject({ keyRefused: true });
+    expect(report.market.shops).toEqual([
+      expect.objectContaining({ businessId: 501, keyRefused: true }),
+      expect.objectContaining({ businessId: 502, keyRefused: false, reachable: true }),
+    ]);
+
+    const metrics = (await httpGet(port, '/metrics')).body;
+    expect(metrics).toContain('market_bridge_market_requests_total{method="sendMessageToChat",status="401",business="501"} 1');
+    expect(metrics).toContain('market_bridge_market_requests_total{method="sendMessageToChat",status="200",business="502"} 1');
+    expect(metrics).toMatch(/market_bridge_market_quota_remaining\{method="sendMessageToChat",business="501"\} \d+/);
+    expect(metrics).toMatch(/market_bridge_market_quota_remaining\{method="sendMessageToChat",business="502"\} \d+/);
+    for (const key of [A.apiKey, B.apiKey]) expect(metrics + down.body, 'an Api-Key').not.toContain(key);
+
+    // A's Market accepts the key again (it was restored in the cabinet): A's next reply clears the problem.
+    const again = x.tg.userSends({ chatId: GROUP_ID, threadId: alpha.message_thread_id, from: ADMIN, text: 'to A, accepted' });
+    await x.tg.waitForCall('setMessageReaction', (c) => c.params.message_id === again.message_id && c.ok);
+    expect((await httpGet(port, '/healthz')).status).toBe(200);
+  });
+
   it('/link <chat id> in a group with both shops asks which shop when both have that chat; the button links it', async () => {
     const x = await world();
     for (const s of [A, B]) x.market.of(s.businessId).addChat({ chatId: 99, customerName: `buyer of ${s.businessName}` });
@@ -294,3 +342,16 @@ describe('several shops in one bot', () => {
     expect(live(GROUP_ID)).toHaveLength(1);
   });
 });
+
+function httpGet(port: number, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
