@@ -92,10 +92,11 @@ export interface TelegramInboundDeps {
 type Part = { kind: 'text'; text: string; markup?: InlineKeyboardMarkup; entities?: MessageEntity[] } | { kind: 'file'; file: BuyerFile; caption: string };
 
 /**
- * The share of a Telegram chat's pacing window (2 of a group's 20 sends a minute) kept for a backlog's combined
- * posts: a chat's messages go alone until only this much is left, then the rest of its backlog is shown together.
+ * The share of a Telegram chat's pacing window kept for a backlog's combined posts (3 of a group's 20 sends a
+ * minute, about 12,000 characters of entries; none in a window of a handful): a chat's messages go alone until only
+ * this much is left, then the rest of its backlog is shown together at once instead of a window later.
  */
-const BACKLOG_RESERVE = 0.1;
+const BACKLOG_RESERVE = 0.15;
 
 /** Characters kept free in each text part for the possible-repeat line. */
 const REPEAT_ROOM = 100;

@@ -3,7 +3,7 @@
  * as few posts as 4096 characters allow (each with its sender and time), files alone at their place, order kept,
  * once only (the repeat mark on a combined post after a crash), and a reply to a combined post answers that chat.
  *
- * The group's window is a real one (60 sends a minute here, so its reserve of a tenth is 6 sends); other traffic in
+ * The group's window is a real one (60 sends a minute here, so its reserve for combined posts is 9 sends); other traffic in
  * the group is stood in for by empty tasks through the bridge's own outbox, which leave the room a test needs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 const DAY = 24 * 60 * 60_000;
-/** A window of 60 sends a minute per group: its reserve for combined posts is 6. */
+/** A window of 60 sends a minute per group: its reserve for combined posts is 9. */
 const PACING = { groupPerMinute: 60, privatePerSecond: 1_000_000, globalPerSecond: 1_000_000 };
 const BRIDGE = { inbound: { pacing: PACING, sync: { backfillMs: 7 * DAY } } };
 
