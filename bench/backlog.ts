@@ -62,8 +62,10 @@ export async function benchBacklog(): Promise<Row[]> {
     target: 'baseline',
     ok: true,
   });
+  let floods = combined.floods;
   if (baselineMessages > 0) {
     const base = await showBacklog(baselineMessages, false);
+    floods += base.floods;
     rows.push({
       section: SECTION,
       metric: `baseline measured: ${baselineMessages} messages one post each (computed: ${computed(baselineMessages)} s)`,
@@ -75,9 +77,9 @@ export async function benchBacklog(): Promise<Row[]> {
   rows.push({
     section: SECTION,
     metric: 'Telegram 429s (flood limits enforced by the fake) in these runs',
-    value: String(combined.floods),
+    value: String(floods),
     target: '0',
-    ok: combined.floods === 0,
+    ok: floods === 0,
   });
   return rows;
 }
