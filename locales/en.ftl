@@ -315,6 +315,8 @@ inbound-vanished = ⚠️ Market no longer has this chat (it answers “not foun
 inbound-topicsRefused = I can’t create a topic for each Market chat here (Telegram says: { $reason }).
     Until I can, buyer messages appear in this chat with a header naming their Market chat: reply to one to answer that buyer.
     To get a topic per chat, turn on Topics in the group’s settings and make me an administrator with the “Manage topics” right.
+inbound-entry = { words-sender } · { $time }
+inbound-mayRepeatSeveral = ↻ Possibly shown twice: Telegram did not confirm the first post of these messages.
 
 ## Told to the team in their private chats when the bot can no longer post where buyer chats appear
 

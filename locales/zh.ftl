@@ -310,6 +310,8 @@ inbound-vanished = ⚠️ Market 上已没有这个聊天（应答“未找到�
 inbound-topicsRefused = 我无法在这里为每个 Market 聊天创建话题（Telegram 的回答：{ $reason }）。
     在能创建之前，买家消息会带着标明 Market 聊天的标题出现在本聊天中：回复某条消息即可回复该买家。
     要让每个聊天有自己的话题，请在群组设置中开启“话题”，并把我设为有“管理话题”权限的管理员。
+inbound-entry = { words-sender } · { $time }
+inbound-mayRepeatSeveral = ↻ 可能显示了两次：Telegram 没有确认这些消息的第一次发送。
 
 ## 机器人无法在买家聊天所在处发消息时，私聊告诉团队
 

@@ -34,6 +34,8 @@ export interface InboundOptions {
   files?: Partial<BuyerFileOptions>;
   /** After Telegram refused a topic, try again after this long. */
   topicRetryMs?: number;
+  /** Show a backlog that would wait behind Telegram's pacing in combined posts (default true; the benchmark compares). */
+  combineBacklog?: boolean;
   /** While the bot may not post in a chat, how often to ask Telegram whether it may again. */
   presenceProbeMs?: number;
   /** The order in the chat card: refresh interval, timer tick, batching delay, and a clock (tests). */
@@ -256,7 +258,7 @@ class ShopPart implements ShopInbound {
     const log = deps.log.child({ businessId });
     // The sync posts through whichever side is current; without one nothing is ready, so nothing is posted.
     const target: InboundTarget = {
-      post: (chat, m) => this.current().post(chat, m),
+      postPending: (chat, pending) => this.current().postPending(chat, pending),
       update: (chat, change) => this.current().update(chat, change),
       ready: () => this.side?.ready() ?? false,
     };
@@ -427,6 +429,7 @@ class ShopPart implements ShopInbound {
       outbox,
       fetchFile: (f) => fetchBuyerFile(f, fileOptions),
       topicRetryMs: options?.topicRetryMs,
+      ...(options?.combineBacklog !== undefined ? { combine: options.combineBacklog } : {}),
       presence: place.presence,
       cardOrder: this.orderCards,
       ...(translation ? { translationOf: (m: Parameters<typeof buyerTranslationLine>[1]) => buyerTranslationLine(translation, m) } : {}),

@@ -17,7 +17,7 @@ import { FluentBundle, FluentNumber, FluentResource, type FluentVariable } from 
 import type { ChatFacts } from './db/inbound.js';
 import type { ChatInfo } from './market/types.js';
 import { DEFAULT_TIME_ZONE, LANGUAGES, type Lang } from './languages.js';
-import { formatWhen } from './i18n/when.js';
+import { formatWhen, formatWhenShort } from './i18n/when.js';
 
 export { LANGUAGES, type Lang } from './languages.js';
 
@@ -151,6 +151,12 @@ function fluentArgs(p: Params): Record<string, FluentVariable> | undefined {
 export function when(ms: number): string {
   const label = settings.timeZone === 'Europe/Moscow' ? t('time.zone.moscow') : undefined;
   return formatWhen(ms, currentLanguage(), settings.timeZone, label);
+}
+
+/** The same as an entry of a list read now: the time alone ("14:05") on the same day, else as when(). */
+export function whenShort(ms: number, now = Date.now()): string {
+  const label = settings.timeZone === 'Europe/Moscow' ? t('time.zone.moscow') : undefined;
+  return formatWhenShort(ms, currentLanguage(), settings.timeZone, label, now);
 }
 
 /** A Market timestamp (ISO 8601) the same way; kept as Market wrote it if it cannot be read. */
@@ -308,6 +314,7 @@ const SHAPES: Record<string, (p: any) => Record<string, unknown>> = {
     chatId: p.chat.marketChatId,
     sender: opt(p.sender),
   }),
+  'inbound.entry': (p: { sender: string; at: number; now?: number }) => ({ sender: p.sender, time: whenShort(p.at, p.now) }),
   'inbound.fileLink': (p: { name: string; size: number; url: string }) => ({ name: p.name, size: fileSize(p.size), url: p.url }),
   'presence.where': (p: { title: string | undefined; chatId: number }) =>
     p.title ? { kind: 'titled', title: p.title } : p.chatId > 0 ? { kind: 'private' } : { kind: 'chat', chatId: p.chatId },

@@ -114,8 +114,12 @@ export interface ChatChange {
 
 /** The Telegram side (telegram/inbound.ts implements it). Each call throws when Telegram did not take it. */
 export interface InboundTarget {
-  /** Posts one recorded message in the chat's thread (creating the thread first), recording its progress. */
-  post(chat: MarketChatRow, message: InboundMessageRow): Promise<void>;
+  /**
+   * Posts the first of `pending` (the chat's recorded messages, oldest first) in the chat's thread (creating the
+   * thread first), recording its progress; or, when a backlog would wait behind Telegram's pacing, the first several
+   * together in one post. Returns how many messages of `pending` it showed (at least one when it resolves).
+   */
+  postPending(chat: MarketChatRow, pending: readonly InboundMessageRow[]): Promise<number>;
   /** Makes the thread exist and show the chat as it is now (title marks, closed, dispute and vanish notices). */
   update(chat: MarketChatRow, change: ChatChange): Promise<void>;
   /**
@@ -546,11 +550,11 @@ export class InboundSync {
     if (!target.ready()) return;
     const pending = pendingMessages(db, this.deps.businessId, chatId);
     if (pending.length > 0) await this.deps.translate?.(chatId, pending);
-    for (const m of pending) {
+    for (let i = 0; i < pending.length; ) {
       if (this.stopped || !target.ready()) return;
       const chat = getMarketChat(db, this.deps.businessId, chatId);
       if (!chat) return;
-      await target.post(chat, m);
+      i += Math.max(1, await target.postPending(chat, pending.slice(i)));
     }
     const chat = getMarketChat(db, this.deps.businessId, chatId);
     if (!chat || this.stopped || !target.ready()) return;

@@ -314,6 +314,44 @@ export function markPartSent(
     .run();
 }
 
+/**
+ * Several messages of one chat shown in one combined post: all about to be handed to Telegram (`true`), or Telegram
+ * answered and did not take the post (`false`). One statement, so all or none are marked.
+ */
+export function markAllInFlight(db: Db, businessId: number, marketChatId: number, marketMessageIds: readonly number[], inFlight: boolean): void {
+  db.update(inboundMessages)
+    .set({ partInFlight: inFlight ? 0 : null })
+    .where(
+      and(
+        eq(inboundMessages.businessId, businessId),
+        eq(inboundMessages.marketChatId, marketChatId),
+        inArray(inboundMessages.marketMessageId, [...marketMessageIds]),
+      ),
+    )
+    .run();
+}
+
+/** The messages of one combined post are all in Telegram, in that one Telegram message: all delivered at once. */
+export function markAllSent(
+  db: Db,
+  businessId: number,
+  marketChatId: number,
+  marketMessageIds: readonly number[],
+  at: { tgChatId: number; tgMessageId: number },
+  now = Date.now(),
+): void {
+  db.update(inboundMessages)
+    .set({ partsSent: 1, partInFlight: null, tgChatId: at.tgChatId, tgMessageId: at.tgMessageId, state: 'delivered', deliveredAt: now })
+    .where(
+      and(
+        eq(inboundMessages.businessId, businessId),
+        eq(inboundMessages.marketChatId, marketChatId),
+        inArray(inboundMessages.marketMessageId, [...marketMessageIds]),
+      ),
+    )
+    .run();
+}
+
 export type Presentation = Partial<
   Pick<MarketChatRow, 'topicTitle' | 'topicClosed' | 'cardMessageId' | 'dispute' | 'shownStatus'>
 >;

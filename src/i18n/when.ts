@@ -41,3 +41,16 @@ export function formatWhen(ms: number, lang: Lang, timeZone: string, zoneLabel: 
   const month = (parts.month ?? '').replace(/\.$/, '');
   return `${parts.day} ${month}${year ? ` ${year}` : ''} ${time} ${zone}`;
 }
+
+/**
+ * A moment as an entry of a list the seller reads now (a backlog shown in one post): the time alone ("14:05") when it
+ * is on the same day as `now` in the seller's zone, else the whole formatWhen.
+ */
+export function formatWhenShort(ms: number, lang: Lang, timeZone: string, zoneLabel: string | undefined, now = Date.now()): string {
+  const day = (at: number) => {
+    const p = Object.fromEntries(formatter(lang, timeZone).formatToParts(new Date(at)).map((x) => [x.type, x.value]));
+    return { key: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+  };
+  const then = day(ms);
+  return then.key === day(now).key ? then.time : formatWhen(ms, lang, timeZone, zoneLabel, now);
+}

@@ -17,6 +17,8 @@ import type { Db } from '../db/open.js';
 import { addAnchor, chatThread, linkNewThread, linkThread, unlinkThread, type AnchorKind } from '../db/links.js';
 import {
   getMarketChat,
+  markAllInFlight,
+  markAllSent,
   markPartInFlight,
   markPartSent,
   setPresentation,
@@ -80,12 +82,27 @@ export interface TelegramInboundDeps {
   translationOf?: (m: InboundMessageRow) => string | undefined;
   /** The order behind a chat card (telegram/order-cards.ts): its lines on the card, its own card in reply chains. */
   cardOrder?: CardOrderPart;
+  /**
+   * A backlog that would wait behind Telegram's pacing is shown in combined posts (default true; the benchmark turns
+   * it off to show the difference).
+   */
+  combine?: boolean;
 }
 
 type Part = { kind: 'text'; text: string; markup?: InlineKeyboardMarkup; entities?: MessageEntity[] } | { kind: 'file'; file: BuyerFile; caption: string };
 
+/**
+ * The share of a Telegram chat's pacing window kept for a backlog's combined posts (3 of a group's 20 sends a
+ * minute, about 12,000 characters of entries; none in a window of a handful): a chat's messages go alone until only
+ * this much is left, then the rest of its backlog is shown together at once instead of a window later.
+ */
+const BACKLOG_RESERVE = 0.15;
+
 /** Characters kept free in each text part for the possible-repeat line. */
 const REPEAT_ROOM = 100;
+
+/** Whether a message was on its way to Telegram when the bridge stopped (its copy then carries the repeat mark). */
+const inFlight = (m: InboundMessageRow) => m.partInFlight !== null;
 
 /** The copy of a part posted again after a crash, marked so the seller knows it may be a repeat. */
 function markRepeat(part: Part): Part {
@@ -139,8 +156,17 @@ export class TelegramInbound implements InboundTarget, ReminderTarget {
     }
   }
 
+  /** Posts one recorded message alone, whatever waits behind it. */
   async post(chat: MarketChatRow, m: InboundMessageRow): Promise<void> {
-    await this.reporting(() => this.doPost(chat, m));
+    await this.postPending(chat, [m]);
+  }
+
+  async postPending(chat: MarketChatRow, pending: readonly InboundMessageRow[]): Promise<number> {
+    let shown = 0;
+    await this.reporting(async () => {
+      shown = await this.doPostNext(chat, pending);
+    });
+    return shown;
   }
 
   async update(chat: MarketChatRow, change: ChatChange): Promise<void> {
@@ -162,39 +188,133 @@ export class TelegramInbound implements InboundTarget, ReminderTarget {
     }
   }
 
-  private async doPost(chat: MarketChatRow, m: InboundMessageRow): Promise<void> {
-    const key = { businessId: this.deps.businessId, marketChatId: m.marketChatId, marketMessageId: m.marketMessageId };
-    let sent = m.partsSent;
+  /**
+   * Shows the first of the chat's pending messages, or the first several in one combined post; returns how many.
+   *
+   * Combining kicks in when the chat's backlog would wait behind Telegram's pacing: more messages are pending than
+   * the outbox may send to this Telegram chat right now (its window, less what is queued there). A quiet chat's
+   * messages are posted one by one as they always were. Only short text messages combine (no files, one part,
+   * nothing of it posted yet), consecutive ones, and never messages that may already be in Telegram (in flight at a
+   * crash) with fresh ones, so the repeat mark is exact. Messages found in flight together were one combined post:
+   * they are posted together again, marked.
+   */
+  private async doPostNext(chat: MarketChatRow, pending: readonly InboundMessageRow[]): Promise<number> {
+    const first = pending[0];
+    if (!first) return 0;
+    let shown = 1;
+    // How far the first message got, kept across inHome's second attempt (a recreated topic continues, not repeats).
+    const progress = { sent: first.partsSent };
     await this.inHome(chat, async (thread) => {
       const current = this.fresh(chat);
       if (thread !== null && current.topicClosed) await this.setClosed(current, thread, false);
-      const parts = this.partsOf(current, m, thread);
-      for (; sent < parts.length; sent++) {
-        // A part that was on its way to Telegram when the bridge stopped may be there already: say so on the copy.
-        const part0 = parts[sent]!;
-        const mayRepeat = m.partInFlight === sent;
-        const index = sent;
-        let tgMessageId: number;
-        try {
-          // Marked just before the request leaves (not while it waits in the outbox), so only a part Telegram may
-          // really have taken is marked after a crash.
-          const onWire = () => markPartInFlight(this.deps.db, key, index);
-          tgMessageId = await this.send(thread, mayRepeat ? markRepeat(part0) : part0, onWire);
-        } catch (err) {
-          // Telegram answered and refused: the part is not there. Anything else (no answer, a 5xx) stays in doubt.
-          if (err instanceof GrammyError && err.error_code < 500) markPartInFlight(this.deps.db, key, null);
-          throw err;
-        }
-        const part = { index: sent, last: sent === parts.length - 1, tgChatId: this.deps.tgChatId, tgMessageId };
-        this.deps.db.transaction(() => {
-          this.anchor(tgMessageId, chat.marketChatId, 'buyer');
-          markPartSent(this.deps.db, key, part, this.now());
-        });
+      const batch = this.combinable(current, pending, thread);
+      if (batch.length < 2) {
+        await this.postParts(current, first, thread, progress);
+        shown = 1;
+        return;
       }
+      await this.postCombined(current, batch, thread);
+      shown = batch.length;
     });
     // Reply chains have no topic card: the order gets its own card once there is one to show.
     if (this.deps.cardOrder && chatThread(this.deps.db, this.deps.tgChatId, { businessId: this.deps.businessId, marketChatId: chat.marketChatId }) === undefined) {
       await this.deps.cardOrder.chatShown(this.fresh(chat));
+    }
+    return shown;
+  }
+
+  /** The messages at the head of `pending` to show in one combined post (fewer than two: post the first alone). */
+  private combinable(chat: MarketChatRow, pending: readonly InboundMessageRow[], thread: number | null): InboundMessageRow[] {
+    if (this.deps.combine === false || pending.length < 2) return [];
+    const repeat = inFlight(pending[0]!);
+    // Several in flight at once were one combined post: they go together again. Otherwise messages go alone while
+    // the whole backlog fits in what Telegram allows now, or while more than the window's reserve is left; after
+    // that the rest is combined, in the reserve if it fits, so a backlog does not wait a whole window.
+    const { free, size } = this.deps.outbox.room(this.deps.tgChatId);
+    const waits = pending.length > free && free <= Math.floor(size * BACKLOG_RESERVE);
+    if (!repeat && !waits) return [];
+    const batch: InboundMessageRow[] = [];
+    let length = this.combinedHead(chat, thread).length;
+    for (const m of pending) {
+      if (inFlight(m) !== repeat || !this.oneTextPart(chat, m, thread)) break;
+      const entry = this.entryOf(m);
+      length += 2 + entry.length;
+      if (length > TEXT_MAX - REPEAT_ROOM) break;
+      batch.push(m);
+    }
+    return batch;
+  }
+
+  /** A message posted today as one text part, with nothing of it in Telegram yet. */
+  private oneTextPart(chat: MarketChatRow, m: InboundMessageRow, thread: number | null): boolean {
+    if (m.files !== null || m.partsSent > 0) return false;
+    const parts = this.partsOf(chat, m, thread);
+    return parts.length === 1 && parts[0]!.kind === 'text';
+  }
+
+  /** The combined post's first line: the chat's header in reply chains (one per post), nothing in a topic. */
+  private combinedHead(chat: MarketChatRow, thread: number | null): string {
+    return thread === null ? this.header(t('inbound.header', { chat })) : '';
+  }
+
+  /** One message in a combined post: "👤 Buyer · 14:05", its text, its 🌐 line. */
+  private entryOf(m: InboundMessageRow): string {
+    const text = (m.text ?? '').trim() === '' ? t('inbound.empty') : m.text!;
+    const translated = this.deps.translationOf?.(m);
+    return `${t('inbound.entry', { sender: m.sender, at: m.createdAt, now: this.now() })}\n${text}${translated !== undefined ? `\n${translated}` : ''}`;
+  }
+
+  /**
+   * Several messages in one post. All are marked in flight together just before the request leaves, and all sent
+   * together (one Telegram message, one anchor) once Telegram answered; a refusal clears the mark of all of them.
+   */
+  private async postCombined(chat: MarketChatRow, batch: readonly InboundMessageRow[], thread: number | null): Promise<void> {
+    const { db, businessId, tgChatId } = this.deps;
+    const ids = batch.map((m) => m.marketMessageId);
+    const repeat = inFlight(batch[0]!);
+    const head = this.combinedHead(chat, thread);
+    const body = [...(head ? [head] : []), ...batch.map((m) => this.entryOf(m))].join('\n\n');
+    const text = repeat ? `${t('inbound.mayRepeatSeveral')}\n${body}` : body;
+    let tgMessageId: number;
+    try {
+      tgMessageId = await this.send(thread, { kind: 'text', text }, () => markAllInFlight(db, businessId, chat.marketChatId, ids, true));
+    } catch (err) {
+      // Telegram answered and refused: the post is not there. Anything else (no answer, a 5xx) stays in doubt.
+      if (err instanceof GrammyError && err.error_code < 500) markAllInFlight(db, businessId, chat.marketChatId, ids, false);
+      throw err;
+    }
+    db.transaction(() => {
+      this.anchor(tgMessageId, chat.marketChatId, 'buyer');
+      markAllSent(db, businessId, chat.marketChatId, ids, { tgChatId, tgMessageId }, this.now());
+    });
+  }
+
+  /** One message as its own posts (text chunks, then files), continuing after the parts already in Telegram. */
+  private async postParts(current: MarketChatRow, m: InboundMessageRow, thread: number | null, progress: { sent: number }): Promise<void> {
+    const key = { businessId: this.deps.businessId, marketChatId: m.marketChatId, marketMessageId: m.marketMessageId };
+    const parts = this.partsOf(current, m, thread);
+    for (; progress.sent < parts.length; progress.sent++) {
+      const sent = progress.sent;
+      // A part that was on its way to Telegram when the bridge stopped may be there already: say so on the copy.
+      const part0 = parts[sent]!;
+      const mayRepeat = m.partInFlight === sent;
+      const index = sent;
+      let tgMessageId: number;
+      try {
+        // Marked just before the request leaves (not while it waits in the outbox), so only a part Telegram may
+        // really have taken is marked after a crash.
+        const onWire = () => markPartInFlight(this.deps.db, key, index);
+        tgMessageId = await this.send(thread, mayRepeat ? markRepeat(part0) : part0, onWire);
+      } catch (err) {
+        // Telegram answered and refused: the part is not there. Anything else (no answer, a 5xx) stays in doubt.
+        if (err instanceof GrammyError && err.error_code < 500) markPartInFlight(this.deps.db, key, null);
+        throw err;
+      }
+      const part = { index: sent, last: sent === parts.length - 1, tgChatId: this.deps.tgChatId, tgMessageId };
+      this.deps.db.transaction(() => {
+        this.anchor(tgMessageId, current.marketChatId, 'buyer');
+        markPartSent(this.deps.db, key, part, this.now());
+      });
     }
   }
 

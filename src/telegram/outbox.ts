@@ -42,6 +42,17 @@ class Window {
     return this.times[0]! + this.windowMs - now;
   }
 
+  /** Sends the window allows in all. */
+  get size(): number {
+    return this.max;
+  }
+
+  /** Sends still allowed within the window now. */
+  free(now: number): number {
+    this.prune(now);
+    return Math.max(0, this.max - this.times.length);
+  }
+
   note(now: number): void {
     this.times.push(now);
   }
@@ -63,6 +74,8 @@ export class TelegramOutbox {
   private readonly chains = new Map<number, Promise<unknown>>();
   private readonly windows = new Map<number, Window>();
   private readonly global: Window;
+  /** Tasks per Telegram chat queued and not yet started (their turn or their pacing still to come). */
+  private readonly queued = new Map<number, number>();
   private readonly closing = new AbortController();
 
   constructor(opts: { pacing?: Partial<PacingOptions>; now?: () => number } = {}) {
@@ -75,6 +88,7 @@ export class TelegramOutbox {
   run<T>(tgChatId: number, task: () => Promise<T>): Promise<T> {
     if (this.closing.signal.aborted) return Promise.reject(new OutboxClosed());
     const previous = this.chains.get(tgChatId) ?? Promise.resolve();
+    this.queued.set(tgChatId, (this.queued.get(tgChatId) ?? 0) + 1);
     const next = previous.then(
       () => this.paced(tgChatId, task),
       () => this.paced(tgChatId, task),
@@ -90,6 +104,19 @@ export class TelegramOutbox {
     return next;
   }
 
+  /**
+   * Room for sends to `tgChatId` now. `free`: how many more could leave right now without waiting (what Telegram's
+   * pacing there, and overall, still allows in its window, less the tasks queued for that chat ahead of them);
+   * `size`: how many that chat's window allows in all. The inbound side asks it to tell whether a backlog would wait
+   * behind the pacing (and is better shown in fewer posts).
+   */
+  room(tgChatId: number): { free: number; size: number } {
+    const now = this.now();
+    const window = this.windowOf(tgChatId);
+    const free = Math.min(window.free(now), this.global.free(now));
+    return { free: Math.max(0, free - (this.queued.get(tgChatId) ?? 0)), size: window.size };
+  }
+
   /** Refuses new tasks; tasks waiting for their turn fail with OutboxClosed (their callers keep them recorded). */
   close(): void {
     this.closing.abort(new OutboxClosed());
@@ -101,6 +128,18 @@ export class TelegramOutbox {
   }
 
   private async paced<T>(tgChatId: number, task: () => Promise<T>): Promise<T> {
+    try {
+      await this.turn(tgChatId);
+    } finally {
+      const left = (this.queued.get(tgChatId) ?? 1) - 1;
+      if (left > 0) this.queued.set(tgChatId, left);
+      else this.queued.delete(tgChatId);
+    }
+    return task();
+  }
+
+  /** Waits until pacing allows one more send to `tgChatId`, and counts it. */
+  private async turn(tgChatId: number): Promise<void> {
     const window = this.windowOf(tgChatId);
     for (;;) {
       if (this.closing.signal.aborted) throw new OutboxClosed();
@@ -113,7 +152,6 @@ export class TelegramOutbox {
     window.note(now);
     this.global.note(now);
     this.forgetIdleWindows(tgChatId);
-    return task();
   }
 
   private windowOf(tgChatId: number): Window {
