@@ -168,3 +168,48 @@ describe('/chats with reviews and questions', () => {
     expect(zh).toContain(`1. ⭐ 评价 ${review} · ★★★★★ 5/5 · SKU-9 — 10 分钟`);
   });
 });
+
+describe('reminders of a waiting review or question', () => {
+  const reminders = (x: Harness) => x.tg.botMessages(GROUP_ID).filter((m) => m.text?.startsWith('⏰ '));
+
+  it('replies once to each post after the threshold, mentioning the team; not again, nor after a restart; an answer ends the wait', async () => {
+    let review = 0;
+    let question = 0;
+    const x = await deskHarness({
+      env: { REMIND_AFTER_MINUTES: '0.01' }, // 0.6 s
+      bridge: { inbound: { reminders: { checkMs: 100, repeatMs: 300 } } },
+      before: (m) => {
+        review = m.market.feedback.addReview({ rating: 3, offerId: 'KETTLE-01', agoMs: 2 * HOUR }).feedbackId;
+        question = m.market.feedback.addQuestion({ text: 'Is it heavy?' }).questionIdentifiers.id;
+      },
+    });
+    // Boris writes in the group: he is on the team and is mentioned.
+    x.says(GROUP_ID, undefined, '//morning, team', TEAMMATE);
+    const reviewPost = postWith(x, `Review ${review}`);
+    const questionPost = postWith(x, `Question ${question}`);
+
+    await x.until(() => reminders(x).length === 2, 5000, 'two reminders');
+    const [a, b] = [reviewPost, questionPost].map((p) => reminders(x).find((m) => m.reply_to_message?.message_id === p.message_id)!);
+    expect(a!.text).toBe('⏰ This review has been waiting 2 h 0 min for a reply.\nBoris');
+    expect(a!.message_thread_id).toBe(reviewPost.message_thread_id);
+    expect(a!.entities).toEqual([{ type: 'text_mention', offset: a!.text!.length - 5, length: 5, user: expect.objectContaining({ id: TEAMMATE.id }) }]);
+    expect(b!.text).toBe('⏰ This question has been waiting 1 min for a reply.\nBoris');
+    expect(b!.message_thread_id).toBe(questionPost.message_thread_id);
+    // Once per wait (the repeat interval of chats does not apply), also after a restart.
+    await tick(800);
+    expect(reminders(x)).toHaveLength(2);
+    await x.restart();
+    await tick(500);
+    expect(reminders(x)).toHaveLength(2);
+
+    // The question is answered: its wait is over and forgotten; the review's is still remembered.
+    const answer = replyTo(x, questionPost, 'About 800 g.');
+    expect(await x.reacted(GROUP_ID, answer.message_id)).toEqual(['👍']);
+    const reminded = () =>
+      Object.keys(JSON.parse(x.rows<{ value: string }>("SELECT value FROM kv WHERE key LIKE 'desk.feedbackReminded.%'")[0]?.value ?? '{}'));
+    await x.until(() => reminded().length === 1, 5000, 'the answered question to be forgotten');
+    expect(reminded()).toEqual([`review:${review}`]);
+    await tick(300);
+    expect(reminders(x)).toHaveLength(2);
+  });
+});
