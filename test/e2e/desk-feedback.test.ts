@@ -30,6 +30,20 @@ async function deskHarness(o: SyncHarnessOptions = {}): Promise<Harness> {
   return r.h;
 }
 
+/**
+ * Waits until `n` items are posted. Under load the start's scan may fail (a Market read timing out) and these tests
+ * poll only when asked, so it is asked again (scanning twice shows nothing twice).
+ */
+async function posted(x: Harness, n: number): Promise<void> {
+  const count = () => x.rows<{ n: number }>("SELECT count(*) AS n FROM feedback_posts WHERE state = 'posted'")[0]!.n;
+  for (let i = 0; i < 20 && count() < n; i++) {
+    await feedbackDesk(x).scan('test');
+    await feedbackDesk(x).idle();
+    if (count() < n) await tick(100);
+  }
+  expect(count()).toBeGreaterThanOrEqual(n);
+}
+
 function feedbackDesk(x: Harness): FeedbackDesk {
   const d = x.bridge?.feedback;
   if (!d) throw new Error('reviews and questions are not running');
@@ -83,6 +97,7 @@ describe('/chats with reviews and questions', () => {
         m.market.feedback.addReview({ rating: 5, needReaction: false, agoMs: 5 * HOUR });
       },
     });
+    await posted(x, 3);
     const chat = x.market.addChat({ customerName: 'Ivan' });
     x.market.addMessage(chat.chatId, { message: 'Where is my order?' });
     await syncNow(x, chat.chatId);
@@ -149,6 +164,7 @@ describe('/chats with reviews and questions', () => {
       target: 'private',
       before: (m) => (review = m.market.feedback.addReview({ rating: 5, offerId: 'SKU-9', agoMs: 10 * 60_000 }).feedbackId),
     });
+    await posted(x, 1);
     const list = await command(x, '/chats', ADMIN.id);
     expect(list.text!.split('\n')).toEqual([
       '⏳ Waiting for the shop: 1 review',
@@ -183,6 +199,7 @@ describe('reminders of a waiting review or question', () => {
         question = m.market.feedback.addQuestion({ text: 'Is it heavy?' }).questionIdentifiers.id;
       },
     });
+    await posted(x, 2);
     // Boris writes in the group: he is on the team and is mentioned.
     x.says(GROUP_ID, undefined, '//morning, team', TEAMMATE);
     const reviewPost = postWith(x, `Review ${review}`);
@@ -212,4 +229,37 @@ describe('reminders of a waiting review or question', () => {
     await tick(300);
     expect(reminders(x)).toHaveLength(2);
   });
+});
+
+describe('the daily digest', () => {
+  it('counts the reviews and questions that wait, named apart from the chats, and lists them', async () => {
+    let review = 0;
+    let question = 0;
+    // 00:00 has always passed today: the digest is due as soon as the bridge runs.
+    const x = await deskHarness({
+      target: 'private',
+      env: { DIGEST_AT: '00:00' },
+      bridge: { digest: { tickMs: 50 } },
+      before: (m) => {
+        review = m.market.feedback.addReview({ rating: 4, offerId: 'KETTLE-01', agoMs: 2 * HOUR }).feedbackId;
+        question = m.market.feedback.addQuestion({ text: 'Is it heavy?', offerId: 'BAG-7', agoMs: HOUR }).questionIdentifiers.id;
+        m.market.feedback.addQuestion({ text: 'What colour?', offerId: 'BAG-7', agoMs: 30 * 60_000 });
+      },
+    });
+    await posted(x, 3);
+    const chat = x.market.addChat({ customerName: 'Ivan' });
+    x.market.addMessage(chat.chatId, { message: 'Where is my order?' });
+    await syncNow(x, chat.chatId);
+    // Today's digest may have gone out before the reviews were in: the next day's is the one looked at.
+    await x.restart({ digest: { tickMs: 50, now: () => Date.now() + 86_400_000 } });
+    const digest = await x.tg.waitForBotMessage((m) => m.chat.id === ADMIN.id && (m.text ?? '').startsWith('Summary for ') && (m.text ?? '').includes('review'));
+    const lines = digest.text!.split('\n');
+    expect(lines[4]).toBe('Still waiting for a reply: 1 chat, 1 review, 2 questions');
+    expect(lines[5]).toMatch(new RegExp(`^• Order ${chat.context.orderId} · Ivan — 1 d 0 h$`));
+    expect(lines.slice(6)).toEqual([
+      `• ⭐ Review ${review} · 4/5 · KETTLE-01 — 1 d 2 h`,
+      `• ❓ Question ${question} · BAG-7 — 1 d 1 h`,
+      expect.stringMatching(/^• ❓ Question \d+ · BAG-7 — 1 d (0|1) h$/),
+    ]);
+  }, 60_000);
 });
