@@ -42,3 +42,61 @@ desk-took = Теперь это ваш чат.
 desk-released = Чат свободен: его может взять любой из команды.
 desk-gone = Бот больше не знает этот чат.
 desk-reminder = ⏰ Покупатель ждёт ответа { $waited }.
+# Отзывы и вопросы о товарах, которые ждут ответа (задача 12): в /chats, напоминаниях и сводке.
+desk-count-chats = { $count } { $count ->
+        [one] чат
+        [few] чата
+       *[many] чатов
+    }
+desk-count-reviews = { $count } { $count ->
+        [one] отзыв
+        [few] отзыва
+       *[many] отзывов
+    }
+desk-count-questions = { $count } { $count ->
+        [one] вопрос
+        [few] вопроса
+       *[many] вопросов
+    }
+desk-count-two = { $a }, { $b }
+desk-count-three = { $a }, { $b }, { $c }
+desk-list-headerAll = ⏳ Ждут ответа магазина: { $what }{ $pages ->
+        [1] {""}
+       *[other] {" "}· стр. { $page }/{ $pages }
+    }
+desk-list-feedback = { $n }. { $kind ->
+        [review] ⭐ Отзыв { $id } · { $stars } { $rating }/5
+       *[other] ❓ Вопрос { $id }
+    }{ $hasProduct ->
+        [0] {""}
+       *[other] {" "}· { $product }
+    }{ $comment ->
+        [1] {" "}· 💬 новый комментарий
+       *[other] {""}
+    } — { $waited }
+desk-list-feedbackNoLink = {"   "}без ссылки: ответьте на моё сообщение { $kind ->
+        [review] об отзыве
+       *[other] о вопросе
+    } { $id }{ $comment ->
+        [1] {" "}(новый комментарий)
+       *[other] {""}
+    }
+desk-list-feedbackNotPosted = {"   "}ещё не опубликован в Telegram
+desk-reminderFeedback = ⏰ { $kind ->
+        [review] { $comment ->
+            [1] Новый комментарий покупателя к этому отзыву ждёт
+           *[other] Этот отзыв ждёт
+        }
+       *[other] Этот вопрос ждёт
+    } ответа { $waited }.
+desk-digest-waiting = Ждут ответа: { $what }
+desk-digest-about = { $kind ->
+        [review] ⭐ Отзыв { $id } · { $rating }/5
+       *[other] ❓ Вопрос { $id }
+    }{ $hasProduct ->
+        [0] {""}
+       *[other] {" "}· { $product }
+    }{ $comment ->
+        [1] {" "}· 💬 новый комментарий
+       *[other] {""}
+    }

@@ -38,3 +38,49 @@ desk-took = 此聊天现在由您处理。
 desk-released = 已放开：团队中任何人都可以接手。
 desk-gone = 机器人已不再知道此聊天。
 desk-reminder = ⏰ 买家已等待回复 { $waited }。
+# 等待回复的评价和商品问题（第 12 号任务）：/chats、提醒和每日汇总。
+desk-count-chats = { $count } 个聊天
+desk-count-reviews = { $count } 条评价
+desk-count-questions = { $count } 个问题
+desk-count-two = { $a }，{ $b }
+desk-count-three = { $a }，{ $b }，{ $c }
+desk-list-headerAll = ⏳ 等待店铺回复：{ $what }{ $pages ->
+        [1] {""}
+       *[other] {" "}· 第 { $page }/{ $pages } 页
+    }
+desk-list-feedback = { $n }. { $kind ->
+        [review] ⭐ 评价 { $id } · { $stars } { $rating }/5
+       *[other] ❓ 问题 { $id }
+    }{ $hasProduct ->
+        [0] {""}
+       *[other] {" "}· { $product }
+    }{ $comment ->
+        [1] {" "}· 💬 新评论
+       *[other] {""}
+    } — { $waited }
+desk-list-feedbackNoLink = {"   "}没有链接：请回复我关于{ $kind ->
+        [review] 评价
+       *[other] 问题
+    } { $id }{ $comment ->
+        [1] {" "}（新评论）
+       *[other] {""}
+    }的消息
+desk-list-feedbackNotPosted = {"   "}尚未发布到 Telegram
+desk-reminderFeedback = ⏰ { $kind ->
+        [review] { $comment ->
+            [1] 买家对这条评价的新评论
+           *[other] 这条评价
+        }
+       *[other] 这个问题
+    }已等待回复 { $waited }。
+desk-digest-waiting = 仍在等待回复：{ $what }
+desk-digest-about = { $kind ->
+        [review] ⭐ 评价 { $id } · { $rating }/5
+       *[other] ❓ 问题 { $id }
+    }{ $hasProduct ->
+        [0] {""}
+       *[other] {" "}· { $product }
+    }{ $comment ->
+        [1] {" "}· 💬 新评论
+       *[other] {""}
+    }

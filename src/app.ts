@@ -256,6 +256,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           db: db.db,
           businessId: shop.businessId,
           timeZone: config.timeZone,
+          countsFeedback: config.feedbackPollMs > 0,
           ...(config.desk.workHours
             ? { duration: (from: number, to: number) => workingMsBetween(from, to, config.desk.workHours, config.timeZone) }
             : {}),

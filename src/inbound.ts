@@ -26,6 +26,7 @@ import { OrderCards, type OrderCardsOptions } from './bridge/orders.js';
 import { TelegramOrderCards } from './telegram/order-cards.js';
 import { AwayReplies, type AwayOptions } from './bridge/away.js';
 import { DEFAULT_REMINDER_OPTIONS, Reminders, type ReminderOptions } from './bridge/reminders.js';
+import { TelegramFeedbackReminders } from './telegram/feedback-posts.js';
 
 export interface InboundOptions {
   sync?: Partial<SyncOptions>;
@@ -298,6 +299,8 @@ class ShopPart implements ShopInbound {
         remind: async (marketChatId, waitedMs, mention) => part.side?.remind(marketChatId, waitedMs, mention),
         refreshTitle: async (marketChatId) => part.side?.refreshTitle(marketChatId),
       },
+      // Reviews and questions that wait: a reply to their post (only while their desk runs).
+      ...(config.feedbackPollMs > 0 ? { feedbackTarget: new TelegramFeedbackReminders({ api: deps.api, outbox: deps.outbox, log }) } : {}),
       options: {
         ...DEFAULT_REMINDER_OPTIONS,
         remindAfterMs: config.desk.remindAfterMs,

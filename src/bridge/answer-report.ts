@@ -4,7 +4,7 @@
  * duration (plain difference, or working hours only) are given by the caller.
  */
 import { answerEvents, type WaitingChatRow } from '../db/answer-times.js';
-import { waitingPage } from '../db/waits.js';
+import { waitingFeedback, waitingPage, type WaitingFeedback } from '../db/waits.js';
 import type { Db } from '../db/open.js';
 import { addDays, answerStats, dayKey, LOOKBACK_DAYS, type AnswerStats, type WaitDuration } from './answer-stats.js';
 
@@ -17,6 +17,8 @@ export interface AnswerReportOptions {
   timeZone?: string;
   /** How long a wait lasted; default the plain difference (WORK_HOURS at merge). */
   duration?: WaitDuration;
+  /** Whether reviews and questions that wait are counted (false while their desk is off); default true. */
+  countsFeedback?: boolean;
 }
 
 export class AnswerReport {
@@ -50,6 +52,13 @@ export class AnswerReport {
       waitingSince: c.unanswered ? c.since : null,
     }));
     return { chats, count: page.total };
+  }
+
+  /** Reviews and questions still waiting for the shop, oldest first, and how many of each there are in all. */
+  waitingFeedback(limit: number, now = Date.now()): { items: WaitingFeedback[]; reviews: number; questions: number } {
+    if (this.opts.countsFeedback === false) return { items: [], reviews: 0, questions: 0 };
+    // The waiting list's own definition (db/waits.ts), as for the chats.
+    return waitingFeedback(this.opts.db, { businessId: this.opts.businessId, now, limit });
   }
 
   private window(lastDay: string, days: number, now: number): AnswerStats {

@@ -4,11 +4,17 @@
  * again at most once an hour while the wait lasts; once the shop replied the ⏰ goes. Everything is derived from
  * stored times (the waiting list, chat_reminders), so a restart neither forgets nor repeats a reminder; a periodic
  * check drives it.
+ *
+ * Reviews and product questions that wait (db/waits.ts `waitingFeedback`) get the same reminder, as a reply to their
+ * post, once per wait (a buyer's new comment on an answered review is a new wait): they share one topic, so no ⏰
+ * title and no repeats. Their threshold counts from when the bridge recorded them (before that nobody in Telegram
+ * could answer; a review is often published days after it was written), their reminded waits are kept in `kv`.
  */
 import { PeriodicCheck } from '../util/periodic.js';
 import type { Db } from '../db/open.js';
+import { getKv, setKv } from '../db/kv.js';
 import { deleteReminder, reminderRows, saveReminder } from '../db/reminders.js';
-import { listWaiting, teamWriters } from '../db/waits.js';
+import { listWaiting, teamWriters, waitingFeedback, type WaitingFeedback } from '../db/waits.js';
 import type { Logger } from '../logger.js';
 import { isWorkingAt, workingMsBetween, type WorkHours } from './work-hours.js';
 
@@ -24,6 +30,12 @@ export interface ReminderTarget {
   remind(marketChatId: number, waitedMs: number, mention: Mention[]): Promise<void>;
   /** Brings the ⏰ in the chat's topic title in line with the stored reminders. */
   refreshTitle(marketChatId: number): Promise<void>;
+}
+
+/** The Telegram side of reviews and questions (telegram/feedback-posts.ts). */
+export interface FeedbackReminderTarget {
+  /** Posts a reminder as a reply to the item's post (`f.post`), mentioning `mention`. */
+  remindFeedback(f: WaitingFeedback, waitedMs: number, mention: Mention[]): Promise<void>;
 }
 
 export interface ReminderOptions {
@@ -61,6 +73,8 @@ export class Reminders {
       /** TELEGRAM_ADMIN_IDS: only they are mentioned. */
       team: ReadonlySet<number>;
       target: ReminderTarget;
+      /** Reviews and questions (absent: their desk is off, they are not reminded of). */
+      feedbackTarget?: FeedbackReminderTarget;
       options: ReminderOptions;
       now?: () => number;
     },
@@ -125,6 +139,48 @@ export class Reminders {
       if (waiting.has(row.marketChatId)) continue;
       deleteReminder(db, businessId, row.marketChatId);
       if (row.count > 0) await this.safely(row.marketChatId, () => target.refreshTitle(row.marketChatId));
+    }
+    await this.checkFeedback(now, working);
+  }
+
+  private get feedbackKey(): string {
+    return `desk.feedbackReminded.${this.deps.businessId}`;
+  }
+
+  /** Reviews and questions: one reminder per wait, under the post. */
+  private async checkFeedback(now: number, working: boolean): Promise<void> {
+    const { db, businessId, options, feedbackTarget, log } = this.deps;
+    if (!feedbackTarget) return;
+    // "kind:id" -> the start of the wait that was reminded of.
+    const before = JSON.parse(getKv(db, this.feedbackKey) ?? '{}') as Record<string, number>;
+    const after: Record<string, number> = {};
+    const waits = waitingFeedback(db, { businessId, now }).items;
+    for (const f of waits) {
+      const key = `${f.kind}:${f.targetId}`;
+      if (before[key] === f.since) after[key] = f.since;
+    }
+    const save = () => {
+      const value = JSON.stringify(after);
+      if (value !== (getKv(db, this.feedbackKey) ?? '{}')) setKv(db, this.feedbackKey, value, now);
+    };
+    // Ended waits are forgotten (a later wait of the same review is reminded of again).
+    save();
+    if (!working) return;
+    for (const f of waits) {
+      if (this.loop.stopped) return;
+      const key = `${f.kind}:${f.targetId}`;
+      if (f.post === null || after[key] !== undefined) continue;
+      const waited = workingMsBetween(Math.max(f.since, f.recordedAt), now, options.workHours, options.timeZone);
+      if (waited < options.remindAfterMs) continue;
+      // Recorded before it is posted: a crash in between loses one reminder rather than repeating it.
+      after[key] = f.since;
+      save();
+      log.info({ kind: f.kind, targetId: f.targetId, waitedMs: waited }, 'reminding the team of a waiting review or question');
+      try {
+        await feedbackTarget.remindFeedback(f, f.waitedMs, this.teamMentions());
+      } catch (err) {
+        log.warn({ kind: f.kind, targetId: f.targetId, err: String(err) }, 'reminder not shown in Telegram');
+      }
     }
   }
 

@@ -219,3 +219,110 @@ export function teamWriters(db: Db, tgChatId: number, limit: number): TeamWriter
       .all(tgChatId, limit) as Array<{ tg_user_id: number; name: string; username: string | null }>
   ).map((r) => ({ tgUserId: r.tg_user_id, name: r.name, username: r.username }));
 }
+
+// ---- reviews and product questions that wait ----
+
+/**
+ * A review or product question that waits for the shop (feedback_posts): recorded to be posted or posted, and
+ * neither answered from Telegram nor skipped. `pending` / `posting` wait too (the buyer waits whether or not the post
+ * reached Telegram yet), they just have no post to link to or to remind under. A review answered from Telegram waits
+ * again when the buyer writes a new comment on it that no answer of the shop's followed (`comment`: that comment's
+ * post); a skipped review does not (the team said it needs nothing; a comment on it is still posted under it).
+ */
+export interface WaitingFeedback {
+  businessId: number;
+  kind: 'review' | 'question';
+  /** feedbackId or questionId. */
+  targetId: number;
+  /** The review's stars (reviews only). */
+  rating: number | null;
+  /** The product (the shop's SKU). */
+  offerId: string | null;
+  /** When the wait began: the buyer wrote it (Market's clock, never after the bridge recorded it) or, for a new
+   *  comment, when the bridge recorded the comment. */
+  since: number;
+  /** When the team could first see it: the bridge recorded it (the reminder counts from here). */
+  recordedAt: number;
+  waitedMs: number;
+  /** The post to link to and to reply to; null while it is not in Telegram yet. */
+  post: { tgChatId: number; tgMessageId: number; tgThreadId: number | null } | null;
+  /** The wait is a buyer's new comment on an answered review (the post is the comment's). */
+  comment: boolean;
+}
+
+interface FeedbackRow {
+  kind: 'review' | 'question';
+  target_id: number;
+  rating: number | null;
+  offer_id: string | null;
+  market_at: number | null;
+  recorded_at: number;
+  tg_chat_id: number | null;
+  tg_message_id: number | null;
+  tg_thread_id: number | null;
+  comment: number;
+}
+
+/** Market's ISO time (with its offset) in Unix ms; SQLite's julianday reads the offset. */
+const MARKET_MS = (col: string) => `CAST(round((julianday(json_extract(${col}, '$.createdAt')) - 2440587.5) * 86400000) AS INTEGER)`;
+
+const WAITING_FEEDBACK_SQL = `
+SELECT p.kind, p.target_id,
+  json_extract(p.data, '$.statistics.rating') AS rating,
+  coalesce(json_extract(p.data, '$.identifiers.offerId'), json_extract(p.data, '$.questionIdentifiers.offerId')) AS offer_id,
+  ${MARKET_MS('p.data')} AS market_at,
+  p.created_at AS recorded_at,
+  CASE WHEN p.state = 'posted' THEN p.tg_chat_id END AS tg_chat_id,
+  CASE WHEN p.state = 'posted' THEN p.tg_message_id END AS tg_message_id,
+  CASE WHEN p.state = 'posted' THEN p.tg_thread_id END AS tg_thread_id,
+  0 AS comment
+FROM feedback_posts p
+WHERE p.business_id = @businessId AND p.kind IN ('review', 'question') AND p.state IN ('pending', 'posting', 'posted')
+UNION ALL
+-- A buyer's new comment on an answered review, with no delivered answer to the review recorded after it: the
+-- first such comment (SQLite takes the other columns from the row of min()).
+SELECT 'review', r.target_id,
+  json_extract(r.data, '$.statistics.rating'),
+  json_extract(r.data, '$.identifiers.offerId'),
+  NULL,
+  min(c.created_at),
+  CASE WHEN c.state = 'posted' THEN c.tg_chat_id END,
+  CASE WHEN c.state = 'posted' THEN c.tg_message_id END,
+  CASE WHEN c.state = 'posted' THEN c.tg_thread_id END,
+  1
+FROM feedback_posts c
+JOIN feedback_posts r ON r.business_id = c.business_id AND r.kind = 'review' AND r.target_id = c.parent_id AND r.state = 'answered'
+WHERE c.business_id = @businessId AND c.kind = 'comment' AND c.state IN ('pending', 'posting', 'posted')
+  AND NOT EXISTS (SELECT 1 FROM feedback_answers a
+    WHERE a.business_id = @businessId AND a.kind = 'review' AND a.target_id = r.target_id AND a.state = 'delivered'
+      AND a.created_at >= c.created_at)
+GROUP BY r.target_id
+`;
+
+/** The reviews and questions of one shop that wait, oldest wait first, and how many of each wait in all. */
+export function waitingFeedback(
+  db: Db,
+  opts: { businessId: number; now: number; limit?: number },
+): { items: WaitingFeedback[]; reviews: number; questions: number } {
+  const stmt = cached(db, 'waits.feedback', () => raw(db).prepare(WAITING_FEEDBACK_SQL));
+  const rows = stmt.all({ businessId: opts.businessId }) as FeedbackRow[];
+  const all = rows
+    .map((r): WaitingFeedback => {
+      const since = r.market_at !== null && Number.isFinite(r.market_at) ? Math.min(r.market_at, r.recorded_at) : r.recorded_at;
+      return {
+        businessId: opts.businessId,
+        kind: r.kind,
+        targetId: r.target_id,
+        rating: r.rating,
+        offerId: r.offer_id,
+        since,
+        recordedAt: r.recorded_at,
+        waitedMs: Math.max(0, opts.now - since),
+        post: r.tg_chat_id !== null && r.tg_message_id !== null ? { tgChatId: r.tg_chat_id, tgMessageId: r.tg_message_id, tgThreadId: r.tg_thread_id } : null,
+        comment: r.comment === 1,
+      };
+    })
+    .sort((a, b) => a.since - b.since || a.targetId - b.targetId);
+  const reviews = all.filter((f) => f.kind === 'review').length;
+  return { items: opts.limit !== undefined && opts.limit >= 0 ? all.slice(0, opts.limit) : all, reviews, questions: all.length - reviews };
+}

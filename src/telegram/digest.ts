@@ -11,8 +11,13 @@ import { dayKey } from '../bridge/answer-stats.js';
 import { getKv, setKv } from '../db/kv.js';
 import type { Db } from '../db/open.js';
 import type { Logger } from '../logger.js';
-import { digestText } from './answer-words.js';
+import type { WaitingChatRow } from '../db/answer-times.js';
+import type { WaitingFeedback } from '../db/waits.js';
+import type { AnswerStats } from '../bridge/answer-stats.js';
+import { t } from '../texts.js';
+import { digestText, timesLine, waitingAbout, waitWords } from './answer-words.js';
 import { describe } from './echo.js';
+import { waitingWhat } from './features/desk.js';
 
 /** How many waiting chats the digest names; the rest are counted. */
 const DIGEST_WAITING_SHOWN = 10;
@@ -83,7 +88,13 @@ export class DailyDigest {
     const tries = (this.tries.get(today) ?? 0) + 1;
     this.tries.set(today, tries);
     const { day, stats } = this.o.report.yesterday(now);
-    const text = digestText({ day, stats, waiting: this.o.report.waiting(DIGEST_WAITING_SHOWN, now), now });
+    const text = digestWithFeedback({
+      day,
+      stats,
+      waiting: this.o.report.waiting(DIGEST_WAITING_SHOWN, now),
+      feedback: this.o.report.waitingFeedback(DIGEST_WAITING_SHOWN, now),
+      now,
+    });
     try {
       await this.o.api.sendMessage(chatId, text);
       setKv(this.o.db, this.key, today, now);
@@ -95,4 +106,42 @@ export class DailyDigest {
       this.o.log.warn({ err: describe(err), tgChatId: chatId, tries }, 'the daily digest could not be posted');
     }
   }
+}
+
+/**
+ * The digest's text: as digestText (answer-words.ts) when no review or question waits; else the waiting figures
+ * name each kind ("3 chats, 2 reviews, 1 question"), then the chats and the reviews and questions, each list cut at
+ * the same length with the rest counted.
+ */
+export function digestWithFeedback(p: {
+  day: string;
+  stats: AnswerStats;
+  waiting: { chats: WaitingChatRow[]; count: number };
+  feedback: { items: WaitingFeedback[]; reviews: number; questions: number };
+  now: number;
+}): string {
+  const { reviews, questions } = p.feedback;
+  if (reviews + questions === 0) return digestText(p);
+  const { conversations, answered } = p.stats.total;
+  const lines = [t('digest.title', { day: p.day }), t('digest.summary', { conversations, answered }), timesLine(p.stats), ''];
+  lines.push(t('desk.digest.waiting', { what: waitingWhat({ chats: p.waiting.count, reviews, questions }) }));
+  for (const c of p.waiting.chats) {
+    const waited = c.waitingSince === null ? t('digest.openDispute') : waitWords(p.now - c.waitingSince);
+    lines.push(t('digest.waitLine', { about: waitingAbout(c), waited }));
+  }
+  if (p.waiting.count > p.waiting.chats.length) lines.push(t('digest.more', { count: p.waiting.count - p.waiting.chats.length }));
+  for (const f of p.feedback.items) {
+    const about = t('desk.digest.about', {
+      kind: f.kind,
+      id: f.targetId,
+      rating: f.rating ?? 0,
+      product: f.offerId ?? '',
+      hasProduct: f.offerId ? 1 : 0,
+      comment: f.comment ? 1 : 0,
+    });
+    lines.push(t('digest.waitLine', { about, waited: waitWords(f.waitedMs) }));
+  }
+  const more = reviews + questions - p.feedback.items.length;
+  if (more > 0) lines.push(t('digest.more', { count: more }));
+  return lines.join('\n');
 }

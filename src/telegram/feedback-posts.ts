@@ -7,6 +7,9 @@
  * reply in plain words.
  */
 import { GrammyError, InlineKeyboard, type Api } from 'grammy';
+import type { MessageEntity } from 'grammy/types';
+import type { FeedbackReminderTarget, Mention } from '../bridge/reminders.js';
+import type { WaitingFeedback } from '../db/waits.js';
 import type { Db } from '../db/open.js';
 import type { FeedbackAnswerRow, FeedbackPostRow } from '../db/feedback.js';
 import { deleteKv, getKv, setKv } from '../db/kv.js';
@@ -18,6 +21,7 @@ import { reason, t, technical } from '../texts.js';
 import { DELIVERED_REACTION, describe } from './echo.js';
 import { TOPIC_GONE, TOPICS_REFUSED } from './inbound.js';
 import type { TelegramOutbox } from './outbox.js';
+import { waitedWords } from './features/desk.js';
 
 export const SKIP_PREFIX = 'fb:skip:';
 
@@ -255,4 +259,32 @@ export function compose(row: FeedbackPostRow, header: string | undefined): strin
     lines.push('', q.text, '', t('feedback.question.hint'));
   }
   return lines.join('\n');
+}
+
+/**
+ * Reminders of reviews and questions that wait (bridge/reminders.ts): a reply to the item's post, mentioning the team
+ * as a chat's reminder does (text mentions, so no @username is needed), through the outbox's pacing.
+ */
+export class TelegramFeedbackReminders implements FeedbackReminderTarget {
+  constructor(private readonly deps: { api: Api; outbox: TelegramOutbox; log: Logger }) {}
+
+  async remindFeedback(f: WaitingFeedback, waitedMs: number, mention: Mention[]): Promise<void> {
+    if (!f.post) return;
+    const { tgChatId, tgMessageId, tgThreadId } = f.post;
+    let text = t('desk.reminderFeedback', { kind: f.kind, comment: f.comment ? 1 : 0, waited: waitedWords(waitedMs) });
+    const entities: MessageEntity[] = [];
+    mention.forEach((m, i) => {
+      text += i === 0 ? '\n' : ', ';
+      if (m.username) return void (text += `@${m.username}`);
+      entities.push({ type: 'text_mention', offset: text.length, length: m.name.length, user: { id: m.tgUserId, is_bot: false, first_name: m.name } });
+      text += m.name;
+    });
+    await this.deps.outbox.run(tgChatId, () =>
+      this.deps.api.sendMessage(tgChatId, text, {
+        ...(tgThreadId !== null ? { message_thread_id: tgThreadId } : {}),
+        reply_parameters: { message_id: tgMessageId, allow_sending_without_reply: true },
+        ...(entities.length > 0 ? { entities } : {}),
+      }),
+    );
+  }
 }

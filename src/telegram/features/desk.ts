@@ -7,7 +7,15 @@ import { Composer, type Context } from 'grammy';
 import type { InlineKeyboardButton, InlineKeyboardMarkup, User } from 'grammy/types';
 import { getMarketChat } from '../../db/inbound.js';
 import { anchorChat } from '../../db/links.js';
-import { recordTeamWriter, releaseChat, takeChat, waitingPage, type WaitingChat } from '../../db/waits.js';
+import {
+  recordTeamWriter,
+  releaseChat,
+  takeChat,
+  waitingFeedback,
+  waitingPage,
+  type WaitingChat,
+  type WaitingFeedback,
+} from '../../db/waits.js';
 import { t } from '../../texts.js';
 import type { Services } from '../services.js';
 
@@ -48,26 +56,42 @@ export function messageLink(tgChatId: number | undefined, messageId: number): st
   return id.startsWith('-100') ? `https://t.me/c/${id.slice(4)}/${messageId}` : undefined;
 }
 
-/** The text and buttons of one page of the waiting list. */
+/** The text and buttons of one page of the waiting list: chats, reviews and questions, oldest wait first. */
 export function waitingListPage(
-  s: Pick<Services, 'db' | 'shopsIn'>,
+  s: Pick<Services, 'db' | 'shopsIn'> & Partial<Pick<Services, 'feedback'>>,
   tgChatId: number,
   offset: number,
   now: number,
 ): { text: string; markup: InlineKeyboardMarkup } {
   const businessIds = s.shopsIn(tgChatId).map((shop) => shop.businessId);
-  let page = waitingOfShops(s.db, businessIds, { now, tgChatId, offset, limit: PAGE_SIZE });
+  // Reviews and questions of the shops whose desk runs (FEEDBACK_POLL_INTERVAL_SECONDS=0 leaves stale rows alone).
+  const feedbackOf = s.feedback ? businessIds.filter((b) => s.feedback!(b) !== undefined) : businessIds;
+  let page = waitingOfShops(s.db, businessIds, feedbackOf, { now, tgChatId, offset, limit: PAGE_SIZE });
   // A page that emptied since it was shown: the last page there is now.
-  if (page.chats.length === 0 && offset > 0 && page.total > 0) {
+  if (page.items.length === 0 && offset > 0 && page.total > 0) {
     offset = Math.floor((page.total - 1) / PAGE_SIZE) * PAGE_SIZE;
-    page = waitingOfShops(s.db, businessIds, { now, tgChatId, offset, limit: PAGE_SIZE });
+    page = waitingOfShops(s.db, businessIds, feedbackOf, { now, tgChatId, offset, limit: PAGE_SIZE });
   }
   if (page.total === 0) return { text: t('desk.list.empty'), markup: { inline_keyboard: [] } };
   const pages = Math.ceil(page.total / PAGE_SIZE);
-  const lines = [t('desk.list.header', { total: page.total, page: offset / PAGE_SIZE + 1, pages }), ''];
+  const header =
+    page.reviews + page.questions === 0
+      ? t('desk.list.header', { total: page.total, page: offset / PAGE_SIZE + 1, pages })
+      : t('desk.list.headerAll', { what: waitingWhat(page), page: offset / PAGE_SIZE + 1, pages });
+  const lines = [header, ''];
   const open: InlineKeyboardButton[] = [];
-  page.chats.forEach((c, i) => {
+  page.items.forEach((item, i) => {
     const n = offset + i + 1;
+    if (item.what === 'feedback') {
+      const f = item.feedback;
+      lines.push(feedbackLineOf(f, n));
+      const url = f.post ? messageLink(f.post.tgChatId, f.post.tgMessageId) : undefined;
+      if (url) open.push({ text: t('desk.list.open', { n }), url });
+      else if (f.post) lines.push(t('desk.list.feedbackNoLink', { kind: f.kind, id: f.targetId, comment: f.comment ? 1 : 0 }));
+      else lines.push(t('desk.list.feedbackNotPosted'));
+      return;
+    }
+    const c = item.chat;
     lines.push(lineOf(c, n));
     const target = c.tgThreadId ?? c.lastAnchorId;
     const url = target !== null ? messageLink(tgChatId, target) : undefined;
@@ -83,19 +107,80 @@ export function waitingListPage(
   return { text: lines.join('\n'), markup: { inline_keyboard: rows } };
 }
 
+/** "3 chats, 2 reviews, 1 question" (what is none is left out). */
+export function waitingWhat(n: { chats: number; reviews: number; questions: number }): string {
+  const parts: string[] = [];
+  if (n.chats > 0) parts.push(t('desk.count.chats', { count: n.chats }));
+  if (n.reviews > 0) parts.push(t('desk.count.reviews', { count: n.reviews }));
+  if (n.questions > 0) parts.push(t('desk.count.questions', { count: n.questions }));
+  const [a = '', b, c] = parts;
+  return c !== undefined ? t('desk.count.three', { a, b: b!, c }) : b !== undefined ? t('desk.count.two', { a, b }) : a;
+}
+
+/** One line of the waiting list: a chat, or a review / question that waits. */
+export type WaitingItem = { what: 'chat'; since: number; chat: WaitingChat } | { what: 'feedback'; since: number; feedback: WaitingFeedback };
+
+interface WaitingItems {
+  items: WaitingItem[];
+  /** Everything that waits, and of it the chats, reviews and questions. */
+  total: number;
+  chats: number;
+  reviews: number;
+  questions: number;
+}
+
 /**
- * One page of the chats waiting in the shops this Telegram chat shows, oldest wait first: one query for one shop;
- * for several, each shop's first offset+limit merged (the page cannot hold a chat further down any of them).
+ * One page of what waits in the shops this Telegram chat shows, oldest wait first: one query when only one shop's
+ * chats wait (the waiting list's paging in SQL); else each shop's first offset+limit chats and its reviews and
+ * questions merged (the page cannot hold anything further down any of them).
  */
 function waitingOfShops(
   db: Services['db'],
   businessIds: readonly number[],
+  feedbackOf: readonly number[],
   q: { now: number; tgChatId: number; offset: number; limit: number },
-): { chats: WaitingChat[]; total: number } {
-  if (businessIds.length === 1) return waitingPage(db, { ...q, businessId: businessIds[0]! });
+): WaitingItems {
+  const feedback = feedbackOf.map((businessId) => waitingFeedback(db, { businessId, now: q.now, limit: q.offset + q.limit }));
+  const reviews = feedback.reduce((n, f) => n + f.reviews, 0);
+  const questions = feedback.reduce((n, f) => n + f.questions, 0);
+  const asItems = (chats: WaitingChat[]): WaitingItem[] => chats.map((chat) => ({ what: 'chat', since: chat.since, chat }));
+  if (businessIds.length === 1 && reviews + questions === 0) {
+    const page = waitingPage(db, { ...q, businessId: businessIds[0]! });
+    return { items: asItems(page.chats), total: page.total, chats: page.total, reviews: 0, questions: 0 };
+  }
   const pages = businessIds.map((businessId) => waitingPage(db, { ...q, businessId, offset: 0, limit: q.offset + q.limit }));
-  const all = pages.flatMap((p) => p.chats).sort((a, b) => a.since - b.since || a.marketChatId - b.marketChatId);
-  return { chats: all.slice(q.offset, q.offset + q.limit), total: pages.reduce((n, p) => n + p.total, 0) };
+  const chats = pages.reduce((n, p) => n + p.total, 0);
+  const all: WaitingItem[] = [
+    ...asItems(pages.flatMap((p) => p.chats)),
+    ...feedback.flatMap((f) => f.items.map((fb): WaitingItem => ({ what: 'feedback', since: fb.since, feedback: fb }))),
+  ].sort((a, b) => a.since - b.since || tieBreak(a) - tieBreak(b));
+  return { items: all.slice(q.offset, q.offset + q.limit), total: chats + reviews + questions, chats, reviews, questions };
+}
+
+/** Equal waits in a stable order: chats first, by id; then reviews and questions by id. */
+function tieBreak(i: WaitingItem): number {
+  return i.what === 'chat' ? i.chat.marketChatId : Number.MAX_SAFE_INTEGER / 2 + i.feedback.targetId;
+}
+
+/** ★★★★☆ (as the review's post shows them). */
+export function starsOf(rating: number): string {
+  const n = Math.max(0, Math.min(5, Math.round(rating)));
+  return '★'.repeat(n) + '☆'.repeat(5 - n);
+}
+
+function feedbackLineOf(f: WaitingFeedback, n: number): string {
+  const rating = f.rating ?? 0;
+  return t('desk.list.feedback', {
+    n,
+    kind: f.kind,
+    stars: starsOf(rating),
+    rating,
+    id: f.targetId,
+    product: f.offerId ?? '',
+    hasProduct: f.offerId ? 1 : 0,
+    comment: f.comment ? 1 : 0,
+    waited: waitedWords(f.waitedMs),
+  });
 }
 
 function lineOf(c: WaitingChat, n: number): string {
