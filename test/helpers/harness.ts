@@ -59,7 +59,10 @@ export class Harness {
       pollTimeoutSeconds: 1,
       shutdownGraceMs: 1000,
       ...opts.bridge,
-      relayPolicy: { backoffMs: () => 20, noticeAfterMs: 0, reconcileAfterMs: 500, ...opts.bridge?.relayPolicy },
+      // A send that timed out (400 ms) is reconciled by history only after 1.5 s: the fake Market runs in the test's
+      // own process, and on a loaded machine it may execute a request it read late (as Market may: production waits
+      // marketTimeoutMs + 10 s). At 500 ms a loaded run could read the history before the fake had executed the send.
+      relayPolicy: { backoffMs: () => 20, noticeAfterMs: 0, reconcileAfterMs: 1500, ...opts.bridge?.relayPolicy },
     });
     if (opts.start !== false) await h.start();
     return h;
