@@ -15,6 +15,7 @@ feedback-review-earlier = Comments so far ({ $count }):
 feedback-review-hint = Reply to this message to answer publicly as the shop, or press Skip if it needs no reaction.
 feedback-button-skip = Skip
 feedback-review-skipped = → Skipped: Market no longer lists it as needing a reaction.
+feedback-settledElsewhere = → Answered or skipped in the Market cabinet: it no longer waits.
 feedback-answered = → Answered.
 feedback-comment-title = 💬 New comment on review { $feedbackId } from { $name }
 feedback-comment-hint = Reply to this message to answer this comment as the shop.

@@ -15,6 +15,7 @@ feedback-review-earlier = Комментарии ({ $count }):
 feedback-review-hint = Ответьте на это сообщение, чтобы публично ответить от имени магазина, или нажмите «Пропустить», если реакция не нужна.
 feedback-button-skip = Пропустить
 feedback-review-skipped = → Пропущено: Маркет больше не считает, что отзыв ждёт реакции.
+feedback-settledElsewhere = → Ответ или пропуск сделаны в кабинете Маркета: больше не ждёт.
 feedback-answered = → Ответ опубликован.
 feedback-comment-title = 💬 Новый комментарий к отзыву { $feedbackId } от { $name }
 feedback-comment-hint = Ответьте на это сообщение, чтобы ответить на комментарий от имени магазина.

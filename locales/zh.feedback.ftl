@@ -15,6 +15,7 @@ feedback-review-earlier = 已有评论（{ $count }）：
 feedback-review-hint = 回复此消息即以店铺名义公开回复；如无需回应，请点“跳过”。
 feedback-button-skip = 跳过
 feedback-review-skipped = → 已跳过：Market 不再将其列为待回应。
+feedback-settledElsewhere = → 已在 Market 后台回复或跳过：不再等待。
 feedback-answered = → 已回复。
 feedback-comment-title = 💬 评价 { $feedbackId } 有新评论，来自 { $name }
 feedback-comment-hint = 回复此消息即以店铺名义回复这条评论。

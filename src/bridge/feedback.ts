@@ -27,6 +27,7 @@ import {
   moveAnswer,
   movePost,
   openAnswers,
+  postedBefore,
   otherAnswers,
   postsToShow,
   recordPost,
@@ -95,7 +96,8 @@ export interface FeedbackTarget {
    */
   post(row: FeedbackPostRow, opts: { mayRepeat: boolean; parent?: FeedbackPostRow }): Promise<PostedAt>;
   /** The review was skipped (or answered): its post loses its Skip button and says so. */
-  settled(row: FeedbackPostRow, how: 'skipped' | 'answered'): Promise<void>;
+  /** The post's item needs nothing now: skipped or answered from Telegram, or (elsewhere) in the cabinet. */
+  settled(row: FeedbackPostRow, how: 'skipped' | 'answered' | 'elsewhere'): Promise<void>;
   /** The outcome of an answer, on the seller's message; true once it is showing. */
   delivered(a: FeedbackAnswerRow): Promise<boolean>;
   failed(a: FeedbackAnswerRow, err: MarketError): Promise<boolean>;
@@ -125,6 +127,12 @@ export interface FeedbackOptions {
   rateLimitFallbackMs: number;
   /** How often outcomes and posts Telegram did not take are tried again. */
   sweepMs: number;
+  /**
+   * A posted review or question that a complete full scan no longer lists is looked up by id once it was recorded at
+   * least this long ago (a review just notified may not be in the lists yet); answered or skipped in the cabinet, it
+   * stops waiting in Telegram.
+   */
+  settleAfterMs: number;
 }
 
 export const DEFAULT_FEEDBACK_OPTIONS: FeedbackOptions = {
@@ -138,6 +146,7 @@ export const DEFAULT_FEEDBACK_OPTIONS: FeedbackOptions = {
   reconcileAfterMs: 25_000,
   rateLimitFallbackMs: 60_000,
   sweepMs: 60_000,
+  settleAfterMs: 30 * 60_000,
 };
 
 /** Market's page size for these lists is at most 50. */
@@ -218,6 +227,8 @@ export class FeedbackDesk {
   private showAgain = false;
   private readonly echoing = new Set<number>();
   private closed = false;
+  /** Ids a complete full scan of this pass listed as waiting (undefined: this pass was not one). */
+  private listed: { review?: Set<number>; question?: Set<number> } = {};
 
   constructor(
     private readonly deps: {
@@ -283,8 +294,10 @@ export class FeedbackDesk {
       (async () => {
         do {
           this.scanAgain = false;
+          this.listed = {};
           await this.scanReviews(reason).catch((err: unknown) => this.scanFailed('reviews', err));
           await this.scanQuestions(reason).catch((err: unknown) => this.scanFailed('questions', err));
+          await this.settleElsewhere().catch((err: unknown) => this.scanFailed('settled in the cabinet', err));
           await this.showPendingNow();
         } while (this.scanAgain && !this.stop.signal.aborted);
       })(),
@@ -328,11 +341,15 @@ export class FeedbackDesk {
     let token: string | undefined;
     let pages = 0;
     let seen = 0;
+    const listed = new Set<number>();
     do {
       if (this.stop.signal.aborted) return;
       const page = await this.onWire(this.deps.market.listReviews(body, token));
       if (this.closed) return; // stopping: the database may be closed; the next start scans again
-      for (const f of page.feedbacks) await this.admitReview(f);
+      for (const f of page.feedbacks) {
+        listed.add(f.feedbackId);
+        await this.admitReview(f);
+      }
       seen += page.feedbacks.length;
       token = page.paging?.nextPageToken;
       pages++;
@@ -341,6 +358,7 @@ export class FeedbackDesk {
       this.deps.log.warn({ businessId: this.biz, pages }, 'review scan cut short; the rest comes with the next scans');
       return;
     }
+    if (full) this.listed.review = listed;
     this.saveCursor('reviews', { completeAt: started, fullAt: full ? started : c.fullAt });
     this.deps.log.debug({ businessId: this.biz, reason, full, seen }, 'reviews scanned');
   }
@@ -353,11 +371,15 @@ export class FeedbackDesk {
     const body: GetGoodsQuestionsBody = { needAnswer: true, ...(from !== undefined ? { dateFrom: isoDate(from) } : {}) };
     let token: string | undefined;
     let pages = 0;
+    const listed = new Set<number>();
     do {
       if (this.stop.signal.aborted) return;
       const page = await this.onWire(this.deps.market.listQuestions(body, token));
       if (this.closed) return;
-      for (const q of page.questions) this.admitQuestion(q);
+      for (const q of page.questions) {
+        listed.add(q.questionIdentifiers.id);
+        this.admitQuestion(q);
+      }
       token = page.paging?.nextPageToken;
       pages++;
     } while (token && pages < this.opts.maxPagesPerScan);
@@ -365,6 +387,7 @@ export class FeedbackDesk {
       this.deps.log.warn({ businessId: this.biz, pages }, 'question scan cut short; the rest comes with the next scans');
       return;
     }
+    if (full) this.listed.question = listed;
     this.saveCursor('questions', { completeAt: started, fullAt: full ? started : c.fullAt });
     this.deps.log.debug({ businessId: this.biz, reason, full }, 'questions scanned');
   }
@@ -455,6 +478,46 @@ export class FeedbackDesk {
       set.add(e.id);
     }
     this.draining ??= this.track(this.drain()).finally(() => (this.draining = undefined));
+  }
+
+  /**
+   * Reviews and questions answered or skipped in the cabinet (not from Telegram) would wait in Telegram forever: after
+   * a complete full scan, posted ones it no longer listed are looked up by id (up to a page of each per scan; the
+   * rest at the next full scan), and those Market says need nothing now stop waiting: their post says so, and they
+   * leave the waiting list and the reminders. Items with an answer of ours under way are left to that answer.
+   */
+  private async settleElsewhere(): Promise<void> {
+    const before = this.now() - this.opts.settleAfterMs;
+    const answering = new Set(openAnswers(this.deps.db, this.biz).map((a) => `${a.kind}:${a.targetId}`));
+    const candidates = (kind: 'review' | 'question', listed: Set<number> | undefined) =>
+      listed === undefined
+        ? []
+        : postedBefore(this.deps.db, this.biz, kind, before)
+            .filter((p) => !listed.has(p.targetId) && !answering.has(`${kind}:${p.targetId}`))
+            .slice(0, PAGE);
+    const reviews = candidates('review', this.listed.review);
+    if (reviews.length > 0) {
+      const page = await this.onWire(this.deps.market.listReviews({ feedbackIds: reviews.map((p) => p.targetId) }, undefined));
+      if (this.closed) return;
+      const waiting = new Set(page.feedbacks.filter((f) => f.needReaction).map((f) => f.feedbackId));
+      for (const p of reviews) if (!waiting.has(p.targetId)) await this.settledInCabinet(p);
+    }
+    const questions = candidates('question', this.listed.question);
+    if (questions.length > 0) {
+      const page = await this.onWire(
+        this.deps.market.listQuestions({ questionIds: questions.map((p) => p.targetId), needAnswer: true }, undefined),
+      );
+      if (this.closed) return;
+      const waiting = new Set(page.questions.map((q) => q.questionIdentifiers.id));
+      for (const p of questions) if (!waiting.has(p.targetId)) await this.settledInCabinet(p);
+    }
+  }
+
+  private async settledInCabinet(p: FeedbackPostRow): Promise<void> {
+    const key: PostKey = { businessId: this.biz, kind: p.kind, targetId: p.targetId };
+    if (!movePost(this.deps.db, key, ['posted'], 'answered', this.now())) return;
+    this.deps.log.info({ businessId: this.biz, kind: p.kind, id: p.targetId }, 'answered or skipped in the cabinet; no longer waits');
+    await this.deps.target.settled(p, 'elsewhere').catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'could not update the post'));
   }
 
   private async drain(): Promise<void> {

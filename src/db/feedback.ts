@@ -198,3 +198,20 @@ export function otherAnswers(db: Db, a: FeedbackAnswerRow): { attributed: Set<nu
   }
   return { attributed, unknown };
 }
+
+/** Reviews or questions shown in Telegram and still waiting there (state posted), recorded before `before`. */
+export function postedBefore(db: Db, businessId: number, kind: 'review' | 'question', before: number): FeedbackPostRow[] {
+  return db
+    .select()
+    .from(feedbackPosts)
+    .where(
+      and(
+        eq(feedbackPosts.businessId, businessId),
+        eq(feedbackPosts.kind, kind),
+        eq(feedbackPosts.state, 'posted'),
+        sql`${feedbackPosts.createdAt} < ${before}`,
+      ),
+    )
+    .orderBy(asc(feedbackPosts.createdAt))
+    .all();
+}

@@ -88,11 +88,11 @@ export class TelegramFeedback implements FeedbackTarget {
     }
   }
 
-  async settled(row: FeedbackPostRow, how: 'skipped' | 'answered'): Promise<void> {
+  async settled(row: FeedbackPostRow, how: 'skipped' | 'answered' | 'elsewhere'): Promise<void> {
     if (row.tgChatId === null || row.tgMessageId === null) return;
     const chat = row.tgChatId;
     const header = row.tgThreadId === null ? t(`feedback.topic.${row.kind === 'question' ? 'questions' : 'reviews'}`) : undefined;
-    const text = `${cut(compose(row, header), 200)}\n\n${how === 'skipped' ? t('feedback.review.skipped') : t('feedback.answered')}`;
+    const text = `${cut(compose(row, header), 200)}\n\n${how === 'skipped' ? t('feedback.review.skipped') : how === 'elsewhere' ? t('feedback.settledElsewhere') : t('feedback.answered')}`;
     try {
       await this.deps.outbox.run(chat, () =>
         this.deps.api.editMessageText(chat, row.tgMessageId!, text, {

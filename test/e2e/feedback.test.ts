@@ -336,6 +336,53 @@ describe('product questions', () => {
   });
 });
 
+describe('answered or skipped in the cabinet', () => {
+  it('a full scan that no longer lists a posted review or question looks it up by id; settled in the cabinet, it stops waiting', async () => {
+    let answered = 0;
+    let skipped = 0;
+    let still = 0;
+    let question = 0;
+    await feedbackHarness({
+      bridge: { feedback: { fullScanEveryMs: 0, settleAfterMs: 0 } },
+      before: (x) => {
+        answered = x.market.feedback.addReview({ rating: 2, comment: 'Broke in a week' }).feedbackId;
+        skipped = x.market.feedback.addReview({ rating: 5, comment: 'Fine' }).feedbackId;
+        still = x.market.feedback.addReview({ rating: 3, comment: 'So-so' }).feedbackId;
+        question = x.market.feedback.addQuestion({ text: 'Is there a warranty?' }).questionIdentifiers.id;
+      },
+    });
+    const posts = { answered: postWith(h!, `Review ${answered}`), skipped: postWith(h!, `Review ${skipped}`), question: postWith(h!, `Question ${question}`) };
+    const state = (kind: string, id: number) =>
+      (h!.bridge!.db.sqlite.prepare('SELECT state FROM feedback_posts WHERE kind = ? AND target_id = ?').get(kind, id) as { state: string }).state;
+    expect([state('review', answered), state('review', skipped), state('review', still), state('question', question)]).toEqual(['posted', 'posted', 'posted', 'posted']);
+
+    // The team answers one review and the question in the cabinet, and skips another there.
+    h!.market.feedback.addReviewComment(answered, { text: 'We will replace it', authorType: 'BUSINESS' });
+    h!.market.feedback.skipInCabinet(skipped);
+    h!.market.feedback.answerInCabinet(question, 'Yes, one year.');
+    const byId = h!.requestsOf('getGoodsFeedbacks').length;
+    await scanNow(h!);
+
+    expect([state('review', answered), state('review', skipped), state('review', still), state('question', question)]).toEqual(['answered', 'answered', 'posted', 'answered']);
+    for (const p of Object.values(posts)) {
+      const now = h!.tg.message(GROUP_ID, p.message_id)!;
+      expect(now.text).toContain('→ Answered or skipped in the Market cabinet');
+      expect(buttons(now)).toEqual([]);
+    }
+    expect(h!.tg.message(GROUP_ID, postWith(h!, `Review ${still}`).message_id)!.text).not.toContain('cabinet');
+    // Looked up by id (the lists only say what still waits): one request per kind, only the ones no longer listed.
+    const lookups = h!.requestsOf('getGoodsFeedbacks').slice(byId).map((r) => r.body as { feedbackIds?: number[] }).filter((b) => b.feedbackIds);
+    expect(lookups.map((b) => [...b.feedbackIds!].sort())).toEqual([[answered, skipped].sort()]);
+    expect(h!.requestsOf('getGoodsQuestions').map((r) => r.body)).toContainEqual({ questionIds: [question], needAnswer: true });
+
+    // Nothing comes back or is edited again at the next scan.
+    const edits = h!.tg.calls.filter((c) => c.method === 'editMessageText').length;
+    await scanNow(h!);
+    expect(h!.tg.calls.filter((c) => c.method === 'editMessageText').length).toBe(edits);
+    expect(state('review', still)).toBe('posted');
+  });
+});
+
 describe('notifications and chats without topics', () => {
   it('GOODS_FEEDBACK_CREATED and QUESTION_CREATED bring the item in at once, acknowledged per the notification spec', async () => {
     await feedbackHarness({ env: { MARKET_NOTIFY_PORT: '0' } });

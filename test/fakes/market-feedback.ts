@@ -125,6 +125,29 @@ export class FakeFeedback {
     return c;
   }
 
+  /** The shop skips the review in the cabinet (not through the API the bridge uses). */
+  skipInCabinet(feedbackId: number): void {
+    const review = this.reviews.get(feedbackId);
+    if (!review) throw new Error(`no review ${feedbackId}`);
+    review.needReaction = false;
+  }
+
+  /** The shop answers the question in the cabinet. */
+  answerInCabinet(questionId: number, text: string): void {
+    if (!this.questions.has(questionId)) throw new Error(`no question ${questionId}`);
+    const a: FakeAnswer = {
+      id: this.nextAnswer++,
+      text,
+      canModify: true,
+      author: { type: 'BUSINESS', name: 'Test business' },
+      status: 'PUBLISHED',
+      questionId,
+      createdAt: this.iso(this.now()),
+      votes: { likes: 0, dislikes: 0 },
+    } as FakeAnswer;
+    this.answers.set(a.id, a);
+  }
+
   addQuestion(p: { text?: string; offerId?: string; author?: string; agoMs?: number } = {}): FakeQuestion {
     const createdMs = this.now() - (p.agoMs ?? 60_000);
     const q = {
