@@ -87,7 +87,7 @@ help-more = More about answering
     • /status shows the linked chat and the latest deliveries.
     • /language ru, en or zh sets the bot’s language in this chat.
     • /translate zh (or another language) shows buyers’ messages translated and previews your replies in the buyer’s language; /translate off stops it.
-    • /chats – the buyers waiting for an answer, oldest first; “🙋 I’ll take it” on a chat card says who answers it.
+    • /chats – buyers, reviews and questions waiting for the shop, oldest first; “🙋 I’ll take it” on a chat card says who answers it.
     • /t in a buyer’s topic – your answer templates (buyer, order, shop and date filled in); save one with /template add <name> as a reply.
     • /stats, /stats 30 – how fast the shop answered (a chart).
 help-button-more = More…
