@@ -5,6 +5,8 @@ export interface Row {
   section: string;
   metric: string;
   value: string;
+  /** The bare grammY bot's figure measured in the same run, where there is one to compare with. */
+  baseline?: string;
   target: string;
   ok: boolean;
 }
@@ -17,8 +19,8 @@ export function percentile(values: number[], p: number): number {
 }
 
 export function printRows(rows: Row[]): void {
-  const head = ['section', 'metric', 'value', 'target', 'ok'];
-  const cells = rows.map((r) => [r.section, r.metric, r.value, r.target, r.ok ? 'yes' : 'NO']);
+  const head = ['section', 'metric', 'value', 'bare bot', 'target', 'ok'];
+  const cells = rows.map((r) => [r.section, r.metric, r.value, r.baseline ?? '-', r.target, r.ok ? 'yes' : 'NO']);
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   const line = (c: string[]) => `| ${c.map((x, i) => x.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(head));
