@@ -115,7 +115,7 @@ export async function benchRelay(opts: { relays?: number; build?: boolean } = {}
       const topic = tg.createTopic(group.id, `Topic ${i}`, { silent: true });
       const chat = market.addChat({ customerName: `Buyer ${i}` });
       const cmd = tg.userSends({ chatId: group.id, threadId: topic.message_thread_id, from: ADMIN, text: `/link ${chat.chatId}` });
-      await tg.waitForBotMessage((m) => m.reply_to_message?.message_id === cmd.message_id, 10_000);
+      await tg.waitForBotMessage((m) => m.reply_to_message?.message_id === cmd.message_id, 30_000);
       topics.push({ threadId: topic.message_thread_id, chatId: chat.chatId });
     }
     const bridge = await measure(tg, market, proc, group.id, topics, total);
@@ -171,7 +171,7 @@ async function measure(tg: FakeTelegram, market: FakeMarket, proc: BridgeProcess
     const reqFrom = market.requests.length;
     const msg = tg.userSends({ chatId, threadId: topic.threadId, from: ADMIN, text });
     const updateId = lastUpdateId(tg);
-    const reaction = await tg.waitForCall('setMessageReaction', (c) => c.params.message_id === msg.message_id && c.params.chat_id === chatId, 10_000);
+    const reaction = await tg.waitForCall('setMessageReaction', (c) => c.params.message_id === msg.message_id && c.params.chat_id === chatId, 60_000);
     const delivered = deliveredAt(tg.calls, updateId);
     const req = market.requests.slice(reqFrom).find((r) => (r.body as { message?: string } | undefined)?.message === text);
     if (delivered === undefined || !req || req.endedAt === undefined) throw new Error(`probe ${i}: timestamps missing (delivered ${delivered}, request ${req ? req.endedAt : "none"}, update ${updateId}, calls ${tg.calls.slice(Math.max(0, callsFrom - 5)).map((c) => `${c.method}:${c.done}:${JSON.stringify(c.result ?? null).slice(0, 80)}`).join(" | ")})`);

@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { load, os } from './os.js';
 
 /** The benchmark's output: one row per figure, printed as a table with the target next to it. */
 export interface Row {
@@ -36,8 +37,12 @@ export function fmt(ms: number): string {
 /** Runs one section on its own when its file is the entry point (npx tsx bench/<section>.ts). */
 export function runIfMain(moduleUrl: string, section: () => Promise<Row[]>): void {
   if (moduleUrl !== pathToFileURL(process.argv[1] ?? '').href) return;
+  console.log(`${os()} · load average (1/5/15 min) at start ${load()}`);
   section().then(
-    (rows) => printRows(rows),
+    (rows) => {
+      console.log(`load average at end ${load()}`);
+      printRows(rows);
+    },
     (err: unknown) => {
       console.error(err);
       process.exit(1);
