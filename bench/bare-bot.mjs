@@ -24,17 +24,19 @@ const single = env.CHAT_ID ? Number(env.CHAT_ID) : undefined;
 const market = axios.create({ baseURL: env.MARKET_URL, headers: { 'Api-Key': env.MARKET_API_KEY } });
 const url = `/v2/businesses/${env.MARKET_BUSINESS_ID}/chats/message`;
 
-// Market: at most 4 requests in flight per business.
+// Market: at most 4 requests in flight per business. A finished request hands its slot straight to the next waiter,
+// so a newcomer cannot slip in between.
 let inFlight = 0;
 const waiting = [];
 async function gated(fn) {
   if (inFlight >= 4) await new Promise((r) => waiting.push(r));
-  inFlight++;
+  else inFlight++;
   try {
     return await fn();
   } finally {
-    inFlight--;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else inFlight--;
   }
 }
 
