@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   } catch (err) {
     if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
   }
+  rows.push(...(await (await import('./backlog.js')).benchBacklog()));
   rows.push(...(await (await import('./start.js')).benchStart({ build: false })));
   rows.push(...(await (await import('./shops.js')).benchShops({ build: false })));
   rows.push(...(await benchDesk()));
