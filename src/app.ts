@@ -350,6 +350,16 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       opts.onNotice?.(line);
     };
     if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
+    // The menu in each language (Telegram shows the one matching the user's app language), BOT_LANGUAGE for the rest.
+    // Registered before the first update is taken (a seller's first /help finds the menu), the four side by side.
+    await Promise.all(
+      [undefined, ...LANGUAGES].map((lang) =>
+        bot.api
+          .setMyCommands(lang ? withLanguage(lang, commandsMenu) : commandsMenu(), lang ? { language_code: lang } : {})
+          .catch((err: unknown) => log.warn({ err: describe(err), language: lang }, 'setMyCommands failed')),
+      ),
+    );
+
     for (const shop of shops.all()) shop.relay.resume();
     try {
       intake = await startIntake({
@@ -372,15 +382,6 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
       if (err instanceof IntakeError) throw new StartupError([err.message]);
       throw err;
     }
-    // The menu in each language (Telegram shows the one matching the user's app language), BOT_LANGUAGE for the rest.
-    // Once polling runs (the first getUpdates waits for nothing it does not need), the four calls side by side.
-    await Promise.all(
-      [undefined, ...LANGUAGES].map((lang) =>
-        bot.api
-          .setMyCommands(lang ? withLanguage(lang, commandsMenu) : commandsMenu(), lang ? { language_code: lang } : {})
-          .catch((err: unknown) => log.warn({ err: describe(err), language: lang }, 'setMyCommands failed')),
-      ),
-    );
     // The keys' scopes, read once by the start-up check (no second getAuthTokenInfo): order cards need an order scope.
     for (const account of accounts) if (account.scopes) inbound.shops.get(account.businessId)?.orders.setScopes(account.scopes);
     await inbound.start();
