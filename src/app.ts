@@ -352,12 +352,14 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     };
     if (marketDown !== undefined) notice(t('startup.marketUnreachable', { url: config.market.apiUrl, why: marketDown }));
     // The menu in each language (Telegram shows the one matching the user's app language), BOT_LANGUAGE for the rest.
-    for (const lang of [undefined, ...LANGUAGES]) {
-      const commands = lang ? withLanguage(lang, commandsMenu) : commandsMenu();
-      await bot.api
-        .setMyCommands(commands, lang ? { language_code: lang } : {})
-        .catch((err: unknown) => log.warn({ err: describe(err), language: lang }, 'setMyCommands failed'));
-    }
+    // Registered before the first update is taken (a seller's first /help finds the menu), the four side by side.
+    await Promise.all(
+      [undefined, ...LANGUAGES].map((lang) =>
+        bot.api
+          .setMyCommands(lang ? withLanguage(lang, commandsMenu) : commandsMenu(), lang ? { language_code: lang } : {})
+          .catch((err: unknown) => log.warn({ err: describe(err), language: lang }, 'setMyCommands failed')),
+      ),
+    );
 
     for (const shop of shops.all()) shop.relay.resume();
     try {

@@ -5,7 +5,9 @@
  * terminal. The scrubber runs on the JSON line before it is made readable.
  */
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import { createRequire } from 'node:module';
+// pino-pretty only for readable lines (a terminal, LOG_FORMAT=pretty): loaded then, not by every JSON-logging start.
+type PrettyFactory = typeof import('pino-pretty').prettyFactory;
 
 export type { Logger };
 
@@ -44,6 +46,7 @@ export function chooseLogFormat(format: LogFormat | undefined, isTerminal = proc
 
 /** One readable line per entry: local time, level, message, then the fields. */
 function prettyLines(colorize: boolean): (line: string) => string {
+  const { prettyFactory } = createRequire(import.meta.url)('pino-pretty') as { prettyFactory: PrettyFactory };
   return prettyFactory({
     colorize,
     singleLine: true,

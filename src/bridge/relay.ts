@@ -175,7 +175,10 @@ export class RelayQueue {
   submit(input: NewRelay): RelayRow | undefined {
     const row = insertRelay(this.deps.db, { ...ledgerRow(input), businessId: this.deps.businessId, fileId: input.file?.fileId ?? null, state: 'pending' }, this.now());
     if (!row) return undefined;
-    this.deps.log.info({ relay: row.id, marketChatId: row.marketChatId, tgChatId: row.tgChatId }, 'relay recorded');
+    // Logged once the send is under way: the line is a synchronous write to stdout, and it used to sit between the
+    // ledger write and the Market request (inside the caller's transaction, too).
+    const recorded = { relay: row.id, marketChatId: row.marketChatId, tgChatId: row.tgChatId };
+    setImmediate(() => this.deps.log.info(recorded, 'relay recorded'));
     // Behind a limit the message would wait silently in its chat's queue: say at once when it will go.
     const blocked = this.deps.market.blocked(nextPart(row) === 'file' ? 'sendFileToChat' : 'sendMessageToChat');
     if (blocked) {

@@ -1,11 +1,16 @@
 /** The `chat_languages` table: which language the bot speaks in each Telegram chat. */
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { isLang, type Lang } from '../languages.js';
 import type { Db } from './open.js';
+import { cached } from './prepared.js';
 import { chatLanguages } from './schema.js';
 
 export function chatLanguage(db: Db, tgChatId: number): { language: Lang; source: 'chosen' | 'telegram' } | undefined {
-  const row = db.select().from(chatLanguages).where(eq(chatLanguages.tgChatId, tgChatId)).get();
+  // Read for every update and every echo: prepared once.
+  const stmt = cached(db, 'chatLanguages.of', () =>
+    db.select().from(chatLanguages).where(eq(chatLanguages.tgChatId, sql.placeholder('id'))).prepare(),
+  );
+  const row = stmt.get({ id: tgChatId });
   return row && isLang(row.language) ? { language: row.language, source: row.source } : undefined;
 }
 

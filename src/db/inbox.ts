@@ -82,7 +82,15 @@ export function startAttempt(db: Db, id: number, now = Date.now()): number {
 
 /** Handled: only the update id is kept (until pruned), so a redelivery of it is recognised. */
 export function markDone(db: Db, id: number, now = Date.now()): void {
-  db.update(inbox).set({ state: 'done', update: null, lastError: null, notBefore: null, updatedAt: now }).where(eq(inbox.id, id)).run();
+  // Once per update: prepared once.
+  const stmt = cached(db, 'inbox.done', () =>
+    db
+      .update(inbox)
+      .set({ state: 'done', update: null, lastError: null, notBefore: null, updatedAt: sql.placeholder('now') as unknown as number })
+      .where(eq(inbox.id, sql.placeholder('id')))
+      .prepare(),
+  );
+  stmt.run({ id, now });
 }
 
 export function markRetry(db: Db, id: number, notBefore: number, error: string, now = Date.now()): void {

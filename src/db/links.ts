@@ -166,8 +166,12 @@ export function removeAnchors(db: Db, tgChatId: number, chat: ChatRef): number {
 
 /** Whether the bridge has anything to do with this Telegram chat (a link or an anchor). */
 export function knowsChat(db: Db, tgChatId: number): boolean {
-  return (
-    db.select({ x: threads.tgChatId }).from(threads).where(eq(threads.tgChatId, tgChatId)).limit(1).get() !== undefined ||
-    db.select({ x: anchors.tgChatId }).from(anchors).where(eq(anchors.tgChatId, tgChatId)).limit(1).get() !== undefined
+  // Asked by the gate for updates from groups: prepared once.
+  const inThreads = cached(db, 'threads.knows', () =>
+    db.select({ x: threads.tgChatId }).from(threads).where(eq(threads.tgChatId, sql.placeholder('c'))).limit(1).prepare(),
   );
+  const inAnchors = cached(db, 'anchors.knows', () =>
+    db.select({ x: anchors.tgChatId }).from(anchors).where(eq(anchors.tgChatId, sql.placeholder('c'))).limit(1).prepare(),
+  );
+  return inThreads.get({ c: tgChatId }) !== undefined || inAnchors.get({ c: tgChatId }) !== undefined;
 }

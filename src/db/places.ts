@@ -31,13 +31,16 @@ export function clearPlace(db: Db, businessId: number): void {
 
 /** The shops whose chats appear in this Telegram chat (by /setup). */
 export function shopsPlacedIn(db: Db, tgChatId: number): number[] {
-  return db
-    .select({ businessId: shopPlaces.businessId })
-    .from(shopPlaces)
-    .where(eq(shopPlaces.tgChatId, tgChatId))
-    .orderBy(asc(shopPlaces.businessId))
-    .all()
-    .map((r) => r.businessId);
+  // Asked by the gate for every update: prepared once.
+  const q = cached(db, 'places.in', () =>
+    db
+      .select({ businessId: shopPlaces.businessId })
+      .from(shopPlaces)
+      .where(eq(shopPlaces.tgChatId, sql.placeholder('c')))
+      .orderBy(asc(shopPlaces.businessId))
+      .prepare(),
+  );
+  return q.all({ c: tgChatId }).map((r) => r.businessId);
 }
 
 /** A group got a new id (an upgrade to a supergroup): the shops placed there follow it. Returns how many moved. */

@@ -1,5 +1,6 @@
 /** The relay ledger: one row per seller message the bridge was asked to deliver (see schema.ts `relays`). */
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
+import type Database from 'better-sqlite3';
+import { and, asc, count, desc, eq, getTableName, gte, inArray, isNotNull, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { bindable, cached } from './prepared.js';
 import { inboundMessages, marketChats, relays, type NewRelayRow, type RelayRow, type RelayState } from './schema.js';
@@ -163,11 +164,19 @@ export function recentRelays(db: Db, tgChatId: number, tgThreadId: number | null
  * an uncertain attempt then starts earlier); being ahead is impossible, these are ids Market handed out.
  */
 export function newestKnownMessageId(db: Db, businessId: number, marketChatId: number): number | undefined {
-  const row = db.get<{ n: number | null }>(sql`select max(n) as n from (
-      select max(${inboundMessages.marketMessageId}) as n from ${inboundMessages} where ${inboundMessages.businessId} = ${businessId} and ${inboundMessages.marketChatId} = ${marketChatId}
-      union all select ${marketChats.lastMessageId} from ${marketChats} where ${marketChats.businessId} = ${businessId} and ${marketChats.marketChatId} = ${marketChatId}
-      union all select max(${relays.marketMessageId}) from ${relays} where ${relays.businessId} = ${businessId} and ${relays.marketChatId} = ${marketChatId})`);
-  return row?.n ?? undefined;
+  // Asked before every send: the statement is built and prepared once (the names come from the schema).
+  const stmt = cached(db, 'relays.newestKnown', () => {
+    const i = inboundMessages;
+    const c = marketChats;
+    const r = relays;
+    const [ti, tc, tr] = [getTableName(i), getTableName(c), getTableName(r)];
+    const text = `select max(n) as n from (
+      select max("${i.marketMessageId.name}") as n from "${ti}" where "${i.businessId.name}" = @b and "${i.marketChatId.name}" = @c
+      union all select "${c.lastMessageId.name}" from "${tc}" where "${c.businessId.name}" = @b and "${c.marketChatId.name}" = @c
+      union all select max("${r.marketMessageId.name}") from "${tr}" where "${r.businessId.name}" = @b and "${r.marketChatId.name}" = @c)`;
+    return (db as Db & { $client: Database.Database }).$client.prepare<{ b: number; c: number }, { n: number | null }>(text);
+  });
+  return stmt.get({ b: businessId, c: marketChatId })?.n ?? undefined;
 }
 
 /**

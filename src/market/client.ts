@@ -5,7 +5,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig, AxiosResponse } from 'axios';
+import { axios } from '../util/axios.js';
 import type { z } from 'zod';
 import { secretScrubber } from '../logger.js';
 import { MarketError, kindForStatus, rateLimitCause, reachForStatus } from './errors.js';

@@ -7,7 +7,8 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import axios, { type AxiosInstance, type AxiosRequestConfig } from 'axios';
+import type { AxiosInstance, AxiosRequestConfig } from 'axios';
+import { axios } from '../util/axios.js';
 import { secretScrubber } from '../logger.js';
 import { sleep } from '../util/sleep.js';
 import { TranslateError, type TranslateErrorKind } from './translator.js';
