@@ -288,7 +288,6 @@ export function markPartInFlight(
     .run();
 }
 
-/** One part of a message is in Telegram; the last part makes the message delivered. */
 function messageKey(key: { businessId: number; marketChatId: number; marketMessageId: number }) {
   return and(
     eq(inboundMessages.businessId, key.businessId),
@@ -297,6 +296,16 @@ function messageKey(key: { businessId: number; marketChatId: number; marketMessa
   );
 }
 
+/** Several messages of one chat (a combined post). */
+function messagesKey(businessId: number, marketChatId: number, marketMessageIds: readonly number[]) {
+  return and(
+    eq(inboundMessages.businessId, businessId),
+    eq(inboundMessages.marketChatId, marketChatId),
+    inArray(inboundMessages.marketMessageId, [...marketMessageIds]),
+  );
+}
+
+/** One part of a message is in Telegram; the last part makes the message delivered. */
 export function markPartSent(
   db: Db,
   key: { businessId: number; marketChatId: number; marketMessageId: number },
@@ -321,13 +330,7 @@ export function markPartSent(
 export function markAllInFlight(db: Db, businessId: number, marketChatId: number, marketMessageIds: readonly number[], inFlight: boolean): void {
   db.update(inboundMessages)
     .set({ partInFlight: inFlight ? 0 : null })
-    .where(
-      and(
-        eq(inboundMessages.businessId, businessId),
-        eq(inboundMessages.marketChatId, marketChatId),
-        inArray(inboundMessages.marketMessageId, [...marketMessageIds]),
-      ),
-    )
+    .where(messagesKey(businessId, marketChatId, marketMessageIds))
     .run();
 }
 
@@ -342,13 +345,7 @@ export function markAllSent(
 ): void {
   db.update(inboundMessages)
     .set({ partsSent: 1, partInFlight: null, tgChatId: at.tgChatId, tgMessageId: at.tgMessageId, state: 'delivered', deliveredAt: now })
-    .where(
-      and(
-        eq(inboundMessages.businessId, businessId),
-        eq(inboundMessages.marketChatId, marketChatId),
-        inArray(inboundMessages.marketMessageId, [...marketMessageIds]),
-      ),
-    )
+    .where(messagesKey(businessId, marketChatId, marketMessageIds))
     .run();
 }
 

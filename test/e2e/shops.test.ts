@@ -91,6 +91,17 @@ async function syncShop(x: World, businessId: number, chatId: number): Promise<v
   await x.bridge!.inbound!.outbox.idle();
 }
 
+/** Chat 7 with a buyer message in both cabinets, shown in its own topic per shop. */
+async function chat7InBothShops(x: World) {
+  const a = x.market.of(A.businessId);
+  const b = x.market.of(B.businessId);
+  for (const m of [a, b]) m.addChat({ chatId: 7, customerName: 'Buyer', context: { type: 'ORDER', orderId: 70 } });
+  for (const m of [a, b]) m.addMessage(7, { message: 'first' });
+  await syncShop(x, A.businessId, 7);
+  await syncShop(x, B.businessId, 7);
+  return { a, b, alpha: topicOf(x, /^Alpha · /)!, beta: topicOf(x, /^Beta · /)! };
+}
+
 const topicOf = (x: World, name: RegExp) => x.tg.topics(GROUP_ID).find((t) => t.createdByBot && !t.deleted && name.test(t.name));
 const sentTexts = (x: World, businessId: number) =>
   x.market
@@ -149,14 +160,7 @@ describe('several shops in one bot', () => {
 
   it('shop A’s quota used up and then its Market down: shop B’s reply and sync go through meanwhile', async () => {
     const x = await world();
-    const a = x.market.of(A.businessId);
-    const b = x.market.of(B.businessId);
-    for (const m of [a, b]) m.addChat({ chatId: 7, customerName: 'Buyer', context: { type: 'ORDER', orderId: 70 } });
-    for (const m of [a, b]) m.addMessage(7, { message: 'first' });
-    await syncShop(x, A.businessId, 7);
-    await syncShop(x, B.businessId, 7);
-    const alpha = topicOf(x, /^Alpha · /)!;
-    const beta = topicOf(x, /^Beta · /)!;
+    const { a, b, alpha, beta } = await chat7InBothShops(x);
 
     // A's send is refused with a resource 420 an hour ahead: A's reply waits out A's quota.
     a.failNext('sendMessageToChat', {
@@ -186,14 +190,7 @@ describe('several shops in one bot', () => {
   it('/healthz and /metrics per shop: A’s revoked key stays a problem while B works; requests and quotas carry the business', async () => {
     const x = await world({ env: { HEALTH_PORT: '0', HTTP_HOST: '127.0.0.1' } });
     const port = x.bridge!.ports.health!;
-    const a = x.market.of(A.businessId);
-    const b = x.market.of(B.businessId);
-    for (const m of [a, b]) m.addChat({ chatId: 7, customerName: 'Buyer', context: { type: 'ORDER', orderId: 70 } });
-    for (const m of [a, b]) m.addMessage(7, { message: 'first' });
-    await syncShop(x, A.businessId, 7);
-    await syncShop(x, B.businessId, 7);
-    const alpha = topicOf(x, /^Alpha · /)!;
-    const beta = topicOf(x, /^Beta · /)!;
+    const { a, b, alpha, beta } = await chat7InBothShops(x);
     const ok = await httpGet(port, '/healthz');
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body).market.shops).toEqual([
