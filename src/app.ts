@@ -467,7 +467,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
           stopRechecking.stop();
           log.info('stopping: no new updates; finishing requests in flight');
           await started.stop(graceMs);
-          await Promise.all(digests.map((digest) => digest.stop()));
+          await Promise.all(digests.map((digest) => digest.stop(graceMs)));
           for (const gate of notifyGates.values()) gate.close();
           await Promise.all([...feedbackDesks.values()].map((desk) => desk.close(graceMs)));
           await inbound.stop(graceMs);

@@ -210,10 +210,13 @@ export function createInbound(deps: {
     stop: async (graceMs) => {
       stopped = true;
       for (const place of places.values()) place.presence.stop();
+      // First: a post waiting for a group's send window fails at once (its caller keeps it recorded for the next
+      // start). Closed after the loops, a reminder or a card waiting behind a buyer backlog held the stop for as long
+      // as the window took to drain, minutes with a backlog.
+      outbox.close();
       await Promise.all([...parts.values()].map((p) => p.orders.stop(graceMs)));
       await Promise.all([...parts.values()].map((p) => p.reminders.stop()));
       await Promise.all([...parts.values()].map((p) => p.away.stop()));
-      outbox.close();
       await Promise.all([...parts.values()].map((p) => p.sync.stop(graceMs)));
     },
   };

@@ -70,10 +70,11 @@ export class DailyDigest {
     tick();
   }
 
-  async stop(): Promise<void> {
+  /** Stops the timer; a post under way (Telegram may make it wait out a 429) gets at most `graceMs`. */
+  async stop(graceMs = 0): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    await this.running;
+    if (this.running) await Promise.race([this.running, new Promise((r) => setTimeout(r, graceMs).unref())]);
   }
 
   /** Posts today's digest if DIGEST_AT has passed and it was not posted yet. */
