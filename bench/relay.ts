@@ -188,7 +188,7 @@ async function measure(tg: FakeTelegram, market: FakeMarket, proc: BridgeProcess
     const size = Math.min(chunk, remaining - sent);
     await burst(tg, chatId, topics, size, `m${sent}`);
     // Keep the fakes' own memory in check: they record every call, and only the bot's process is measured.
-    tg.calls.length = 0;
+    tg.forgetHistory();
     market.requests.length = 0;
     samples.push({ relays: done + sent + size, rss: proc.rss() });
   }
@@ -233,8 +233,8 @@ async function burst(tg: FakeTelegram, chatId: number, topics: { threadId: numbe
 }
 
 function lastUpdateId(tg: FakeTelegram): number {
-  const all = tg.allUpdates();
-  return all[all.length - 1]!.update_id;
+  // Not allUpdates(): it copies every update queued so far (the bare bot's whole run, by the bridge's probes).
+  return tg.lastUpdateId()!;
 }
 
 /**

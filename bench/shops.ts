@@ -61,8 +61,7 @@ export async function benchShops(opts: { build?: boolean } = {}): Promise<Row[]>
         const text = `${tag} ${i}`;
         const reqFrom = m.requests.length;
         const msg = tg.userSends({ chatId: groupId, threadId: topic.threadId, from: ADMIN, text });
-        const all = tg.allUpdates();
-        const updateId = all[all.length - 1]!.update_id;
+        const updateId = tg.lastUpdateId()!;
         // A minute, not seconds: a reply held behind Telegram's pacing should show as a slow figure, not end the run.
         const reaction = await tg.waitForCall('setMessageReaction', (c) => c.params.message_id === msg.message_id && c.params.chat_id === groupId, 60_000);
         const delivered = deliveredAt(tg.calls, updateId);

@@ -917,6 +917,17 @@ export class FakeTelegram {
     return clone(this.history);
   }
 
+  /** The id of the update queued last (without copying the history, which the benchmark makes long). */
+  lastUpdateId(): number | undefined {
+    return this.history.at(-1)?.update_id;
+  }
+
+  /** Drops the record of past calls and queued updates (the benchmark's long runs; the world itself is kept). */
+  forgetHistory(): void {
+    this.calls.length = 0;
+    this.history.length = 0;
+  }
+
   /** Updates not yet confirmed by a getUpdates offset (or a 2xx webhook answer). */
   pendingUpdates(): number {
     return this.pending.length;

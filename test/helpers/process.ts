@@ -139,6 +139,26 @@ export class BridgeProcess {
     return this.exited;
   }
 
+  /**
+   * SIGTERM, then SIGKILL if the process has not exited within `timeoutMs`. Resolves with whether it stopped by
+   * itself (the benchmark must never hang on a bridge that does not stop; the caller reports the false).
+   */
+  async terminate(timeoutMs = 20_000): Promise<boolean> {
+    if (this.exit) return true;
+    this.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const clean = await Promise.race([
+      this.exited.then(() => true),
+      new Promise<false>((r) => (timer = setTimeout(() => r(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    if (!clean) {
+      this.child.kill('SIGKILL');
+      await this.exited;
+    }
+    return clean;
+  }
+
   waitExit(): Promise<number | null> {
     return this.exited;
   }
