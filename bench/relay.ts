@@ -100,7 +100,7 @@ export async function benchRelay(opts: { relays?: number; build?: boolean } = {}
     });
     await firstPoll(tg, proc, from);
     const bare = await measure(tg, market, proc, bareGroup.id, bareTopics, total);
-    await proc.kill('SIGTERM');
+    await proc.terminate();
     proc = undefined;
 
     // ---- the bridge, its topics linked ----
@@ -145,7 +145,7 @@ export async function benchRelay(opts: { relays?: number; build?: boolean } = {}
     rows.push({ section: 'relay', metric: 'requests outside the spec / max in flight at Market (both bots)', value: `${violations} / ${market.maxInFlightSeen}`, target: '0 / <= 4', ok: violations === 0 && market.maxInFlightSeen <= 4 });
     return rows;
   } finally {
-    await proc?.kill('SIGTERM');
+    await proc?.terminate();
     await tg.stop();
     await market.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -15,18 +15,22 @@ async function main(): Promise<void> {
   console.log(`market-bridge benchmark · ${os()} · load average (1/5/15 min) at start ${load()}`);
   buildDist();
   const rows: Row[] = [];
-  rows.push(...(await benchRelay({ build: false })));
-  try {
-    const inbound = (await import('./inbound.js')) as { benchInbound?: (opts: { build?: boolean }) => Promise<Row[]> };
-    if (inbound.benchInbound) rows.push(...(await inbound.benchInbound({ build: false })));
-  } catch (err) {
-    if ((err as { code?: string }).code !== 'ERR_MODULE_NOT_FOUND') throw err;
-  }
-  rows.push(...(await (await import('./backlog.js')).benchBacklog()));
-  rows.push(...(await (await import('./start.js')).benchStart({ build: false })));
-  rows.push(...(await (await import('./shops.js')).benchShops({ build: false })));
-  rows.push(...(await benchDesk()));
-  rows.push(...(await (await import('./stats.js')).benchStats()));
+  // Each section's rows are printed as it ends (a full run takes half an hour), and again in one table at the end.
+  const section = async (name: string, run: () => Promise<Row[]>) => {
+    const t0 = Date.now();
+    const got = await run();
+    console.log(`\n${name}: ${((Date.now() - t0) / 1000).toFixed(0)} s, load average ${load()}`);
+    printRows(got);
+    rows.push(...got);
+  };
+  await section('relay', () => benchRelay({ build: false }));
+  await section('inbound', async () => (await import('./inbound.js')).benchInbound({ build: false }));
+  await section('backlog', async () => (await import('./backlog.js')).benchBacklog());
+  await section('start', async () => (await import('./start.js')).benchStart({ build: false }));
+  await section('shops', async () => (await import('./shops.js')).benchShops({ build: false }));
+  await section('desk', () => benchDesk());
+  await section('stats', async () => (await import('./stats.js')).benchStats());
+  console.log('\nall sections:');
   console.log(`load average at end ${load()} · ${((Date.now() - started) / 60_000).toFixed(1)} min`);
   printRows(rows);
   const failed = rows.filter((r) => !r.ok);

@@ -97,7 +97,7 @@ export async function benchShops(opts: { build?: boolean } = {}): Promise<Row[]>
       bare = await probe(bareGroup.id, bareTopics, PROBES, 'bare');
       bareRss = bareBot.rss();
     } finally {
-      await bareBot.kill('SIGTERM');
+      await bareBot.terminate();
     }
 
     bridge = BridgeProcess.spawn(
@@ -181,7 +181,7 @@ export async function benchShops(opts: { build?: boolean } = {}): Promise<Row[]>
     });
     return rows;
   } finally {
-    await bridge?.kill('SIGTERM');
+    await bridge?.terminate();
     await tg.stop();
     await market.stop();
     rmSync(dir, { recursive: true, force: true });

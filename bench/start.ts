@@ -49,7 +49,7 @@ export async function benchStart(opts: { build?: boolean; chats?: number; starts
       try {
         return (await firstPoll(tg, proc, from, 60_000)) - t0;
       } finally {
-        await proc.kill('SIGTERM');
+        await proc.terminate();
       }
     };
     for (let i = 0; i < starts; i++) {
