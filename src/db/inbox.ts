@@ -15,13 +15,16 @@ export interface IncomingUpdate {
   chatKey: string;
   /** The update as JSON. */
   update: string;
+  /** 1 when its handler starts right away (the attempt is counted in the same write), else 0. */
+  attempts?: 0 | 1;
 }
 
 /**
  * Stores updates in one transaction; an update already stored (Telegram delivered it again) is skipped. Returns
- * how many were new. Throws when the write fails: then nothing was stored and the caller must not confirm them.
+ * each update's new row id, or undefined where it was a repeat. Throws when the write fails: then nothing was
+ * stored and the caller must not confirm them.
  */
-export function storeUpdates(db: Db, updates: readonly IncomingUpdate[], now = Date.now()): number {
+export function storeUpdates(db: Db, updates: readonly IncomingUpdate[], now = Date.now()): (number | undefined)[] {
   const stmt = cached(db, 'inbox.insert', () =>
     db
       .insert(inbox)
@@ -30,17 +33,26 @@ export function storeUpdates(db: Db, updates: readonly IncomingUpdate[], now = D
         chatKey: sql.placeholder('chatKey'),
         update: sql.placeholder('update'),
         state: 'pending',
+        attempts: sql.placeholder('attempts'),
         createdAt: sql.placeholder('now'),
         updatedAt: sql.placeholder('now'),
       } as unknown as typeof inbox.$inferInsert)
       .onConflictDoNothing({ target: inbox.updateId })
+      .returning({ id: inbox.id })
       .prepare(),
   );
-  return db.transaction(() => {
-    let fresh = 0;
-    for (const u of updates) fresh += stmt.run({ ...u, now }).changes;
-    return fresh;
-  });
+  return db.transaction(() => updates.map((u) => stmt.get({ ...u, attempts: u.attempts ?? 0, now })?.id));
+}
+
+/** How many rows of each chat key are pending (handled, waiting or being handled), read once at start. */
+export function pendingPerKey(db: Db): Map<string, number> {
+  const rows = db
+    .select({ chatKey: inbox.chatKey, n: count() })
+    .from(inbox)
+    .where(eq(inbox.state, 'pending'))
+    .groupBy(inbox.chatKey)
+    .all();
+  return new Map(rows.map((r) => [r.chatKey, r.n]));
 }
 
 /** The oldest pending row of every chat key: what may be handled next (at most one at a time per key). */

@@ -14,6 +14,7 @@ import {
   markFailed,
   markRetry,
   pendingHeads,
+  pendingPerKey,
   pruneInbox,
   startAttempt,
   storeUpdates,
@@ -115,6 +116,11 @@ export class Dispatcher {
   private readonly policy: DispatchPolicy;
   private readonly scrub: (text: string) => string;
   private readonly busy = new Set<string>();
+  /**
+   * Rows of each chat key still pending (waiting, backing off or being handled), kept as rows are stored and
+   * finished. A key with none has nothing ahead of a new update, which may then start at once (see accept).
+   */
+  private readonly pending = new Map<string, number>();
   private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
   private timerAt = Infinity;
@@ -136,17 +142,44 @@ export class Dispatcher {
    * confirm them to Telegram, which then delivers them again.
    */
   accept(updates: readonly Update[]): void {
-    storeUpdates(
+    // An update whose chat key has nothing pending starts as soon as it is stored, with the update in hand: no
+    // turn of the event loop, no read of the inbox, no parse, and its attempt counted in the insert. That was half a
+    // millisecond of every relay's way to Market. The rest wait for the pump, in order, as before.
+    const ready = this.started && !this.stopping;
+    let free = this.policy.concurrency - this.running.size;
+    const seen = new Set<string>();
+    const items = updates.map((u) => {
+      const key = chatKey(u);
+      const now = ready && free > 0 && !seen.has(key) && !this.pending.has(key);
+      seen.add(key);
+      if (now) free--;
+      return { update: u, key, now };
+    });
+    const ids = storeUpdates(
       this.deps.db,
-      updates.map((u) => ({ updateId: u.update_id, chatKey: chatKey(u), update: JSON.stringify(u) })),
+      items.map((it) => ({ updateId: it.update.update_id, chatKey: it.key, update: JSON.stringify(it.update), attempts: it.now ? 1 : 0 })),
     );
+    items.forEach((it, i) => {
+      const id = ids[i];
+      if (id === undefined) return; // delivered again: handled (or pending) already
+      this.pending.set(it.key, (this.pending.get(it.key) ?? 0) + 1);
+      if (it.now) this.run({ id, updateId: it.update.update_id, chatKey: it.key }, it.update);
+    });
     this.wake();
+  }
+
+  /** The row has left `pending` (done or failed). */
+  private finished(key: string): void {
+    const left = (this.pending.get(key) ?? 1) - 1;
+    if (left > 0) this.pending.set(key, left);
+    else this.pending.delete(key);
   }
 
   /** Starts handling what is in the inbox, rows left from before first. */
   start(): void {
     if (this.started) return;
     this.started = true;
+    for (const [key, n] of pendingPerKey(this.deps.db)) this.pending.set(key, n);
     this.prune();
     this.pruneTimer = setInterval(() => this.prune(), PRUNE_EVERY_MS);
     this.pruneTimer.unref();
@@ -212,9 +245,10 @@ export class Dispatcher {
     }, Math.max(0, at - Date.now()));
   }
 
-  private run(row: InboxRow): void {
+  /** `fresh`: the update itself, stored just now with its attempt counted (accept's way); else the row is read. */
+  private run(row: Pick<InboxRow, 'id' | 'updateId' | 'chatKey'> & Partial<InboxRow>, fresh?: Update): void {
     this.busy.add(row.chatKey);
-    const task = this.handleRow(row)
+    const task = this.handleRow(row, fresh)
       .catch((err: unknown) => {
         // Only the bookkeeping can get here (a handler's own errors are caught): the row stays pending.
         if (!this.closed) this.deps.log.error({ err: describe(err), updateId: row.updateId }, 'could not record how an update went; trying again');
@@ -228,15 +262,16 @@ export class Dispatcher {
     this.running.add(task);
   }
 
-  private async handleRow(row: InboxRow): Promise<void> {
+  private async handleRow(row: Pick<InboxRow, 'id' | 'updateId' | 'chatKey'> & Partial<InboxRow>, fresh?: Update): Promise<void> {
     const { db, log } = this.deps;
-    const attempts = startAttempt(db, row.id);
+    const attempts = fresh ? 1 : startAttempt(db, row.id);
     let update: Update;
     try {
-      update = JSON.parse(row.update ?? '') as Update;
+      update = fresh ?? (JSON.parse(row.update ?? '') as Update);
     } catch {
       log.error({ updateId: row.updateId }, 'an inbox row holds no readable update; dropped');
       markFailed(db, row.id, 'unreadable update');
+      this.finished(row.chatKey);
       return;
     }
     let lang: Lang | undefined;
@@ -255,6 +290,7 @@ export class Dispatcher {
     if (this.closed) return;
     if (error === undefined) {
       markDone(db, row.id);
+      this.finished(row.chatKey);
       return;
     }
     const why = this.scrub(speak(() => notHandledWhy(error)));
@@ -271,6 +307,7 @@ export class Dispatcher {
     }
     // Recorded first: if even that fails (the disk is full), the row stays pending and is tried again later.
     markFailed(db, row.id, why);
+    this.finished(row.chatKey);
     log.error(ctx, 'update handler failed for the last time; telling the seller');
     await speak(() => this.tellNotHandled(update, attempts, why));
   }

@@ -120,6 +120,52 @@ describe('Dispatcher', () => {
     expect(h.maxRunning).toBe(3);
   });
 
+  it('starts an update with nothing pending in its chat before accept returns, its attempt counted in the insert; one behind it waits its turn', async () => {
+    const h = gatedHandler();
+    const d = start(h.handle, 8);
+    await flush(); // the start's pump has looked at the (empty) inbox
+    d.accept([update(3, 'x1')]);
+    // No turn of the event loop: the handler has already been called, with the update as received.
+    expect(h.started).toEqual(['x1']);
+    const attempts = () => open!.sqlite.prepare('SELECT attempts FROM inbox ORDER BY id').pluck().all();
+    expect(attempts()).toEqual([1]);
+    // The same chat again while x1 runs: it waits (stored with no attempt yet), and runs once x1 is done.
+    d.accept([update(3, 'x2'), update(4, 'y1')]);
+    expect(h.started).toEqual(['x1', 'y1']);
+    expect(attempts()).toEqual([1, 0, 1]);
+    h.release('x1');
+    await flush();
+    await flush();
+    expect(h.started).toEqual(['x1', 'y1', 'x2']);
+    expect(attempts()).toEqual([1, 1, 1]);
+    // x2 done: chat 3 has nothing pending again, and the next one starts at once.
+    h.release('x2');
+    await flush();
+    await flush();
+    d.accept([update(3, 'x3')]);
+    expect(h.started).toEqual(['x1', 'y1', 'x2', 'x3']);
+  });
+
+  it('leaves rows from before the start to the pump, in order, ahead of new updates of their chat', async () => {
+    open = openDb(':memory:');
+    const old = update(5, 'old');
+    open.sqlite
+      .prepare("INSERT INTO inbox (update_id, chat_key, \"update\", state, attempts, created_at, updated_at) VALUES (?, '5', ?, 'pending', 0, 0, 0)")
+      .run(old.update_id, JSON.stringify(old));
+    const h = gatedHandler();
+    dispatcher = new Dispatcher({ db: open.db, log, handle: h.handle, api: {} as Api, isAdmin: () => false, secrets: [], policy: { concurrency: 8, maxAttempts: 1 } });
+    dispatcher.start();
+    dispatcher.accept([update(5, 'new')]);
+    expect(h.started).toEqual([]);
+    await flush();
+    await flush();
+    expect(h.started).toEqual(['old']);
+    h.release('old');
+    await flush();
+    await flush();
+    expect(h.started).toEqual(['old', 'new']);
+  });
+
   it('stores an update delivered twice once', () => {
     const d = start(async () => undefined, 1);
     const u = update(7, 'x');
