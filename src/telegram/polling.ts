@@ -85,6 +85,9 @@ export function startPolling(bot: Bot<Context>, opts: PollingOptions): Polling {
       }
       retryIn = RETRY_FIRST_MS;
       offset = updates[updates.length - 1]!.update_id + 1;
+      // The next getUpdates waits one turn of the event loop: the handlers that storing started (a relay on its way
+      // to Market) write their requests first, instead of sharing the microtask queue with building this one.
+      await new Promise((r) => setImmediate(r));
     }
   };
 
