@@ -206,14 +206,28 @@ function cardBody(text: string): string {
   return lines.join('\n');
 }
 
+/** How often a team member's latest message in a group is written down, and how many are remembered between. */
+const WRITER_NOTE_MS = 60_000;
+const WRITER_NOTE_MEMORY = 10_000;
+
 export function desk(s: Services): Composer<Context> {
   const c = new Composer<Context>();
 
-  // Who on the team writes in the group (any message, then on to the other features).
+  // Who on the team writes in the group (any message, then on to the other features). Reminders only need who wrote
+  // lately, so a writer is written down at most once a minute (unless their name changed): one write less per reply.
+  const noted = new Map<string, { at: number; name: string; username: string | undefined }>();
   c.on('message', async (ctx, next) => {
     const from = ctx.from;
     if (from && !from.is_bot && s.isTeam(from.id) && ctx.chat.type !== 'private') {
-      recordTeamWriter(s.db, { tgChatId: ctx.chat.id, tgUserId: from.id, name: personName(from), username: from.username }, Date.now());
+      const key = `${ctx.chat.id}:${from.id}`;
+      const now = Date.now();
+      const w = { tgChatId: ctx.chat.id, tgUserId: from.id, name: personName(from), username: from.username };
+      const last = noted.get(key);
+      if (!last || now - last.at >= WRITER_NOTE_MS || last.name !== w.name || last.username !== w.username) {
+        recordTeamWriter(s.db, w, now);
+        if (noted.size >= WRITER_NOTE_MEMORY) noted.clear();
+        noted.set(key, { at: now, name: w.name, username: w.username });
+      }
     }
     await next();
   });
