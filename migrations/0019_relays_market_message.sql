@@ -1,0 +1,1 @@
+CREATE INDEX `relays_market_message` ON `relays` (`business_id`,`market_chat_id`,`market_message_id`);
