@@ -262,7 +262,6 @@ async function memory(total: number, perChat: number, changed: number, build: bo
     ];
   } finally {
     if (bridge && !(await bridge.terminate())) {
-      process.env.BENCH_DUMP && (await import('node:fs')).writeFileSync(process.env.BENCH_DUMP, bridge.text());
       throw new Error(`bench: the bridge did not stop within 20 s of SIGTERM:\n${bridge.text().slice(-3000)}`);
     }
     await tg.stop();
