@@ -15,6 +15,7 @@ FROM tools AS build
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY scripts ./scripts
 RUN npm run build
 
 FROM tools AS prod-deps

@@ -12,7 +12,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { FluentBundle, FluentNumber, FluentResource, type FluentVariable } from '@fluent/bundle';
 import type { ChatFacts } from './db/inbound.js';
 import type { ChatInfo } from './market/types.js';
@@ -21,8 +20,9 @@ import { formatWhen, formatWhenShort } from './i18n/when.js';
 
 export { LANGUAGES, type Lang } from './languages.js';
 
-/** locales/ next to src/ (tsx, tests) and next to dist/ (npm start, the image). */
-export const LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
+/** locales/ next to src/ (tsx, tests) and next to dist/ (npm start, the image): src/paths.ts. */
+import { LOCALES_DIR } from './paths.js';
+export { LOCALES_DIR };
 
 /**
  * The Fluent sources per language, by the plugin's rule: a file's language is its name up to the first dot

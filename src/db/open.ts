@@ -4,10 +4,10 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, chmodSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { MIGRATIONS_DIR } from '../paths.js';
 import { DatabaseInUseError, lockDatabase, type DatabaseLock } from './lock.js';
 import * as schema from './schema.js';
 
@@ -30,8 +30,6 @@ const IDLE_CHECKPOINT_MS = 1_000;
 /** After a checkpoint, a WAL file larger than this is truncated to it (disk space; the WAL is never mapped). */
 const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
 
-/** The committed migrations, found relative to this file so it works from src/ (tsx, vitest) and dist/. */
-const MIGRATIONS = resolve(dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
 /** Why DATABASE_PATH cannot be used, in kinds the start-up line words for the seller (src/texts.ts). */
 export type DatabaseProblem =
@@ -88,7 +86,7 @@ export function openDb(path: string): OpenDb {
     sqlite.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
     const db = drizzle(sqlite, { schema });
     step = 'migrate';
-    migrate(db, { migrationsFolder: MIGRATIONS });
+    migrate(db, { migrationsFolder: MIGRATIONS_DIR });
     const opened = sqlite;
     const idle = path === ':memory:' ? undefined : checkpointWhenIdle(opened, `${path}-wal`);
     return {

@@ -174,27 +174,42 @@ describe('a production install has what the built bridge needs', () => {
     expect(files.map((f) => relative(DIST, f))).toContain('main.js');
     const builtins = new Set(builtinModules);
     const outside: string[] = [];
-    for (const file of files) {
-      const code = readFileSync(file, 'utf8');
-      const specifiers = [
-        ...code.matchAll(/\b(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g),
-        ...code.matchAll(/\bimport\s*['"]([^'"]+)['"]/g),
-        ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
-        ...code.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g),
-      ].map((m) => m[1]!);
+    const outsideDeps = (file: string, specifiers: string[]) => {
       for (const s of specifiers) {
         if (s.startsWith('.') || s.startsWith('node:') || builtins.has(s)) continue;
         const name = s.startsWith('@') ? s.split('/').slice(0, 2).join('/') : s.split('/')[0]!;
         if (!(name in pkg.dependencies)) outside.push(`${relative(DIST, file)}: ${s}`);
       }
+    };
+    for (const file of files) {
+      if (relative(DIST, file) === 'main.js') continue;
+      const code = readFileSync(file, 'utf8');
+      outsideDeps(file, [
+        ...code.matchAll(/\b(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g),
+        ...code.matchAll(/\bimport\s*['"]([^'"]+)['"]/g),
+        ...code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g),
+        ...code.matchAll(/\brequire\(\s*['"]([^'"]+)['"]\s*\)/g),
+      ].map((m) => m[1]!));
     }
+    // dist/main.js is the bundle (scripts/bundle.mjs): what it loads at run time is what esbuild left external.
+    const meta = JSON.parse(readFileSync(join(DIST, 'main.meta.json'), 'utf8')) as {
+      outputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+    };
+    const bundled = meta.outputs['dist/main.js']!.imports.filter((i) => i.external).map((i) => i.path);
+    expect(bundled).toContain('better-sqlite3');
+    // node-fetch's optional require, inside a try/catch (scripts/bundle.mjs): not a package the bridge needs.
+    outsideDeps(join(DIST, 'main.js'), bundled.filter((p) => p !== 'encoding'));
     expect(outside).toEqual([]);
     expect(pkg.scripts.start, 'start runs the built file with node, not tsx').toMatch(/^(exec )?node (--\S+ )*dist\/main\.js$/);
   });
 
-  it('the migrations the built bridge reads at run time are where dist/db/open.js looks for them', () => {
-    const code = readFileSync(join(DIST, 'db', 'open.js'), 'utf8');
-    expect(code).toContain("'../../migrations'");
+  it('the migrations and locales the built bridge reads at run time are where dist/ looks for them', () => {
+    // One level up from dist/: from dist/paths.js (tsc output) and from the bundle dist/main.js alike.
+    expect(readFileSync(join(DIST, 'paths.js'), 'utf8')).toContain("new URL('../migrations', import.meta.url)");
+    const bundle = readFileSync(join(DIST, 'main.js'), 'utf8');
+    expect(bundle).toContain('new URL("../migrations",import.meta.url)');
+    expect(bundle).toContain('new URL("../locales",import.meta.url)');
     expect(existsSync(join(DIST, '..', 'migrations', 'meta', '_journal.json'))).toBe(true);
+    expect(existsSync(join(DIST, '..', 'locales', 'en.away.ftl'))).toBe(true);
   });
 });

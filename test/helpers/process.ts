@@ -23,12 +23,13 @@ export const TSX_LOADER = join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'inde
 /** The test entry: parseConfig + startBridge with tuning from BRIDGE_TEST_OPTIONS (see the file). */
 export const BRIDGE_CHILD = join(ROOT, 'test', 'helpers', 'bridge-child.ts');
 
-/** Compiles src/ to dist/ (tsc -p tsconfig.build.json). */
+/** What `npm run build` does: compiles src/ to dist/ (tsc -p tsconfig.build.json), then bundles dist/main.js (scripts/bundle.mjs). */
 export function buildDist(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
     cwd: ROOT,
     stdio: 'inherit',
   });
+  execFileSync(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')], { cwd: ROOT, stdio: 'inherit' });
 }
 
 export class BridgeProcess {
