@@ -88,6 +88,6 @@ const result = await build({
   },
 });
 
-// What went into the bundle and what its files still import from node_modules (test/e2e/startup-npm.test.ts checks that every
-// one of those is a production dependency; `npx esbuild --analyze` style reading of the sizes).
+// What went into the bundle, with sizes, and what its files still import from node_modules: test/e2e/startup-npm.test.ts
+// checks that each of those is a production dependency.
 writeFileSync(new URL('../dist/main.meta.json', import.meta.url), JSON.stringify(result.metafile));

@@ -5,8 +5,6 @@
  */
 import { fileURLToPath } from 'node:url';
 
-/** The package root: where package.json, migrations/ and locales/ are. */
-export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The committed drizzle-kit migrations. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations', import.meta.url));
 /** The Fluent files, one set per language. */

@@ -17,11 +17,11 @@ import type { ChatFacts } from './db/inbound.js';
 import type { ChatInfo } from './market/types.js';
 import { DEFAULT_TIME_ZONE, LANGUAGES, type Lang } from './languages.js';
 import { formatWhen, formatWhenShort } from './i18n/when.js';
+import { LOCALES_DIR } from './paths.js';
 
 export { LANGUAGES, type Lang } from './languages.js';
 
 /** locales/ next to src/ (tsx, tests) and next to dist/ (npm start, the image): src/paths.ts. */
-import { LOCALES_DIR } from './paths.js';
 export { LOCALES_DIR };
 
 /**

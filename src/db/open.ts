@@ -37,7 +37,6 @@ const PAGE_CACHE_KIB = 2_000;
 /** After a checkpoint, a WAL file larger than this is truncated to it (disk space; the WAL is never mapped). */
 const WAL_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
 
-
 /** Why DATABASE_PATH cannot be used, in kinds the start-up line words for the seller (src/texts.ts). */
 export type DatabaseProblem =
   | 'directory' // its directory is missing and cannot be created
