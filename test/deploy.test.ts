@@ -10,7 +10,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -18,7 +17,7 @@ import { validate } from 'dockerfile-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeMarket } from './fakes/market.js';
 import { FakeTelegram } from './fakes/telegram.js';
-import { fakesEnv } from './helpers/env.js';
+import { fakesEnv, freePort } from './helpers/env.js';
 import { ROOT, startFlags } from './helpers/process.js';
 
 const run = promisify(execFile);
@@ -252,15 +251,4 @@ function dockerEnv(stage: Stage): Record<string, string> {
   const out: Record<string, string> = {};
   for (const e of all(stage, 'ENV')) for (const m of e.args.matchAll(/(\w+)=(\S+)/g)) out[m[1]!] = m[2]!;
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }

@@ -1,4 +1,5 @@
 /** The environment that points a bridge at the fakes: what every test harness and benchmark starts from. */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { FakeMarket } from '../fakes/market.js';
 import type { FakeTelegram } from '../fakes/telegram.js';
@@ -22,12 +23,31 @@ export function fakesEnv(
   };
 }
 
-/** A port nobody listens on right now (WEBHOOK_URL must name it before the bridge starts). */
+/** Where the OS picks ports for listen(0) and outgoing connections (Linux's default when it cannot be read). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 21_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A port nobody listens on right now, for a setting that must name it before the bridge binds it (WEBHOOK_PORT,
+ * HEALTH_PORT). Picked at random below the ephemeral range: a port from listen(0) could be handed to another
+ * test's listen(0) or outgoing connection before the bridge binds it (CI once failed so: "already in use").
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+  const high = ephemeralLow();
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * (high - 20_000));
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createServer();
+      s.once('error', () => resolve(false));
+      s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
     });
-  });
+    if (ok) return port;
+  }
+  throw new Error('freePort: no free port found below the ephemeral range');
 }
