@@ -21,9 +21,6 @@ import { LOCALES_DIR } from './paths.js';
 
 export { LANGUAGES, type Lang } from './languages.js';
 
-/** locales/ next to src/ (tsx, tests) and next to dist/ (npm start, the image): src/paths.ts. */
-export { LOCALES_DIR };
-
 /**
  * The Fluent sources per language, by the plugin's rule: a file's language is its name up to the first dot
  * (`ru.ftl`, `ru.orders.ftl` -> ru), so every area's file joins its language.

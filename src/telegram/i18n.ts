@@ -4,7 +4,8 @@
  */
 import { I18n, type I18nFlavor } from '@grammyjs/i18n';
 import type { Context, Middleware } from 'grammy';
-import { currentLanguage, LOCALES_DIR } from '../texts.js';
+import { LOCALES_DIR } from '../paths.js';
+import { currentLanguage } from '../texts.js';
 
 export type I18nContext = Context & I18nFlavor;
 

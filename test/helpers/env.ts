@@ -23,11 +23,15 @@ export function fakesEnv(
   };
 }
 
+/** freePort's ports start here: above the well-known and commonly configured ones. */
+const FREE_PORT_FLOOR = 20_000;
+
 /** Where the OS picks ports for listen(0) and outgoing connections (Linux's default when it cannot be read). */
 function ephemeralLow(): number {
   try {
     const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    return Number.isInteger(low) && low > 21_000 ? low : 32_768;
+    // A range reaching down near the floor would leave too few ports to pick from: use Linux's default then.
+    return Number.isInteger(low) && low > FREE_PORT_FLOOR + 1_000 ? low : 32_768;
   } catch {
     return 32_768;
   }
@@ -41,7 +45,7 @@ function ephemeralLow(): number {
 export async function freePort(): Promise<number> {
   const high = ephemeralLow();
   for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * (high - 20_000));
+    const port = FREE_PORT_FLOOR + Math.floor(Math.random() * (high - FREE_PORT_FLOOR));
     const ok = await new Promise<boolean>((resolve) => {
       const s = createServer();
       s.once('error', () => resolve(false));

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { FluentNumber, FluentResource, type FluentBundle } from '@fluent/bundle';
 import { I18n } from '@grammyjs/i18n';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LANGUAGES, LOCALES_DIR, loadBundles, readLocales, t, textProblems, withLanguage } from '../../src/texts.js';
+import { LOCALES_DIR } from '../../src/paths.js';
+import { LANGUAGES, loadBundles, readLocales, t, textProblems, withLanguage } from '../../src/texts.js';
 
 const bundles = loadBundles();
 
