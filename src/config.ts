@@ -4,9 +4,10 @@
  */
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { DEFAULT_TIME_ZONE, isLang, isTimeZone, LANGUAGES, type Lang } from './languages.js';
+import { DEFAULT_TIME_ZONE, isLang, LANGUAGES, type Lang } from './languages.js';
 import { t, withLanguage } from './texts.js';
 import { parseWorkHours, type WorkHours } from './bridge/work-hours.js';
+import { timeZoneName } from './util/time-zone.js';
 
 const DEFAULT_TELEGRAM_API_ROOT = 'https://api.telegram.org';
 const DEFAULT_MARKET_API_URL = 'https://api.partner.market.yandex.ru';
@@ -115,7 +116,13 @@ const envSchema = z.object({
   HTTP_HOST: optional(z.string().trim().regex(/^[0-9A-Za-z.:_-]+$/, 'config.host')),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'])),
   BOT_LANGUAGE: optional(z.enum(LANGUAGES)).default('en'),
-  BOT_TIMEZONE: optional(z.string().trim().refine(isTimeZone, 'config.timeZone')).default(DEFAULT_TIME_ZONE),
+  BOT_TIMEZONE: optional(
+    z
+      .string()
+      .trim()
+      .refine((v) => timeZoneName(v) !== undefined, 'config.timeZone')
+      .transform((v) => timeZoneName(v)!),
+  ).default(DEFAULT_TIME_ZONE),
   // Translation between buyer and seller (off unless TRANSLATE_PROVIDER is set); see src/translate/.
   TRANSLATE_PROVIDER: optional(z.enum(['yandex', 'deepl'])),
   YANDEX_TRANSLATE_API_KEY: optional(z.string().trim().regex(/^\S+$/, 'must not contain spaces (paste the key without "Api-Key")')),

@@ -14,12 +14,4 @@ export function langOfCode(code: string | undefined): Lang | undefined {
 
 export const DEFAULT_TIME_ZONE = 'Europe/Moscow';
 
-/** Whether Intl knows this IANA time zone name (BOT_TIMEZONE). */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
-}
+

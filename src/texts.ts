@@ -13,6 +13,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FluentBundle, FluentNumber, FluentResource, type FluentVariable } from '@fluent/bundle';
+import type { Scope } from '@fluent/bundle/esm/scope.js';
 import type { ChatFacts } from './db/inbound.js';
 import type { ChatInfo } from './market/types.js';
 import { DEFAULT_TIME_ZONE, LANGUAGES, type Lang } from './languages.js';
@@ -130,12 +131,38 @@ export function orderWord(kind: 'status' | 'substatus' | 'delivery', value: stri
   return /^[A-Z0-9_]+$/.test(value) && hasText(key) ? t(key) : value;
 }
 
-/** Numbers without digit grouping (chat and order ids must read as they are typed), plural rules still apply. */
+/**
+ * A number as the seller reads it: no digit grouping (chat and order ids must read as they are typed), at most one
+ * decimal, the language's decimal sign ("1,5" in Russian). Written out here rather than by Intl.NumberFormat, as
+ * FluentNumber would: the first Intl formatter costs the process about 8 MB (src/util/time-zone.ts). Plural rules
+ * still apply (Fluent selects on the value with Intl.PluralRules, which is cheap).
+ */
+export function plainNumber(value: number, lang: string): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'NaN' : value > 0 ? '∞' : '-∞';
+  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
+  const abs = Math.abs(value);
+  // Rounded half away from zero on the shortest decimal that reads back as the value (0.15 → 0.2), as Intl does.
+  const digits = abs.toString();
+  if (digits.includes('e')) return `${sign}${abs >= 1 ? BigInt(abs) : 0}`; // 1e21 is whole; 1e-7 rounds to 0
+  const [int = '0', frac = ''] = digits.split('.');
+  let whole = BigInt(int);
+  let tenth = Number(frac[0] ?? 0) + (Number(frac[1] ?? 0) >= 5 ? 1 : 0);
+  if (tenth === 10) [whole, tenth] = [whole + 1n, 0];
+  return `${sign}${whole}${tenth ? `${lang === 'ru' ? ',' : '.'}${tenth}` : ''}`;
+}
+
+class PlainNumber extends FluentNumber {
+  override toString(scope: Scope): string {
+    return plainNumber(this.value, scope.bundle.locales[0] ?? 'en');
+  }
+}
+
+/** Numbers as plainNumber writes them; plural rules still apply. */
 function fluentArgs(p: Params): Record<string, FluentVariable> | undefined {
   if (!p) return undefined;
   const out: Record<string, FluentVariable> = {};
   for (const [k, v] of Object.entries(p)) {
-    if (typeof v === 'number') out[k] = new FluentNumber(v, { useGrouping: false, maximumFractionDigits: 1 });
+    if (typeof v === 'number') out[k] = new PlainNumber(v);
     else if (typeof v === 'string') out[k] = v;
     else if (typeof v === 'boolean') out[k] = v ? 'yes' : 'no';
   }

@@ -10,6 +10,7 @@
  *
  * Pure: the caller hands in the events (see db/answer-times.ts), so the numbers can be checked on a made data set.
  */
+import { offsetMinutes } from '../util/time-zone.js';
 
 /** One stored message of a chat, as far as the statistics need it. */
 export interface AnswerEvent {
@@ -88,16 +89,9 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.max(0, Math.ceil((p / 100) * n) - 1)]!;
 }
 
-const dayFormats = new Map<string, Intl.DateTimeFormat>();
-
 /** `YYYY-MM-DD` of an instant in a time zone. */
 export function dayKey(ms: number, timeZone: string): string {
-  let f = dayFormats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    dayFormats.set(timeZone, f);
-  }
-  return f.format(ms);
+  return new Date(ms + offsetMinutes(ms, timeZone) * 60_000).toISOString().slice(0, 10);
 }
 
 /** The calendar day `n` days after `day` (negative: before). */

@@ -24,6 +24,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { NewRelay } from './relay.js';
 import { checkText } from './text-rules.js';
+import { wallClock } from '../util/time-zone.js';
 
 export type { TemplatePreviewRow, TemplateRow };
 
@@ -66,9 +67,8 @@ export type ChoiceResult =
   | { outcome: 'stale' };
 
 export function defaultDate(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }).formatToParts(ms);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('day')}.${get('month')}.${get('year')}`;
+  const c = wallClock(ms, timeZone);
+  return `${String(c.day).padStart(2, '0')}.${String(c.month).padStart(2, '0')}.${c.year}`;
 }
 
 export class ShopTemplates {

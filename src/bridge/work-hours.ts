@@ -1,8 +1,10 @@
 /**
  * WORK_HOURS: the shop's daily working time in the bot's time zone ("09:00-21:00"; "22:00-06:00" runs past
  * midnight). Reminders only fire, and /stats only counts, inside it; AWAY_MESSAGE uses
- * nextOpening to name an evening (src/bridge/away.ts). Undefined hours mean "always". Zone offsets come from Intl, so summer time is followed.
+ * nextOpening to name an evening (src/bridge/away.ts). Undefined hours mean "always". Zone offsets come from ICU's zone rules (src/util/time-zone.ts), so summer time
+ * is followed.
  */
+import { offsetMinutes, wallClock } from '../util/time-zone.js';
 
 /** Minutes after local midnight: the day's opening and closing. `close` <= `open` means the span ends the next day. */
 export interface WorkHours {
@@ -23,38 +25,15 @@ export function parseWorkHours(s: string): WorkHours {
   return { open, close };
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
 /** The local calendar fields of an instant in `timeZone`. */
 function localParts(ms: number, timeZone: string): { y: number; mo: number; d: number; h: number; mi: number; s: number } {
-  const out: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(ms))) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return { y: out.year!, mo: out.month!, d: out.day!, h: out.hour! % 24, mi: out.minute!, s: out.second! };
+  const c = wallClock(ms, timeZone);
+  return { y: c.year, mo: c.month, d: c.day, h: c.hour, mi: c.minute, s: c.second };
 }
 
-/** The zone's offset from UTC at `ms`, in ms (whole seconds; Intl has no milliseconds). */
+/** The zone's offset from UTC at `ms`, in ms. */
 function offsetAt(ms: number, timeZone: string): number {
-  const p = localParts(ms, timeZone);
-  const asUtc = Date.UTC(p.y, p.mo - 1, p.d, p.h, p.mi, p.s);
-  return asUtc - Math.floor(ms / 1000) * 1000;
+  return offsetMinutes(ms, timeZone) * 60_000;
 }
 
 /** The instant at local date (y, mo, d) plus `minutes` after midnight in `timeZone` (a gap in summer time moves on). */

@@ -2,44 +2,31 @@
  * The one format for dates and times the seller reads: day, month name, 24-hour time and the time zone, in the
  * seller's zone (BOT_TIMEZONE): "2 Dec 14:05 MSK", «2 дек 14:05 МСК», "12月2日 14:05 (莫斯科时间)". The month is a
  * word, so "12-01" can never be read as 1 December in one language and 12 January in another; the year is added
- * when it is not the current one. Intl only: no dependency.
+ * when it is not the current one. No Intl formatter (src/util/time-zone.ts says why); the words are CLDR's, as
+ * Intl writes them (test/unit/when.test.ts compares the two).
  */
 import type { Lang } from '../languages.js';
+import { gmtOffset, wallClock, type WallClock } from '../util/time-zone.js';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+/** CLDR's abbreviated month names (format context), without the abbreviation's dot; zh writes the number. */
+const MONTHS: Record<Exclude<Lang, 'zh'>, readonly string[]> = {
+  en: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
+  ru: ['янв', 'февр', 'мар', 'апр', 'мая', 'июн', 'июл', 'авг', 'сент', 'окт', 'нояб', 'дек'],
+};
 
-function formatter(lang: Lang, timeZone: string): Intl.DateTimeFormat {
-  const key = `${lang}|${timeZone}`;
-  let f = formats.get(key);
-  if (!f) {
-    f = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : lang, {
-      timeZone,
-      year: 'numeric',
-      month: lang === 'zh' ? 'numeric' : 'short',
-      day: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'shortOffset',
-    });
-    formats.set(key, f);
-  }
-  return f;
-}
+const two = (n: number) => String(n).padStart(2, '0');
+const time = (c: WallClock) => `${two(c.hour)}:${two(c.minute)}`;
 
 /**
  * `zoneLabel` is the zone's name in the seller's language when it has one (MSK, МСК, 莫斯科时间), else undefined and
- * the UTC offset Intl gives ("GMT+5") is shown.
+ * the UTC offset is shown ("GMT+5"; "UTC" for 0).
  */
 export function formatWhen(ms: number, lang: Lang, timeZone: string, zoneLabel: string | undefined, now = Date.now()): string {
-  const parts = Object.fromEntries(formatter(lang, timeZone).formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
-  const nowYear = Object.fromEntries(formatter(lang, timeZone).formatToParts(new Date(now)).map((p) => [p.type, p.value])).year;
-  const year = parts.year !== nowYear ? parts.year : undefined;
-  const zone = zoneLabel ?? (/^(GMT|UTC)([+-]0)?$/.test(parts.timeZoneName ?? '') ? 'UTC' : parts.timeZoneName);
-  const time = `${parts.hour}:${parts.minute}`;
-  if (lang === 'zh') return `${year ? `${year}年` : ''}${parts.month}月${parts.day}日 ${time} (${zone})`;
-  const month = (parts.month ?? '').replace(/\.$/, '');
-  return `${parts.day} ${month}${year ? ` ${year}` : ''} ${time} ${zone}`;
+  const at = wallClock(ms, timeZone);
+  const year = at.year !== wallClock(now, timeZone).year ? at.year : undefined;
+  const zone = zoneLabel ?? (at.offset === 0 ? 'UTC' : gmtOffset(at.offset));
+  if (lang === 'zh') return `${year ? `${year}年` : ''}${at.month}月${at.day}日 ${time(at)} (${zone})`;
+  return `${at.day} ${MONTHS[lang][at.month - 1]}${year ? ` ${year}` : ''} ${time(at)} ${zone}`;
 }
 
 /**
@@ -47,10 +34,8 @@ export function formatWhen(ms: number, lang: Lang, timeZone: string, zoneLabel: 
  * is on the same day as `now` in the seller's zone, else the whole formatWhen.
  */
 export function formatWhenShort(ms: number, lang: Lang, timeZone: string, zoneLabel: string | undefined, now = Date.now()): string {
-  const day = (at: number) => {
-    const p = Object.fromEntries(formatter(lang, timeZone).formatToParts(new Date(at)).map((x) => [x.type, x.value]));
-    return { key: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
-  };
-  const then = day(ms);
-  return then.key === day(now).key ? then.time : formatWhen(ms, lang, timeZone, zoneLabel, now);
+  const then = wallClock(ms, timeZone);
+  const today = wallClock(now, timeZone);
+  const sameDay = then.year === today.year && then.month === today.month && then.day === today.day;
+  return sameDay ? time(then) : formatWhen(ms, lang, timeZone, zoneLabel, now);
 }

@@ -15,6 +15,7 @@ import type { WaitingChatRow } from '../db/answer-times.js';
 import type { WaitingFeedback } from '../db/waits.js';
 import type { AnswerStats } from '../bridge/answer-stats.js';
 import { t } from '../texts.js';
+import { wallClock } from '../util/time-zone.js';
 import { digestText, timesLine, waitingAbout, waitWords } from './answer-words.js';
 import { describe } from './echo.js';
 import { waitingWhat } from './features/desk.js';
@@ -38,13 +39,10 @@ export interface DigestOptions {
   now?: () => number;
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
 /** Minutes since midnight in a zone. */
 function minuteOfDay(ms: number, timeZone: string): number {
-  let f = timeFormats.get(timeZone);
-  if (!f) timeFormats.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
-  const [h, m] = f.format(ms).split(':').map(Number);
-  return h! * 60 + m!;
+  const c = wallClock(ms, timeZone);
+  return c.hour * 60 + c.minute;
 }
 
 export class DailyDigest {

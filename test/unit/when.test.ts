@@ -31,3 +31,33 @@ describe('dates and times the seller reads', () => {
     }
   });
 });
+
+/** What Intl.DateTimeFormat writes, the way formatWhen wrote it before it stopped using Intl (issue 13). */
+function intlWhen(ms: number, lang: 'en' | 'ru' | 'zh', timeZone: string, now: number): string {
+  const f = new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : lang, {
+    timeZone, year: 'numeric', month: lang === 'zh' ? 'numeric' : 'short', day: 'numeric',
+    hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset',
+  });
+  const parts = (at: number) => Object.fromEntries(f.formatToParts(at).map((p) => [p.type, p.value]));
+  const p = parts(ms);
+  const year = p.year !== parts(now).year ? p.year : undefined;
+  const zone = /^(GMT|UTC)([+-]0)?$/.test(p.timeZoneName ?? '') ? 'UTC' : p.timeZoneName;
+  const time = `${p.hour}:${p.minute}`;
+  if (lang === 'zh') return `${year ? `${year}年` : ''}${p.month}月${p.day}日 ${time} (${zone})`;
+  return `${p.day} ${(p.month ?? '').replace(/\.$/, '')}${year ? ` ${year}` : ''} ${time} ${zone}`;
+}
+
+describe('formatWhen writes what Intl writes', () => {
+  it('every month, in each language, in zones with odd offsets and summer time, this year and another', () => {
+    const now = Date.UTC(2026, 11, 2, 12);
+    for (const lang of ['en', 'ru', 'zh'] as const) {
+      for (const zone of ['Europe/Moscow', 'Asia/Shanghai', 'UTC', 'America/St_Johns', 'Asia/Kathmandu', 'Europe/London']) {
+        for (let month = 0; month < 12; month++) {
+          for (const at of [Date.UTC(2026, month, 1, 0, 7), Date.UTC(2025, month, 28, 23, 59)]) {
+            expect(formatWhen(at, lang, zone, undefined, now), `${lang} ${zone} ${new Date(at).toISOString()}`).toBe(intlWhen(at, lang, zone, now));
+          }
+        }
+      }
+    }
+  });
+});
