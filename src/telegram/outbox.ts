@@ -28,7 +28,7 @@ export class OutboxClosed extends Error {
   }
 }
 
-/** Times of recent sends within a rolling window; says how long until one more is allowed. */
+/** Times of recent sends within a rolling window (ordered); says how long until one more is allowed. */
 class Window {
   private readonly times: number[] = [];
   constructor(
@@ -53,8 +53,22 @@ class Window {
     return Math.max(0, this.max - this.times.length);
   }
 
-  note(now: number): void {
+  /**
+   * Counts a send that starts now. Telegram counts it when it arrives, which can be as late as its answer, so once
+   * the answer is in, `settle` moves it to that moment: a window that opens from the start instead lets the 21st
+   * send of a minute reach Telegram while the 1st is still in its window there, and earns a 429.
+   */
+  note(now: number): { settle: (answeredAt: number) => void } {
     this.times.push(now);
+    return {
+      settle: (answeredAt) => {
+        const i = this.times.indexOf(now);
+        if (i >= 0) this.times.splice(i, 1);
+        let j = this.times.length;
+        while (j > 0 && this.times[j - 1]! > answeredAt) j--;
+        this.times.splice(j, 0, Math.max(now, answeredAt));
+      },
+    };
   }
 
   /** Nothing sent within the window: the window can be forgotten. */
@@ -128,18 +142,24 @@ export class TelegramOutbox {
   }
 
   private async paced<T>(tgChatId: number, task: () => Promise<T>): Promise<T> {
+    let counted: Array<{ settle: (answeredAt: number) => void }>;
     try {
-      await this.turn(tgChatId);
+      counted = await this.turn(tgChatId);
     } finally {
       const left = (this.queued.get(tgChatId) ?? 1) - 1;
       if (left > 0) this.queued.set(tgChatId, left);
       else this.queued.delete(tgChatId);
     }
-    return task();
+    try {
+      return await task();
+    } finally {
+      const answeredAt = this.now();
+      for (const c of counted) c.settle(answeredAt);
+    }
   }
 
-  /** Waits until pacing allows one more send to `tgChatId`, and counts it. */
-  private async turn(tgChatId: number): Promise<void> {
+  /** Waits until pacing allows one more send to `tgChatId`, and counts it (in its chat's window and overall). */
+  private async turn(tgChatId: number): Promise<Array<{ settle: (answeredAt: number) => void }>> {
     const window = this.windowOf(tgChatId);
     for (;;) {
       if (this.closing.signal.aborted) throw new OutboxClosed();
@@ -149,9 +169,9 @@ export class TelegramOutbox {
       await sleep(wait, this.closing.signal).catch(() => undefined);
     }
     const now = this.now();
-    window.note(now);
-    this.global.note(now);
+    const counted = [window.note(now), this.global.note(now)];
     this.forgetIdleWindows(tgChatId);
+    return counted;
   }
 
   private windowOf(tgChatId: number): Window {

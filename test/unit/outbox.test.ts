@@ -26,6 +26,20 @@ describe('TelegramOutbox', () => {
     expect(at[2]! - at[0]!).toBeGreaterThanOrEqual(900);
   });
 
+  it('counts a send from its answer, when Telegram has surely got it, not from its start', async () => {
+    // Telegram counts a send when it arrives. The first one here is slow (its request may reach Telegram as late as
+    // its answer), so the next may only start a whole window after that answer, or Telegram sees two in one second.
+    const outbox = new TelegramOutbox({ pacing: { privatePerSecond: 1 } });
+    const times: Array<[start: number, end: number]> = [];
+    const send = (ms: number) => async () => {
+      const start = Date.now();
+      await new Promise((r) => setTimeout(r, ms));
+      times.push([start, Date.now()]);
+    };
+    await Promise.all([outbox.run(43, send(300)), outbox.run(43, send(1))]);
+    expect(times[1]![0] - times[0]![1]).toBeGreaterThanOrEqual(990);
+  });
+
   it('lets the running task finish once closed, and refuses the waiting ones (their callers keep them)', async () => {
     const outbox = new TelegramOutbox({ pacing: { groupPerMinute: 1 } });
     let started!: () => void;
