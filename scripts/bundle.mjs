@@ -57,7 +57,6 @@ const result = await build({
     'bundle/drizzle': 'drizzle-orm/better-sqlite3',
     'bundle/pino': 'pino',
     'bundle/prom': 'prom-client',
-    'bundle/i18n': '@grammyjs/i18n',
   },
   outdir: 'dist',
   splitting: true,

@@ -1,13 +1,14 @@
 /**
  * Every sentence a seller reads, keyed, in English, Russian and Chinese: Fluent files in locales/ (`<lang>.ftl`
- * and `<lang>.<area>.ftl`, the layout @grammyjs/i18n reads; see src/telegram/i18n.ts). The call shape is
+ * and `<lang>.<area>.ftl`, the layout @grammyjs/i18n reads; test/unit/texts.test.ts keeps it so). The call shape is
  * `t('area.key', params)`: the key's dots become hyphens for the Fluent id (`relay.button.resend` ->
  * `relay-button-resend`). The language is not passed around: it comes from the scope the caller runs in
  * (`withLanguage`), entered where work for one Telegram chat starts (an update, a sync for a destination chat, a
  * relay's echo, start-up). Plain text: no parse_mode, so nothing needs escaping.
  *
  * This module uses @fluent/bundle (the engine of @grammyjs/i18n) directly and loads no grammY, so the bridge core
- * may use it too (test/unit/layers.test.ts).
+ * may use it too (test/unit/layers.test.ts). Features use it as well: the plugin's ctx.t had no caller, and its
+ * middleware kept a second parsed copy of every text (about 3.6 MB of heap) and ran on every update (issue 13).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { readdirSync, readFileSync } from 'node:fs';

@@ -20,7 +20,6 @@ import { join } from './features/join.js';
 import { setup } from './features/setup.js';
 import { team } from './features/team.js';
 import { language } from './features/language.js';
-import { i18nMiddleware } from './i18n.js';
 import { link } from './features/link.js';
 import { migration } from './features/migration.js';
 import { membership } from './features/membership.js';
@@ -112,7 +111,6 @@ export function createBot(config: Config, log: Logger, opts: { observe?: Transfo
 export function mountFeatures(bot: Bot<Context>, s: Services): void {
   // The same key the inbox dispatcher orders by (a chat, or a forum topic in it).
   bot.use(sequentialize((ctx: Context) => chatKey(ctx.update)));
-  bot.use(i18nMiddleware()); // ctx.t, in the language the dispatcher chose for this update
   bot.use(migration(s)); // before the gate: a new supergroup id is unknown to it until the move is recorded
   bot.use(join(s)); // before the gate: an outsider who adds the bot is answered by the bot leaving
   bot.use(id(s)); // before the gate: anyone may ask for their ids
