@@ -38,4 +38,4 @@ EXPOSE 8081
 # The bridge stops on SIGTERM: no new updates, requests in flight finish (give it 45 s: stop_grace_period).
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "dist/healthcheck.js"]
-CMD ["node", "--max-old-space-size=80", "--max-semi-space-size=2", "dist/main.js"]
+CMD ["node", "--max-old-space-size=80", "--max-semi-space-size=1", "dist/main.js"]
