@@ -46,7 +46,7 @@ import { createFeedback } from './feedback.js';
 import type { FeedbackDesk, FeedbackOptions } from './bridge/feedback.js';
 import { IntakeError, startIntake, type Intake } from './intake.js';
 import type { DispatchPolicy } from './telegram/dispatch.js';
-import { configureTexts, t, technical, withLanguage } from './texts.js';
+import { configureTexts, t, technical, withLanguageNow } from './texts.js';
 import { DeadlineError, withDeadline } from './util/deadline.js';
 import { BridgeMetrics } from './metrics.js';
 import { healthRoutes } from './health.js';
@@ -356,7 +356,7 @@ export async function startBridge(config: Config, opts: BridgeOptions = {}): Pro
     await Promise.all(
       [undefined, ...LANGUAGES].map((lang) =>
         bot.api
-          .setMyCommands(lang ? withLanguage(lang, commandsMenu) : commandsMenu(), lang ? { language_code: lang } : {})
+          .setMyCommands(lang ? withLanguageNow(lang, commandsMenu) : commandsMenu(), lang ? { language_code: lang } : {})
           .catch((err: unknown) => log.warn({ err: describe(err), language: lang }, 'setMyCommands failed')),
       ),
     );

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_TIME_ZONE, isLang, LANGUAGES, type Lang } from './languages.js';
-import { t, withLanguage } from './texts.js';
+import { t, withLanguageNow } from './texts.js';
 import { parseWorkHours, type WorkHours } from './bridge/work-hours.js';
 import { timeZoneName } from './util/time-zone.js';
 
@@ -234,7 +234,7 @@ function configLine(name: string, message: string): string {
 
 /** Parses an environment into a Config, or one readable line per bad variable (in BOT_LANGUAGE when it is valid). */
 export function parseConfig(env: Record<string, string | undefined>): ConfigResult {
-  return withLanguage(configLanguage(env), () => parseConfigHere(env));
+  return withLanguageNow(configLanguage(env), () => parseConfigHere(env));
 }
 
 function parseConfigHere(env: Record<string, string | undefined>): ConfigResult {

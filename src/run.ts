@@ -3,7 +3,7 @@
  * `npm start` (src/main.ts) and the tests that run the bridge as a child process they can SIGKILL.
  */
 import { configLanguage, parseConfig } from './config.js';
-import { t, withLanguage } from './texts.js';
+import { t, withLanguageNow } from './texts.js';
 import { StartupError, startBridge, type BridgeOptions } from './app.js';
 import { secretScrubber } from './logger.js';
 
@@ -12,7 +12,7 @@ export async function runUntilSignal(env: Record<string, string | undefined>, op
   const parsed = parseConfig(env);
   if (!parsed.ok) {
     for (const line of parsed.errors) process.stderr.write(`config: ${line}\n`);
-    process.stderr.write(`config: ${withLanguage(configLanguage(env), () => t('config.seeExample'))}\n`);
+    process.stderr.write(`config: ${withLanguageNow(configLanguage(env), () => t('config.seeExample'))}\n`);
     return 2;
   }
   // Listening before the start: a SIGTERM that comes while the bridge starts (a supervisor's quick restart) still

@@ -64,9 +64,43 @@ export function configureTexts(opts: { language: Lang; timeZone: string }): void
   settings.timeZone = opts.timeZone;
 }
 
-/** Runs `fn` with every `t()` in it (and in what it starts) speaking `lang`. */
+let entered = 0;
+
+/**
+ * Runs `fn` with every `t()` in it (and in what it starts) speaking `lang`. The scope is entered only when it
+ * changes what is spoken: on Node 20 and 22 the first `AsyncLocalStorage.run` turns on a hook that runs for every
+ * promise the process makes from then on, which cost the relay about a quarter of its throughput (issue 13). So a
+ * bridge whose chats speak BOT_LANGUAGE never enters one; Node 24 carries the scope without that hook.
+ */
 export function withLanguage<T>(lang: Lang, fn: () => T): T {
+  if (pinned !== undefined) return withLanguageNow(lang, () => inScope(lang, fn));
+  return lang === (scope.getStore() ?? settings.language) ? fn() : inScope(lang, fn);
+}
+
+function inScope<T>(lang: Lang, fn: () => T): T {
+  entered += 1;
   return scope.run(lang, fn);
+}
+
+/** How many times a language scope was entered since the start (for the tests of the rule above). */
+export function languageScopesEntered(): number {
+  return entered;
+}
+
+let pinned: Lang | undefined;
+
+/**
+ * `withLanguage` for a synchronous `fn` (parsing the configuration): no async scope, so a BOT_LANGUAGE read before
+ * `configureTexts` does not turn that hook on at start. What `fn` starts without awaiting it does not keep `lang`.
+ */
+export function withLanguageNow<T>(lang: Lang, fn: () => T): T {
+  const before = pinned;
+  pinned = lang;
+  try {
+    return fn();
+  } finally {
+    pinned = before;
+  }
 }
 
 /** BOT_LANGUAGE: where no chat decides. */
@@ -75,7 +109,7 @@ export function defaultLanguage(): Lang {
 }
 
 export function currentLanguage(): Lang {
-  return scope.getStore() ?? settings.language;
+  return pinned ?? scope.getStore() ?? settings.language;
 }
 
 /** Problems met while rendering (a missing message, an unfilled placeholder): kept for the tests, never thrown. */

@@ -6,7 +6,7 @@ import type { Update } from 'grammy/types';
 import { chatLanguage, noteTelegramLanguage } from '../db/chat-languages.js';
 import type { Db } from '../db/open.js';
 import { langOfCode, type Lang } from '../languages.js';
-import { defaultLanguage, withLanguage } from '../texts.js';
+import { defaultLanguage, withLanguage, withLanguageNow } from '../texts.js';
 
 export function languageOfChat(db: Db, tgChatId: number, fallback: Lang): Lang {
   return chatLanguage(db, tgChatId)?.language ?? fallback;
@@ -33,11 +33,18 @@ export function languageOfUpdate(db: Db, u: Update, fallback: Lang): Lang {
 
 /** Runs `fn` speaking the language of the Telegram chat it writes to (work that no update started: echoes, syncs). */
 export function inChatLanguage<T>(db: Db, tgChatId: number, fn: () => T): T {
-  let lang: Lang;
+  return withLanguage(spokenIn(db, tgChatId), fn);
+}
+
+/** `inChatLanguage` for a synchronous `fn` that only words a text (enters no async scope: texts.ts says why). */
+export function textInChatLanguage(db: Db, tgChatId: number, fn: () => string): string {
+  return withLanguageNow(spokenIn(db, tgChatId), fn);
+}
+
+function spokenIn(db: Db, tgChatId: number): Lang {
   try {
-    lang = languageOfChat(db, tgChatId, defaultLanguage());
+    return languageOfChat(db, tgChatId, defaultLanguage());
   } catch {
-    lang = defaultLanguage(); // the database unreadable: still say it, in BOT_LANGUAGE
+    return defaultLanguage(); // the database unreadable: still say it, in BOT_LANGUAGE
   }
-  return withLanguage(lang, fn);
 }

@@ -13,7 +13,7 @@ import type { Db } from '../db/open.js';
 import { deleteKv, getKv, setKv } from '../db/kv.js';
 import type { Logger } from '../logger.js';
 import { t } from '../texts.js';
-import { inChatLanguage } from './language.js';
+import { textInChatLanguage } from './language.js';
 import { describe } from './echo.js';
 import type { TelegramOutbox } from './outbox.js';
 
@@ -247,7 +247,7 @@ export class TelegramPresence {
       this.deps.adminIds
         .filter((id) => id !== this.deps.tgChatId || this.absence === undefined)
         .map((id) =>
-          outbox.run(id, () => api.sendMessage(id, inChatLanguage(db, id, text))).catch((err: unknown) =>
+          outbox.run(id, () => api.sendMessage(id, textInChatLanguage(db, id, text))).catch((err: unknown) =>
             log.warn({ userId: id, err: describe(err) }, 'could not tell a team member in their private chat with the bot (have they started it?)'),
           ),
         ),

@@ -5,7 +5,7 @@
 import { Composer, InlineKeyboard, type Context } from 'grammy';
 import { chooseChatLanguage } from '../../db/chat-languages.js';
 import { LANGUAGES, langOfCode, type Lang } from '../../languages.js';
-import { t, withLanguage } from '../../texts.js';
+import { t, withLanguageNow } from '../../texts.js';
 import type { Services } from '../services.js';
 
 const PREFIX = 'language:';
@@ -38,17 +38,16 @@ export function language(s: Services): Composer<Context> {
     const lang = langOfCode(arg);
     if (!lang) return void (await ctx.reply(t('language.usage', { arg: arg.slice(0, 20) })));
     choose(ctx, lang);
-    await withLanguage(lang, () => ctx.reply(t('language.set')));
+    await ctx.reply(withLanguageNow(lang, () => t('language.set')));
   });
   c.callbackQuery(new RegExp(`^${PREFIX}(${LANGUAGES.join('|')})$`), async (ctx) => {
     const refused = refusal(ctx, ctx.from.id);
     if (refused) return void (await ctx.answerCallbackQuery({ text: refused, show_alert: true }));
     const lang = ctx.match[1] as Lang;
     choose(ctx, lang);
-    await withLanguage(lang, async () => {
-      await ctx.editMessageText(t('language.set')).catch(() => undefined);
-      await ctx.answerCallbackQuery({ text: t('language.set') });
-    });
+    const said = withLanguageNow(lang, () => t('language.set'));
+    await ctx.editMessageText(said).catch(() => undefined);
+    await ctx.answerCallbackQuery({ text: said });
   });
   return c;
 }

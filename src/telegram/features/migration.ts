@@ -10,7 +10,7 @@ import { Composer, type Api, type Context, type RawApi, type Transformer } from 
 import { movePlaces, shopsPlacedIn } from '../../db/places.js';
 import { t } from '../../texts.js';
 import { moveChatLanguage } from '../../db/chat-languages.js';
-import { inChatLanguage } from '../language.js';
+import { textInChatLanguage } from '../language.js';
 import { describe } from '../echo.js';
 import type { Services } from '../services.js';
 
@@ -40,7 +40,7 @@ async function groupMoved(s: Services, api: Api, from: number, to: number, via: 
     `TELEGRAM_CHAT_ID ${from} was upgraded by Telegram to a supergroup with a new id; the bridge now posts there. Put TELEGRAM_CHAT_ID=${to} in the settings`,
   );
   await api
-    .sendMessage(to, inChatLanguage(s.db, to, () => t('group.upgraded', { from, to })))
+    .sendMessage(to, textInChatLanguage(s.db, to, () => t('group.upgraded', { from, to })))
     .catch((err: unknown) => s.log.warn({ err: describe(err), to }, 'could not tell the team about the new group id'));
   await s.onGroupMoved?.().catch((err: unknown) => s.log.warn({ err: describe(err) }, 'inbound: could not look at the new group'));
 }
