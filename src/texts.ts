@@ -90,8 +90,9 @@ export function languageScopesEntered(): number {
 let pinned: Lang | undefined;
 
 /**
- * `withLanguage` for a synchronous `fn` (parsing the configuration): no async scope, so a BOT_LANGUAGE read before
- * `configureTexts` does not turn that hook on at start. What `fn` starts without awaiting it does not keep `lang`.
+ * `withLanguage` for a synchronous `fn` that only words something (the configuration's problems, the command menus,
+ * a notice): no async scope, so wording a text in another language does not turn that hook on. A promise `fn` returns
+ * does not keep `lang` once it awaits.
  */
 export function withLanguageNow<T>(lang: Lang, fn: () => T): T {
   const before = pinned;
